@@ -1,0 +1,3 @@
+from aida.cli import main
+
+main()

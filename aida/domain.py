@@ -1,0 +1,155 @@
+"""The conversation's plain data: steps, slots, messages, attribution and leads.
+
+Everything here is JSON-serialisable pydantic data, so a conversation can be saved to and
+restored from any store without pickling machine objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Step(StrEnum):
+    """The six onboarding steps, then `done`; the order is the policy."""
+
+    tariff = "tariff"
+    extras = "extras"
+    address = "address"
+    contacts = "contacts"
+    schedule = "schedule"
+    confirm = "confirm"
+    done = "done"
+
+
+STEP_ORDER: tuple[Step, ...] = tuple(Step)
+
+Segment = Literal["home", "office"]
+RouterOption = Literal["included", "rent", "buy", "own"]
+CameraCount = Literal[0, 1, 2, 4]
+Coverage = Literal["covered", "not_covered"]
+LeadKind = Literal["connection", "tech_check", "callback"]
+
+
+class Address(BaseModel):
+    """An installation address; `street` is the coverage list's canonical name when matched."""
+
+    model_config = ConfigDict(frozen=True)
+
+    city: str = "Волгоград"
+    street: str
+    house: str
+    flat: str | None = None
+
+    def display(self) -> str:
+        parts = [self.city, self.street, f"д. {self.house}"]
+        if self.flat:
+            parts.append(f"кв. {self.flat}")
+        return ", ".join(parts)
+
+
+class Slots(BaseModel):
+    """What the customer has told us; `None` means not known yet."""
+
+    segment: Segment | None = None
+    tariff: str | None = None
+    router: RouterOption | None = None
+    cctv_cameras: CameraCount | None = None
+    static_ip: bool | None = None
+    address: Address | None = None
+    coverage: Coverage | None = None
+    # The customer accepted a technical check for an address outside the coverage list.
+    tech_check: bool = False
+    name: str | None = None
+    phone: str | None = None  # E.164
+    email: str | None = None
+    email_declined: bool = False
+    date: dt.date | None = None
+    time: str | None = None  # "HH:MM"
+    referrer: str | None = None  # who recommended us, asked once after `done`
+
+
+class ChatMessage(BaseModel):
+    role: Literal["user", "assistant"]
+    text: str
+    suggestions: list[str] = Field(default_factory=list)
+    at: dt.datetime | None = None
+
+
+class Attribution(BaseModel):
+    """Where a visitor came from: UTM tags, click ids, referrer and landing page."""
+
+    utm_source: str | None = None
+    utm_medium: str | None = None
+    utm_campaign: str | None = None
+    utm_content: str | None = None
+    utm_term: str | None = None
+    referrer: str | None = None
+    landing_page: str | None = None
+    gclid: str | None = None
+    yclid: str | None = None
+
+    def is_empty(self) -> bool:
+        return not any(self.model_dump().values())
+
+    def merged_over(self, older: Attribution) -> Attribution:
+        """Non-empty values of `self` over `older`: a touch without UTM never erases stored ones."""
+        newer = {k: v for k, v in self.model_dump().items() if v}
+        return older.model_copy(update=newer)
+
+
+class ConversationState(BaseModel):
+    """Everything needed to resume a conversation: the step, the slots, the history.
+
+    `pending` names the sub-question the assistant asked last (e.g. "router", "email",
+    "confirm", "referrer"), so a bare "да"/"нет" or "2" is read in its context and an earlier
+    "да" can never count as the confirmation.
+    """
+
+    step: Step = Step.tariff
+    slots: Slots = Field(default_factory=Slots)
+    history: list[ChatMessage] = Field(default_factory=list)
+    pending: str | None = None
+    # Offered during repair (operator hand-off, technical check): what a "да" now means.
+    offer: str | None = None
+    lead_id: str | None = None
+    referrer_asked: bool = False
+    misunderstood: int = 0  # consecutive turns not understood, to vary the re-ask
+
+
+def new_lead_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Lead(BaseModel):
+    """A confirmed request, as stored locally and delivered to the CRM.
+
+    Field names match `aida extract` and `aida leads --json`.
+    """
+
+    id: str = Field(default_factory=new_lead_id)
+    session_id: str
+    kind: LeadKind = "connection"
+    created_at: dt.datetime
+    tariff: str | None = None
+    tariff_speed_mbps: int | None = None
+    tariff_price: int | None = None
+    router: RouterOption | None = None
+    cctv_cameras: CameraCount | None = None
+    static_ip: bool | None = None
+    address: Address | None = None
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    date: dt.date | None = None
+    time: str | None = None
+    monthly_total: int = 0
+    one_off_total: int = 0
+    referrer: str | None = None  # who recommended us
+    attribution: Attribution = Field(default_factory=Attribution)
+    transcript: list[ChatMessage] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)

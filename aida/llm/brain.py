@@ -1,0 +1,23 @@
+"""The brain interface: understand a message in the context of the step, word a reply.
+
+A brain never decides what happens next: the machine (`aida.fsm`, `aida.steps`) does. A brain
+only turns free text into slots and intent, and a reply draft into words.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from aida.llm.types import ReplyDraft, TurnContext, Understanding
+
+
+class Brain(Protocol):
+    name: str
+
+    async def understand(self, message: str, ctx: TurnContext) -> Understanding:
+        """Read one customer message. Must not raise on any input."""
+        ...
+
+    async def word(self, draft: ReplyDraft, ctx: TurnContext) -> str:
+        """Word the machine's reply; must keep every fact of the draft."""
+        ...

@@ -1,0 +1,152 @@
+"""What a brain returns (slots, intent) and what it is given (the turn's context, a reply draft).
+
+Both brains (offline rules, LLM) produce these models; `aida.llm.validate` checks every value
+against the catalog before the machine sees it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from aida.catalog import Catalog
+from aida.domain import Address, CameraCount, ChatMessage, RouterOption, Segment, Slots, Step
+
+# The slot a step is asking for right now; lets a bare "2", "ольга" or "нет" be read in context.
+Expect = Literal[
+    "segment",
+    "tariff",
+    "router",
+    "cctv",
+    "static_ip",
+    "tech_check",
+    "address",
+    "house",
+    "name",
+    "phone",
+    "email",
+    "date",
+    "time",
+    "confirm",
+    "referrer",
+    "callback",
+]
+
+
+class Problem(BaseModel):
+    """Something recognised but unusable as is; the step asks back precisely.
+
+    `slot` is a slot name (phone, email, address, date, time, tariff, ...); `code` one of:
+    invalid, foreign (phone outside Russia), past, too_far, outside_hours, no_house, no_street,
+    unknown_street, ambiguous, not_in_catalog. `options` lists candidates for `ambiguous`.
+    """
+
+    slot: str
+    code: str
+    value: str | None = None
+    options: list[str] = Field(default_factory=list)
+
+
+class Extraction(BaseModel):
+    """Slots found in one message; a field is None when the message does not mention it."""
+
+    segment: Segment | None = None
+    tariff: str | None = None
+    router: RouterOption | None = None
+    cctv_cameras: CameraCount | None = None
+    static_ip: bool | None = None
+    address: Address | None = None
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    date: dt.date | None = None
+    time: str | None = None  # "HH:MM"
+    problems: list[Problem] = Field(default_factory=list)
+    # Slots understood with doubt (e.g. a fuzzy street match): confirmed, not assumed.
+    doubtful: list[str] = Field(default_factory=list)
+
+    def found(self) -> dict[str, Any]:
+        """The contract's `aida extract` object: only the slots found, JSON-ready."""
+        out: dict[str, Any] = {}
+        for key in (
+            "tariff",
+            "cctv_cameras",
+            "static_ip",
+            "router",
+            "address",
+            "name",
+            "phone",
+            "email",
+            "date",
+            "time",
+        ):
+            value = getattr(self, key)
+            if value is None:
+                continue
+            if isinstance(value, Address):
+                value = value.model_dump()
+            elif isinstance(value, dt.date):
+                value = value.isoformat()
+            out[key] = value
+        return out
+
+    def has_slots(self) -> bool:
+        return bool(self.found()) or self.segment is not None
+
+
+class Intent(StrEnum):
+    answer = "answer"  # gives information (slots) or simply replies to the question asked
+    yes = "yes"
+    no = "no"
+    question = "question"  # asks something; `topics` says what
+    correction = "correction"  # changes a slot already given
+    restart = "restart"
+    handoff = "handoff"  # wants a human
+    cancel = "cancel"  # does not want to go on
+    greeting = "greeting"
+    chitchat = "chitchat"
+    unknown = "unknown"
+
+
+class Understanding(BaseModel):
+    """A brain's reading of one customer message in the context of the step."""
+
+    intent: Intent = Intent.unknown
+    slots: Extraction = Field(default_factory=Extraction)
+    # FAQ topics asked about: tariffs, tariffs_home, tariffs_office, router, cctv, static_ip,
+    # coverage, hours, support, or a catalog `faq` topic.
+    topics: list[str] = Field(default_factory=list)
+    email_declined: bool = False
+    # Free text kept as is where the step wants words, not slots (who recommended us).
+    free_text: str | None = None
+
+
+class TurnContext(BaseModel):
+    """What a brain may know when reading a message or wording a reply."""
+
+    model_config = {"arbitrary_types_allowed": True}
+
+    step: Step
+    expect: Expect | None
+    slots: Slots
+    now: dt.datetime  # aware, in AIDA_TIMEZONE
+    catalog: Catalog
+    history: list[ChatMessage] = Field(default_factory=list)
+
+
+class ReplyDraft(BaseModel):
+    """The machine's reply before wording: ordered sentences plus the facts they rest on.
+
+    The offline brain joins `parts`; an LLM may reword them but must keep every fact
+    (`facts` holds the prices, totals and names a worded reply is checked against).
+    """
+
+    parts: list[str]
+    suggestions: list[str] = Field(default_factory=list)
+    facts: dict[str, Any] = Field(default_factory=dict)
+
+    def text(self) -> str:
+        return "\n\n".join(p for p in self.parts if p)

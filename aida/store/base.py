@@ -1,0 +1,153 @@
+"""The storage interface: sessions, messages, attribution, leads, the CRM outbox and tokens.
+
+One interface, two backends (SQLite by default, PostgreSQL for several instances); every
+backend passes the same contract test suite. All methods are async; timestamps are aware UTC.
+
+A turn is one transaction under a per-session lock:
+
+    async with store.turn(session_id) as tx:      # lock + load
+        cached = await tx.stored_reply(message_id)  # idempotent retry?
+        ...run the machine on tx.state...
+        await tx.save_turn(...)                    # state, messages, attribution, lead, outbox
+    # leaving the block commits; an exception rolls everything back and releases the lock
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, Field
+
+from aida.domain import Attribution, ChatMessage, ConversationState, Lead, Step
+
+# local: kept in the local store only (no CRM configured when it was confirmed);
+# pending: waiting in the outbox; delivered: in the CRM; failed: needs the operator.
+DeliveryStatus = Literal["local", "pending", "delivered", "failed"]
+JobKind = Literal["create_lead", "update_referrer"]
+
+
+class StoredReply(BaseModel):
+    """The answer given to one customer message, returned again for a retried `message_id`."""
+
+    reply: str
+    suggestions: list[str] = Field(default_factory=list)
+    step: Step
+
+
+class TouchRecord(BaseModel):
+    """A session's attribution: the first touch is never overwritten; the latest is merged."""
+
+    first: Attribution = Field(default_factory=Attribution)
+    latest: Attribution = Field(default_factory=Attribution)
+
+
+class LeadRecord(BaseModel):
+    lead: Lead
+    delivery: DeliveryStatus
+    crm_lead_id: int | None = None
+    crm_contact_id: int | None = None
+    attempts: int = 0
+    last_error: str | None = None
+    next_attempt_at: dt.datetime | None = None
+    delivered_at: dt.datetime | None = None
+
+
+class OutboxJob(BaseModel):
+    """One unit of CRM work, leased to one worker at a time."""
+
+    id: int
+    kind: JobKind
+    lead: Lead
+    attempts: int
+    payload: dict[str, Any] = Field(default_factory=dict)
+    # Progress saved by earlier attempts, so a retry never creates a second contact or lead.
+    crm_lead_id: int | None = None
+    crm_contact_id: int | None = None
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str | None = None  # None: a long-lived token
+    expires_at: dt.datetime | None = None
+
+
+class SessionTx(Protocol):
+    session_id: str
+    state: ConversationState | None  # None for a new session
+    touch: TouchRecord
+
+    async def stored_reply(self, message_id: str) -> StoredReply | None: ...
+
+    async def save_turn(
+        self,
+        *,
+        state: ConversationState,
+        user_text: str,
+        reply: StoredReply,
+        now: dt.datetime,
+        message_id: str | None = None,
+        touch: Attribution | None = None,
+        lead: Lead | None = None,
+        enqueue_lead: bool = False,
+        referrer: tuple[str, str] | None = None,
+    ) -> None:
+        """Persist one turn atomically.
+
+        `touch` is merged into the session's attribution (first touch kept, latest updated
+        with non-empty values). `lead` is inserted with delivery `pending` and a
+        `create_lead` job when `enqueue_lead`, else `local`. `referrer` = (lead_id, text)
+        stores who recommended us and, for a lead in the CRM pipeline, enqueues an
+        `update_referrer` job.
+        """
+        ...
+
+
+class Store(Protocol):
+    async def open(self) -> None:
+        """Connect and run migrations."""
+        ...
+
+    async def close(self) -> None: ...
+
+    def turn(self, session_id: str) -> AbstractAsyncContextManager[SessionTx]: ...
+
+    async def history(self, session_id: str) -> tuple[Step | None, list[ChatMessage]]: ...
+
+    async def leads(self, limit: int | None = None) -> list[LeadRecord]: ...
+
+    async def lead(self, lead_id: str) -> LeadRecord | None: ...
+
+    # -- outbox ------------------------------------------------------------------------------
+    async def claim_jobs(
+        self, now: dt.datetime, limit: int, lease: dt.timedelta
+    ) -> list[OutboxJob]:
+        """Lease due jobs (none another worker holds); a crashed worker's lease expires."""
+        ...
+
+    async def job_progress(
+        self, job_id: int, *, crm_contact_id: int | None = None, crm_lead_id: int | None = None
+    ) -> None: ...
+
+    async def job_done(self, job_id: int, now: dt.datetime) -> None: ...
+
+    async def job_retry(self, job_id: int, next_attempt_at: dt.datetime, error: str) -> None: ...
+
+    async def job_failed(self, job_id: int, error: str) -> None: ...
+
+    async def requeue_lead(self, lead_id: str, now: dt.datetime) -> bool:
+        """Put a failed (or local) lead back into the outbox; False if there is no such lead."""
+        ...
+
+    # -- CRM tokens --------------------------------------------------------------------------
+    async def load_tokens(self, name: str) -> TokenPair | None: ...
+
+    async def save_tokens(self, name: str, tokens: TokenPair) -> None: ...
+
+    def token_lock(self, name: str) -> AbstractAsyncContextManager[None]:
+        """Held while refreshing, across instances, so a refresh token is never used twice."""
+        ...
+
+    # -- upkeep ------------------------------------------------------------------------------
+    async def expire_sessions(self, idle_since: dt.datetime) -> int: ...
