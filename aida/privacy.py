@@ -1,0 +1,32 @@
+"""Masking of personal data for logs: no raw phone number or email ever reaches a log line."""
+
+from __future__ import annotations
+
+import re
+
+_PHONE_CANDIDATE = re.compile(r"(?<![\w@])\+?\d[\d\s()\-]{8,}\d(?!\w)")
+_EMAIL = re.compile(r"([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)", re.UNICODE)
+
+
+def mask_phone(phone: str) -> str:
+    """`+79991234567` → `+7 999 ***-**-67` (country, operator code, last two digits)."""
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) < 6:
+        return "***"
+    if len(digits) == 11 and digits[0] in "78":
+        return f"+7 {digits[1:4]} ***-**-{digits[-2:]}"
+    return f"+{digits[:1]} ***{digits[-2:]}"
+
+
+def mask_email(email: str) -> str:
+    """`ivan@mail.ru` → `i***@mail.ru`."""
+    m = _EMAIL.fullmatch(email.strip())
+    if not m:
+        return "***"
+    return f"{m.group(1)}***@{m.group(2)}"
+
+
+def scrub(text: str) -> str:
+    """Mask every phone- or email-looking run in free text."""
+    text = _EMAIL.sub(lambda m: mask_email(m.group(0)), text)
+    return _PHONE_CANDIDATE.sub(lambda m: mask_phone(m.group(0)), text)
