@@ -1,0 +1,24 @@
+"""What one turn of the conversation produces."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from pydantic import BaseModel, Field
+
+from aida.domain import ConversationState, Lead
+
+# Receives pieces of the reply as they are worded (POST /chat/stream).
+DeltaSink = Callable[[str], Awaitable[None]]
+
+
+class TurnResult(BaseModel):
+    state: ConversationState
+    reply: str
+    suggestions: list[str] = Field(default_factory=list)
+    # A lead confirmed in this turn: stored (and queued for the CRM) with the turn.
+    lead: Lead | None = None
+    # (lead_id, text): who recommended us, given after `done`; patched onto that lead.
+    referrer: tuple[str, str] | None = None
+    # What happened, for metrics and logs: "restart", "handoff", "lead_confirmed", ...
+    events: list[str] = Field(default_factory=list)
