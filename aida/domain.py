@@ -116,6 +116,9 @@ class ConversationState(BaseModel):
     pending: str | None = None
     # Offered during repair (operator hand-off, technical check): what a "да" now means.
     offer: str | None = None
+    # A street understood without its house number, waiting for "Уточните номер дома".
+    partial_street: str | None = None
+    partial_city: str | None = None
     lead_id: str | None = None
     referrer_asked: bool = False
     misunderstood: int = 0  # consecutive turns not understood, to vary the re-ask

@@ -31,6 +31,9 @@ Expect = Literal[
     "date",
     "time",
     "confirm",
+    "change",  # "Что нужно изменить?" at the confirm step
+    "verify_address",  # "Правильно понимаю: <address>?"
+    "verify_name",
     "referrer",
     "callback",
 ]
