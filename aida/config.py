@@ -7,6 +7,7 @@ their meaning, AIDA's own settings start with `AIDA_`.
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, field_validator
@@ -48,6 +49,10 @@ class Settings(BaseSettings):
     cors_origins: str = Field("", validation_alias=_env("AIDA_CORS_ORIGINS"))
     rate_limit: str = Field("on", validation_alias=_env("AIDA_RATE_LIMIT"))
     session_ttl_days: float = Field(30, gt=0, validation_alias=_env("AIDA_SESSION_TTL_DAYS"))
+    # Which touch a lead carries: the session's first (default) or its latest attribution.
+    attribution: Literal["first", "latest"] = Field(
+        "first", validation_alias=_env("AIDA_ATTRIBUTION")
+    )
     log_level: str = Field("INFO", validation_alias=_env("AIDA_LOG_LEVEL"))
 
     # -- LLM -------------------------------------------------------------------------------

@@ -42,6 +42,14 @@ class TouchRecord(BaseModel):
     first: Attribution = Field(default_factory=Attribution)
     latest: Attribution = Field(default_factory=Attribution)
 
+    def recorded(self, touch: Attribution | None) -> TouchRecord:
+        """This record after one more touch: the first non-empty touch stays first for good,
+        the latest takes the touch's non-empty values (a message without UTM erases nothing)."""
+        if touch is None or touch.is_empty():
+            return self
+        first = self.first if not self.first.is_empty() else touch
+        return TouchRecord(first=first, latest=touch.merged_over(self.latest))
+
 
 class LeadRecord(BaseModel):
     lead: Lead
@@ -55,7 +63,12 @@ class LeadRecord(BaseModel):
 
 
 class OutboxJob(BaseModel):
-    """One unit of CRM work, leased to one worker at a time."""
+    """One unit of CRM work, leased to one worker at a time.
+
+    `attempts` counts this claim too (1 on the first try): a worker that crashed mid-attempt
+    has used one. A lead's jobs run in order: a job is not claimed while an earlier job of
+    the same lead is not done (an `update_referrer` never overtakes its `create_lead`).
+    """
 
     id: int
     kind: JobKind
@@ -93,7 +106,8 @@ class SessionTx(Protocol):
         enqueue_lead: bool = False,
         referrer: tuple[str, str] | None = None,
     ) -> None:
-        """Persist one turn atomically.
+        """Record one turn; it is written, all of it or nothing, when the `turn` block exits
+        without an exception.
 
         `touch` is merged into the session's attribution (first touch kept, latest updated
         with non-empty values). `lead` is inserted with delivery `pending` and a
@@ -113,7 +127,18 @@ class Store(Protocol):
 
     def turn(self, session_id: str) -> AbstractAsyncContextManager[SessionTx]: ...
 
-    async def history(self, session_id: str) -> tuple[Step | None, list[ChatMessage]]: ...
+    async def history(self, session_id: str) -> tuple[Step | None, list[ChatMessage]]:
+        """The session's step and messages in order; (None, []) for an unknown session."""
+        ...
+
+    async def ping(self) -> None:
+        """Raise when the database cannot be reached (the health check)."""
+        ...
+
+    async def funnel(self) -> dict[Step, int]:
+        """How many stored sessions reached each step (a session at `address` counts for
+        `tariff`, `extras` and `address`)."""
+        ...
 
     async def leads(self, limit: int | None = None) -> list[LeadRecord]: ...
 
@@ -150,4 +175,7 @@ class Store(Protocol):
         ...
 
     # -- upkeep ------------------------------------------------------------------------------
-    async def expire_sessions(self, idle_since: dt.datetime) -> int: ...
+    async def expire_sessions(self, idle_since: dt.datetime) -> int:
+        """Delete sessions (and their messages) idle since before `idle_since`, except any in
+        a turn right now; leads are kept. Returns how many sessions were deleted."""
+        ...

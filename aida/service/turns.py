@@ -1,0 +1,138 @@
+"""One customer message in, one reply out: the turn as one transaction, transport-free.
+
+Used by the HTTP service (`/chat`, `/chat/stream`) and the terminal (`aida chat`). Under the
+store's per-session lock it loads the session, replays the stored answer of a retried
+`message_id`, runs the engine and saves state, both messages, attribution and any lead
+together, so a failure anywhere leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, Field
+
+from aida.dialogue.types import DeltaSink, TurnResult
+from aida.domain import Attribution, ConversationState, Lead, Step
+from aida.store.base import Store, StoredReply, TouchRecord
+
+log = logging.getLogger(__name__)
+
+AttributionPolicy = Literal["first", "latest"]
+
+
+class TurnEngine(Protocol):
+    """What the service needs of `aida.dialogue.engine.Engine`."""
+
+    def new_state(self) -> ConversationState: ...
+
+    async def turn(
+        self,
+        state: ConversationState,
+        text: str,
+        *,
+        now: dt.datetime,
+        session_id: str,
+        on_delta: DeltaSink | None = None,
+    ) -> TurnResult: ...
+
+
+class TurnOutcome(BaseModel):
+    """What the customer gets back for one message (the `/chat` response body)."""
+
+    reply: str
+    suggestions: list[str] = Field(default_factory=list)
+    step: Step
+    session_id: str
+    # True when this answer was stored earlier for the same message_id (a retry).
+    replayed: bool = False
+    events: list[str] = Field(default_factory=list)
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class TurnService:
+    def __init__(
+        self,
+        engine: TurnEngine,
+        store: Store,
+        *,
+        attribution: AttributionPolicy = "first",
+        enqueue_leads: bool = False,
+        clock: Callable[[], dt.datetime] = _utcnow,
+    ) -> None:
+        self.engine = engine
+        self.store = store
+        self._attribution = attribution
+        self._enqueue_leads = enqueue_leads  # a CRM is configured: leads go to the outbox
+        self._clock = clock
+
+    async def handle(
+        self,
+        session_id: str,
+        text: str,
+        message_id: str | None = None,
+        touch: Attribution | None = None,
+        on_delta: DeltaSink | None = None,
+    ) -> TurnOutcome:
+        """Answer one message. `on_delta` receives the reply in pieces as it is worded (a
+        replayed answer arrives as one piece); the turn is committed before this returns."""
+        async with self.store.turn(session_id) as tx:
+            if message_id is not None:
+                stored = await tx.stored_reply(message_id)
+                if stored is not None:
+                    log.info("turn replayed session=%s message_id=%s", session_id, message_id)
+                    if on_delta is not None:
+                        await on_delta(stored.reply)
+                    return TurnOutcome(
+                        reply=stored.reply,
+                        suggestions=stored.suggestions,
+                        step=stored.step,
+                        session_id=session_id,
+                        replayed=True,
+                    )
+
+            now = self._clock()
+            state = tx.state if tx.state is not None else self.engine.new_state()
+            result = await self.engine.turn(
+                state, text, now=now, session_id=session_id, on_delta=on_delta
+            )
+            lead = self._attributed(result.lead, tx.touch.recorded(touch))
+            step = result.state.step
+            await tx.save_turn(
+                state=result.state,
+                user_text=text,
+                reply=StoredReply(reply=result.reply, suggestions=result.suggestions, step=step),
+                now=now,
+                message_id=message_id,
+                touch=touch,
+                lead=lead,
+                enqueue_lead=self._enqueue_leads,
+                referrer=result.referrer,
+            )
+        if lead is not None:
+            log.info("lead confirmed session=%s lead=%s kind=%s", session_id, lead.id, lead.kind)
+        log.debug("turn session=%s step=%s events=%s", session_id, step.value, result.events)
+        return TurnOutcome(
+            reply=result.reply,
+            suggestions=result.suggestions,
+            step=step,
+            session_id=session_id,
+            events=result.events,
+        )
+
+    def _attributed(self, lead: Lead | None, touch: TouchRecord) -> Lead | None:
+        """The lead with the session's attribution (the seed's auto-injection)."""
+        if lead is None:
+            return None
+        chosen = touch.first if self._attribution == "first" else touch.latest
+        if chosen.is_empty():
+            chosen = touch.latest if self._attribution == "first" else touch.first
+        if chosen.is_empty():
+            return lead
+        return lead.model_copy(update={"attribution": chosen})

@@ -1,0 +1,102 @@
+"""The schema as a versioned list of migrations, one list for both backends.
+
+Each migration is a tuple of statements with type placeholders ({json}, {ts}, {id}) filled in
+per dialect, so SQLite and PostgreSQL always have the same tables. Applied in order at
+`open()`; `schema_version` records what is applied. Append only: never edit a shipped one.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Dialect = Literal["sqlite", "postgresql"]
+
+_TYPES: dict[Dialect, dict[str, str]] = {
+    # SQLite keeps timestamps as fixed-width ISO-8601 UTC text, so they sort as text.
+    "sqlite": {"json": "TEXT", "ts": "TEXT", "id": "INTEGER PRIMARY KEY AUTOINCREMENT"},
+    "postgresql": {"json": "JSONB", "ts": "TIMESTAMPTZ", "id": "BIGSERIAL PRIMARY KEY"},
+}
+
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: sessions, messages, leads, the CRM outbox and tokens.
+    (
+        """CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            state {json} NOT NULL,
+            step TEXT NOT NULL,
+            max_step_rank SMALLINT NOT NULL,
+            first_touch {json} NOT NULL,
+            latest_touch {json} NOT NULL,
+            created_at {ts} NOT NULL,
+            updated_at {ts} NOT NULL
+        )""",
+        "CREATE INDEX sessions_updated_at ON sessions (updated_at)",
+        # message_id is the client's id of the customer's message, on both rows of a turn.
+        """CREATE TABLE messages (
+            id {id},
+            session_id TEXT NOT NULL,
+            role TEXT NOT NULL,
+            text TEXT NOT NULL,
+            suggestions {json} NOT NULL,
+            step TEXT NOT NULL,
+            message_id TEXT,
+            created_at {ts} NOT NULL
+        )""",
+        "CREATE INDEX messages_session ON messages (session_id, id)",
+        "CREATE UNIQUE INDEX messages_idempotency ON messages (session_id, message_id, role)",
+        # Leads outlive their session (no foreign key): the transcript is in the payload.
+        """CREATE TABLE leads (
+            id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            payload {json} NOT NULL,
+            phone TEXT,
+            tariff TEXT,
+            utm_source TEXT,
+            delivery TEXT NOT NULL,
+            crm_lead_id BIGINT,
+            crm_contact_id BIGINT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            next_attempt_at {ts},
+            delivered_at {ts},
+            created_at {ts} NOT NULL
+        )""",
+        "CREATE INDEX leads_created_at ON leads (created_at)",
+        "CREATE INDEX leads_session ON leads (session_id)",
+        "CREATE INDEX leads_delivery ON leads (delivery)",
+        """CREATE TABLE outbox (
+            id {id},
+            lead_id TEXT NOT NULL REFERENCES leads (id),
+            kind TEXT NOT NULL,
+            payload {json} NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at {ts} NOT NULL,
+            lease_until {ts},
+            last_error TEXT,
+            created_at {ts} NOT NULL,
+            done_at {ts}
+        )""",
+        "CREATE INDEX outbox_due ON outbox (status, next_attempt_at)",
+        "CREATE INDEX outbox_lead ON outbox (lead_id, id)",
+        """CREATE TABLE crm_tokens (
+            name TEXT PRIMARY KEY,
+            access_token TEXT NOT NULL,
+            refresh_token TEXT,
+            expires_at {ts},
+            updated_at {ts} NOT NULL
+        )""",
+    ),
+)
+
+SCHEMA_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)"
+
+
+def migrations(dialect: Dialect) -> list[tuple[int, list[str]]]:
+    """(version, statements) in order, rendered for `dialect`."""
+    types = _TYPES[dialect]
+    return [
+        (version, [stmt.format(**types) for stmt in stmts])
+        for version, stmts in enumerate(_MIGRATIONS, start=1)
+    ]

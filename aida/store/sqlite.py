@@ -1,0 +1,467 @@
+"""The SQLite backend: the default, for one instance (WAL mode, one writer thread).
+
+All SQLite work runs on one dedicated thread with one connection, a whole transaction per hop,
+so a turn costs one thread switch to load and one to commit. Turns of one session are
+serialised by an in-process lock; SQLite is for a single instance (use PostgreSQL for more).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar, overload
+
+from aida.domain import ChatMessage, ConversationState, Lead, Step
+from aida.store.base import LeadRecord, OutboxJob, StoredReply, TokenPair
+from aida.store.locks import KeyedLocks
+from aida.store.migrations import SCHEMA_VERSION_TABLE, migrations
+from aida.store.rows import funnel_from, lead_columns, lead_record, touch_from, touch_json, utc
+from aida.store.staging import StagedTurn, StagingTx
+
+T = TypeVar("T")
+Conn = sqlite3.Connection
+
+_LEAD_TS = ("next_attempt_at", "delivered_at")
+
+
+@overload
+def _ts(moment: dt.datetime) -> str: ...
+@overload
+def _ts(moment: None) -> None: ...
+def _ts(moment: dt.datetime | None) -> str | None:
+    # Fixed width, so text order is time order.
+    return None if moment is None else utc(moment).isoformat(timespec="microseconds")
+
+
+def _dt(text: str | None) -> dt.datetime | None:
+    return None if text is None else dt.datetime.fromisoformat(text)
+
+
+class _SqliteTx(StagingTx):
+    def __init__(self, store: SqliteStore, session_id: str, loaded: tuple[Any, ...]) -> None:
+        state_json, first, latest = loaded
+        state = ConversationState.model_validate_json(state_json) if state_json else None
+        super().__init__(session_id, state, touch_from(first, latest))
+        self._store = store
+
+    async def stored_reply(self, message_id: str) -> StoredReply | None:
+        return await self._store._run(partial(_stored_reply, self.session_id, message_id))
+
+
+class SqliteStore:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._executor: ThreadPoolExecutor | None = None
+        self._conn: Conn | None = None
+        self._sessions = KeyedLocks()
+        self._tokens = KeyedLocks()
+
+    # -- plumbing ----------------------------------------------------------------------------
+    async def _run(self, fn: Callable[[Conn], T]) -> T:
+        """Run `fn(conn)` on the SQLite thread (reads: autocommit statements)."""
+        if self._executor is None or self._conn is None:
+            raise RuntimeError("store is not open")
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, self._conn)
+
+    async def _write(self, fn: Callable[[Conn], T]) -> T:
+        """Run `fn(conn)` as one write transaction on the SQLite thread."""
+        return await self._run(partial(_in_transaction, fn))
+
+    async def open(self) -> None:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aida-sqlite")
+        loop = asyncio.get_running_loop()
+        self._conn = await loop.run_in_executor(self._executor, _connect, self.path)
+        await self._write(_migrate)
+
+    async def close(self) -> None:
+        if self._executor is None:
+            return
+        executor, conn = self._executor, self._conn
+        self._executor, self._conn = None, None
+        if conn is not None:
+            await asyncio.get_running_loop().run_in_executor(executor, conn.close)
+        executor.shutdown(wait=True)
+
+    # -- conversation ------------------------------------------------------------------------
+    @asynccontextmanager
+    async def turn(self, session_id: str) -> AsyncIterator[_SqliteTx]:
+        async with self._sessions.hold(session_id):
+            loaded = await self._run(partial(_load_session, session_id))
+            tx = _SqliteTx(self, session_id, loaded)
+            yield tx
+            if tx.staged is not None:
+                await self._write(partial(_save_turn, tx.staged))
+
+    async def history(self, session_id: str) -> tuple[Step | None, list[ChatMessage]]:
+        return await self._run(partial(_history, session_id))
+
+    async def ping(self) -> None:
+        await self._run(lambda conn: conn.execute("SELECT 1").fetchone())
+
+    async def funnel(self) -> dict[Step, int]:
+        rows = await self._run(
+            lambda conn: conn.execute(
+                "SELECT max_step_rank, count(*) FROM sessions GROUP BY max_step_rank"
+            ).fetchall()
+        )
+        return funnel_from({rank: n for rank, n in rows})
+
+    async def leads(self, limit: int | None = None) -> list[LeadRecord]:
+        sql = "SELECT * FROM leads ORDER BY created_at DESC, id LIMIT ?"
+        rows = await self._run(lambda conn: conn.execute(sql, (limit or -1,)).fetchall())
+        return [_lead_record(row) for row in rows]
+
+    async def lead(self, lead_id: str) -> LeadRecord | None:
+        row = await self._run(
+            lambda conn: conn.execute("SELECT * FROM leads WHERE id = ?", (lead_id,)).fetchone()
+        )
+        return _lead_record(row) if row else None
+
+    # -- outbox ------------------------------------------------------------------------------
+    async def claim_jobs(
+        self, now: dt.datetime, limit: int, lease: dt.timedelta
+    ) -> list[OutboxJob]:
+        return await self._write(partial(_claim_jobs, _ts(now), limit, _ts(now + lease)))
+
+    async def job_progress(
+        self, job_id: int, *, crm_contact_id: int | None = None, crm_lead_id: int | None = None
+    ) -> None:
+        await self._write(
+            lambda conn: conn.execute(
+                """UPDATE leads SET crm_contact_id = coalesce(?, crm_contact_id),
+                       crm_lead_id = coalesce(?, crm_lead_id)
+                   WHERE id = (SELECT lead_id FROM outbox WHERE id = ?)""",
+                (crm_contact_id, crm_lead_id, job_id),
+            )
+        )
+
+    async def job_done(self, job_id: int, now: dt.datetime) -> None:
+        await self._write(partial(_job_done, job_id, _ts(now)))
+
+    async def job_retry(self, job_id: int, next_attempt_at: dt.datetime, error: str) -> None:
+        await self._write(partial(_job_retry, job_id, _ts(next_attempt_at), error))
+
+    async def job_failed(self, job_id: int, error: str) -> None:
+        await self._write(partial(_job_failed, job_id, error))
+
+    async def requeue_lead(self, lead_id: str, now: dt.datetime) -> bool:
+        return await self._write(partial(_requeue_lead, lead_id, _ts(now)))
+
+    # -- CRM tokens --------------------------------------------------------------------------
+    async def load_tokens(self, name: str) -> TokenPair | None:
+        row = await self._run(
+            lambda conn: conn.execute(
+                "SELECT access_token, refresh_token, expires_at FROM crm_tokens WHERE name = ?",
+                (name,),
+            ).fetchone()
+        )
+        if row is None:
+            return None
+        return TokenPair(access_token=row[0], refresh_token=row[1], expires_at=_dt(row[2]))
+
+    async def save_tokens(self, name: str, tokens: TokenPair) -> None:
+        now = _ts(dt.datetime.now(dt.UTC))
+        await self._write(
+            lambda conn: conn.execute(
+                """INSERT INTO crm_tokens (name, access_token, refresh_token, expires_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (name) DO UPDATE SET access_token = excluded.access_token,
+                       refresh_token = excluded.refresh_token, expires_at = excluded.expires_at,
+                       updated_at = excluded.updated_at""",
+                (name, tokens.access_token, tokens.refresh_token, _ts(tokens.expires_at), now),
+            )
+        )
+
+    @asynccontextmanager
+    async def token_lock(self, name: str) -> AsyncIterator[None]:
+        # One instance per SQLite file, so an in-process lock is enough; holding a write
+        # transaction instead would stall every turn for the length of an HTTP refresh.
+        async with self._tokens.hold(name):
+            yield
+
+    # -- upkeep ------------------------------------------------------------------------------
+    async def expire_sessions(self, idle_since: dt.datetime) -> int:
+        busy = sorted(self._sessions.held())
+        return await self._write(partial(_expire, _ts(idle_since), busy))
+
+
+# -- the SQLite thread's side ------------------------------------------------------------------
+
+
+def _connect(path: str) -> Conn:
+    # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE) so writers queue on the
+    # database lock instead of failing to upgrade a read lock.
+    conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode = WAL")
+    # WAL + NORMAL: a commit survives a crash of the process; atomic in every case.
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+def _in_transaction(fn: Callable[[Conn], T], conn: Conn) -> T:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = fn(conn)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return result
+
+
+def _migrate(conn: Conn) -> None:
+    conn.execute(SCHEMA_VERSION_TABLE)
+    done = {row[0] for row in conn.execute("SELECT version FROM schema_version")}
+    for version, statements in migrations("sqlite"):
+        if version in done:
+            continue
+        for statement in statements:
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+
+
+def _load_session(session_id: str, conn: Conn) -> tuple[Any, ...]:
+    row = conn.execute(
+        "SELECT state, first_touch, latest_touch FROM sessions WHERE id = ?", (session_id,)
+    ).fetchone()
+    return tuple(row) if row else (None, None, None)
+
+
+def _stored_reply(session_id: str, message_id: str, conn: Conn) -> StoredReply | None:
+    row = conn.execute(
+        """SELECT text, suggestions, step FROM messages
+           WHERE session_id = ? AND message_id = ? AND role = 'assistant'""",
+        (session_id, message_id),
+    ).fetchone()
+    if row is None:
+        return None
+    return StoredReply(reply=row[0], suggestions=json.loads(row[1]), step=row[2])
+
+
+def _save_turn(turn: StagedTurn, conn: Conn) -> None:
+    now = _ts(turn.now)
+    conn.execute(
+        """INSERT INTO sessions (id, state, step, max_step_rank, first_touch, latest_touch,
+               created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET state = excluded.state, step = excluded.step,
+               max_step_rank = max(sessions.max_step_rank, excluded.max_step_rank),
+               first_touch = excluded.first_touch, latest_touch = excluded.latest_touch,
+               updated_at = excluded.updated_at""",
+        (
+            turn.session_id,
+            turn.state_json,
+            turn.step.value,
+            turn.rank,
+            touch_json(turn.touch.first),
+            touch_json(turn.touch.latest),
+            now,
+            now,
+        ),
+    )
+    conn.executemany(
+        """INSERT INTO messages (session_id, role, text, suggestions, step, message_id, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        [
+            (
+                turn.session_id,
+                "user",
+                turn.user_text,
+                "[]",
+                turn.user_step.value,
+                turn.message_id,
+                now,
+            ),
+            (
+                turn.session_id,
+                "assistant",
+                turn.reply.reply,
+                json.dumps(turn.reply.suggestions, ensure_ascii=False),
+                turn.reply.step.value,
+                turn.message_id,
+                now,
+            ),
+        ],
+    )
+    if turn.lead is not None:
+        cols = lead_columns(turn.lead)
+        cols["created_at"] = _ts(cols["created_at"])
+        cols["delivery"] = "pending" if turn.enqueue_lead else "local"
+        names = ", ".join(cols)
+        conn.execute(
+            f"INSERT INTO leads ({names}) VALUES ({', '.join('?' * len(cols))})",
+            tuple(cols.values()),
+        )
+        if turn.enqueue_lead:
+            _enqueue(conn, turn.lead.id, "create_lead", {}, now)
+    if turn.referrer is not None:
+        lead_id, text = turn.referrer
+        conn.execute(
+            "UPDATE leads SET payload = json_set(payload, '$.referrer', ?) WHERE id = ?",
+            (text, lead_id),
+        )
+        row = conn.execute("SELECT delivery FROM leads WHERE id = ?", (lead_id,)).fetchone()
+        if row is not None and row[0] != "local":
+            _enqueue(conn, lead_id, "update_referrer", {"referrer": text}, now)
+
+
+def _enqueue(conn: Conn, lead_id: str, kind: str, payload: dict[str, Any], now: str | None) -> None:
+    conn.execute(
+        """INSERT INTO outbox (lead_id, kind, payload, status, next_attempt_at, created_at)
+           VALUES (?, ?, ?, 'pending', ?, ?)""",
+        (lead_id, kind, json.dumps(payload, ensure_ascii=False), now, now),
+    )
+
+
+def _history(session_id: str, conn: Conn) -> tuple[Step | None, list[ChatMessage]]:
+    # One read transaction, so the step and the messages agree.
+    conn.execute("BEGIN")
+    try:
+        row = conn.execute("SELECT step FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if row is None:
+            return None, []
+        rows = conn.execute(
+            """SELECT role, text, suggestions, created_at FROM messages
+               WHERE session_id = ? ORDER BY id""",
+            (session_id,),
+        ).fetchall()
+    finally:
+        conn.execute("COMMIT")
+    messages = [
+        ChatMessage(role=r[0], text=r[1], suggestions=json.loads(r[2]), at=_dt(r[3])) for r in rows
+    ]
+    return Step(row[0]), messages
+
+
+def _lead_record(row: sqlite3.Row) -> LeadRecord:
+    data = dict(row)
+    for key in _LEAD_TS:
+        data[key] = _dt(data[key])
+    return lead_record(data)
+
+
+def _claim_jobs(now: str, limit: int, lease_until: str, conn: Conn) -> list[OutboxJob]:
+    ids = [
+        row[0]
+        for row in conn.execute(
+            """SELECT o.id FROM outbox o
+               WHERE o.status = 'pending' AND o.next_attempt_at <= ?
+                 AND (o.lease_until IS NULL OR o.lease_until <= ?)
+                 AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.lead_id = o.lead_id
+                                 AND p.id < o.id AND p.status <> 'done')
+               ORDER BY o.next_attempt_at, o.id LIMIT ?""",
+            (now, now, limit),
+        )
+    ]
+    jobs = []
+    for job_id in ids:
+        row = conn.execute(
+            """UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ?
+               RETURNING id, kind, attempts, payload, lead_id""",
+            (lease_until, job_id),
+        ).fetchone()
+        lead = conn.execute(
+            "SELECT payload, crm_lead_id, crm_contact_id FROM leads WHERE id = ?", (row[4],)
+        ).fetchone()
+        jobs.append(_job(row, lead))
+    return jobs
+
+
+def _job(row: Any, lead: Any) -> OutboxJob:
+    return OutboxJob(
+        id=row[0],
+        kind=row[1],
+        attempts=row[2],
+        payload=json.loads(row[3]),
+        lead=Lead.model_validate_json(lead[0]),
+        crm_lead_id=lead[1],
+        crm_contact_id=lead[2],
+    )
+
+
+def _job_done(job_id: int, now: str | None, conn: Conn) -> None:
+    row = conn.execute(
+        """UPDATE outbox SET status = 'done', lease_until = NULL, done_at = ?, last_error = NULL
+           WHERE id = ? RETURNING kind, lead_id""",
+        (now, job_id),
+    ).fetchone()
+    if row is not None and row[0] == "create_lead":
+        conn.execute(
+            """UPDATE leads SET delivery = 'delivered', delivered_at = ?, last_error = NULL,
+                   next_attempt_at = NULL WHERE id = ?""",
+            (now, row[1]),
+        )
+
+
+def _job_retry(job_id: int, next_attempt_at: str | None, error: str, conn: Conn) -> None:
+    row = conn.execute(
+        """UPDATE outbox SET status = 'pending', lease_until = NULL, next_attempt_at = ?,
+               last_error = ? WHERE id = ? RETURNING attempts, lead_id""",
+        (next_attempt_at, error, job_id),
+    ).fetchone()
+    if row is not None:
+        conn.execute(
+            "UPDATE leads SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
+            (row[0], error, next_attempt_at, row[1]),
+        )
+
+
+def _job_failed(job_id: int, error: str, conn: Conn) -> None:
+    row = conn.execute(
+        """UPDATE outbox SET status = 'failed', lease_until = NULL, last_error = ?
+           WHERE id = ? RETURNING kind, attempts, lead_id""",
+        (error, job_id),
+    ).fetchone()
+    if row is None:
+        return
+    delivery = "failed" if row[0] == "create_lead" else None
+    conn.execute(
+        """UPDATE leads SET delivery = coalesce(?, delivery), attempts = ?, last_error = ?,
+               next_attempt_at = NULL WHERE id = ?""",
+        (delivery, row[1], error, row[2]),
+    )
+
+
+def _requeue_lead(lead_id: str, now: str | None, conn: Conn) -> bool:
+    row = conn.execute("SELECT delivery FROM leads WHERE id = ?", (lead_id,)).fetchone()
+    if row is None:
+        return False
+    if row[0] == "local":
+        _enqueue(conn, lead_id, "create_lead", {}, now)
+    conn.execute(
+        """UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?,
+               lease_until = NULL WHERE lead_id = ? AND status = 'failed'""",
+        (now, lead_id),
+    )
+    if row[0] in ("local", "failed"):
+        conn.execute(
+            """UPDATE leads SET delivery = 'pending', attempts = 0, last_error = NULL,
+                   next_attempt_at = ? WHERE id = ?""",
+            (now, lead_id),
+        )
+    return True
+
+
+def _expire(idle_since: str | None, busy: list[str], conn: Conn) -> int:
+    placeholders = ", ".join("?" * len(busy))
+    keep = f"AND id NOT IN ({placeholders})" if busy else ""
+    ids = [
+        row[0]
+        for row in conn.execute(
+            f"DELETE FROM sessions WHERE updated_at < ? {keep} RETURNING id",
+            (idle_since, *busy),
+        )
+    ]
+    conn.executemany("DELETE FROM messages WHERE session_id = ?", [(i,) for i in ids])
+    return len(ids)
