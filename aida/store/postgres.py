@@ -1,0 +1,383 @@
+"""The PostgreSQL backend (asyncpg), for several instances sharing one database.
+
+A turn is one transaction holding `pg_advisory_xact_lock` on the session, so two instances
+never interleave turns of one session; an in-process lock in front keeps a second request of
+the same session on this instance from taking a pool connection just to wait. The outbox is
+claimed with FOR UPDATE SKIP LOCKED and a lease; the token lock is a session-level advisory
+lock held on a dedicated connection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+
+from aida.domain import ChatMessage, ConversationState, Lead, Step
+from aida.store.base import LeadRecord, OutboxJob, StoredReply, TokenPair
+from aida.store.locks import KeyedLocks
+from aida.store.migrations import SCHEMA_VERSION_TABLE, migrations
+from aida.store.rows import funnel_from, lead_columns, lead_record, touch_from, touch_json, utc
+from aida.store.staging import StagedTurn, StagingTx
+
+# Advisory lock namespaces (the first key of the two-key form).
+_SESSION_LOCK = 0x41494401
+_TOKEN_LOCK = 0x41494402
+_MIGRATION_LOCK = 0x41494403
+
+
+class _PgTx(StagingTx):
+    def __init__(
+        self, conn: asyncpg.Connection, session_id: str, row: asyncpg.Record | None
+    ) -> None:
+        state = ConversationState.model_validate_json(row["state"]) if row else None
+        super().__init__(
+            session_id,
+            state,
+            touch_from(row["first_touch"] if row else None, row["latest_touch"] if row else None),
+        )
+        self._conn = conn
+
+    async def stored_reply(self, message_id: str) -> StoredReply | None:
+        row = await self._conn.fetchrow(
+            """SELECT text, suggestions, step FROM messages
+               WHERE session_id = $1 AND message_id = $2 AND role = 'assistant'""",
+            self.session_id,
+            message_id,
+        )
+        if row is None:
+            return None
+        return StoredReply(reply=row[0], suggestions=json.loads(row[1]), step=row[2])
+
+
+class PostgresStore:
+    def __init__(self, dsn: str, *, min_size: int = 2, max_size: int = 20) -> None:
+        self._dsn = dsn
+        self._min_size = min_size
+        self._max_size = max_size
+        self._pool: asyncpg.Pool | None = None
+        self._sessions = KeyedLocks()
+        self._tokens = KeyedLocks()
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("store is not open")
+        return self._pool
+
+    async def open(self) -> None:
+        self._pool = await asyncpg.create_pool(
+            self._dsn, min_size=self._min_size, max_size=self._max_size
+        )
+        async with self.pool.acquire() as conn, conn.transaction():
+            # Instances starting together migrate one after the other.
+            await conn.execute("SELECT pg_advisory_xact_lock($1, 0)", _MIGRATION_LOCK)
+            await conn.execute(SCHEMA_VERSION_TABLE)
+            done = {r[0] for r in await conn.fetch("SELECT version FROM schema_version")}
+            for version, statements in migrations("postgresql"):
+                if version in done:
+                    continue
+                for statement in statements:
+                    await conn.execute(statement)
+                await conn.execute("INSERT INTO schema_version (version) VALUES ($1)", version)
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            await pool.close()
+
+    # -- conversation ------------------------------------------------------------------------
+    @asynccontextmanager
+    async def turn(self, session_id: str) -> AsyncIterator[_PgTx]:
+        async with (
+            self._sessions.hold(session_id),
+            self.pool.acquire() as conn,
+            conn.transaction(),
+        ):
+            await conn.execute(
+                "SELECT pg_advisory_xact_lock($1, hashtext($2))", _SESSION_LOCK, session_id
+            )
+            row = await conn.fetchrow(
+                "SELECT state, first_touch, latest_touch FROM sessions WHERE id = $1", session_id
+            )
+            tx = _PgTx(conn, session_id, row)
+            yield tx
+            if tx.staged is not None:
+                await _save_turn(conn, tx.staged)
+
+    async def history(self, session_id: str) -> tuple[Step | None, list[ChatMessage]]:
+        async with self.pool.acquire() as conn, conn.transaction(readonly=True):
+            step = await conn.fetchval("SELECT step FROM sessions WHERE id = $1", session_id)
+            if step is None:
+                return None, []
+            rows = await conn.fetch(
+                """SELECT role, text, suggestions, created_at FROM messages
+                   WHERE session_id = $1 ORDER BY id""",
+                session_id,
+            )
+        return Step(step), [
+            ChatMessage(role=r[0], text=r[1], suggestions=json.loads(r[2]), at=r[3]) for r in rows
+        ]
+
+    async def ping(self) -> None:
+        await self.pool.fetchval("SELECT 1")
+
+    async def funnel(self) -> dict[Step, int]:
+        rows = await self.pool.fetch(
+            "SELECT max_step_rank, count(*) FROM sessions GROUP BY max_step_rank"
+        )
+        return funnel_from({r[0]: r[1] for r in rows})
+
+    async def leads(self, limit: int | None = None) -> list[LeadRecord]:
+        rows = await self.pool.fetch(
+            "SELECT * FROM leads ORDER BY created_at DESC, id LIMIT $1", limit
+        )
+        return [lead_record(dict(r)) for r in rows]
+
+    async def lead(self, lead_id: str) -> LeadRecord | None:
+        row = await self.pool.fetchrow("SELECT * FROM leads WHERE id = $1", lead_id)
+        return lead_record(dict(row)) if row else None
+
+    # -- outbox ------------------------------------------------------------------------------
+    async def claim_jobs(
+        self, now: dt.datetime, limit: int, lease: dt.timedelta
+    ) -> list[OutboxJob]:
+        rows = await self.pool.fetch(
+            """WITH due AS (
+                   SELECT o.id FROM outbox o
+                   WHERE o.status = 'pending' AND o.next_attempt_at <= $1
+                     AND (o.lease_until IS NULL OR o.lease_until <= $1)
+                     AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.lead_id = o.lead_id
+                                     AND p.id < o.id AND p.status <> 'done')
+                   ORDER BY o.next_attempt_at, o.id LIMIT $2
+                   FOR UPDATE SKIP LOCKED)
+               UPDATE outbox o SET lease_until = $3, attempts = o.attempts + 1
+               FROM due, leads l WHERE o.id = due.id AND l.id = o.lead_id
+               RETURNING o.id, o.kind, o.attempts, o.payload, l.payload AS lead,
+                         l.crm_lead_id, l.crm_contact_id""",
+            utc(now),
+            limit,
+            utc(now + lease),
+        )
+        return sorted(
+            (
+                OutboxJob(
+                    id=r["id"],
+                    kind=r["kind"],
+                    attempts=r["attempts"],
+                    payload=json.loads(r["payload"]),
+                    lead=Lead.model_validate_json(r["lead"]),
+                    crm_lead_id=r["crm_lead_id"],
+                    crm_contact_id=r["crm_contact_id"],
+                )
+                for r in rows
+            ),
+            key=lambda job: job.id,
+        )
+
+    async def job_progress(
+        self, job_id: int, *, crm_contact_id: int | None = None, crm_lead_id: int | None = None
+    ) -> None:
+        await self.pool.execute(
+            """UPDATE leads SET crm_contact_id = coalesce($1, crm_contact_id),
+                   crm_lead_id = coalesce($2, crm_lead_id)
+               WHERE id = (SELECT lead_id FROM outbox WHERE id = $3)""",
+            crm_contact_id,
+            crm_lead_id,
+            job_id,
+        )
+
+    async def job_done(self, job_id: int, now: dt.datetime) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(
+                """UPDATE outbox SET status = 'done', lease_until = NULL, done_at = $1,
+                       last_error = NULL WHERE id = $2 RETURNING kind, lead_id""",
+                utc(now),
+                job_id,
+            )
+            if row is not None and row["kind"] == "create_lead":
+                await conn.execute(
+                    """UPDATE leads SET delivery = 'delivered', delivered_at = $1,
+                           last_error = NULL, next_attempt_at = NULL WHERE id = $2""",
+                    utc(now),
+                    row["lead_id"],
+                )
+
+    async def job_retry(self, job_id: int, next_attempt_at: dt.datetime, error: str) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(
+                """UPDATE outbox SET status = 'pending', lease_until = NULL,
+                       next_attempt_at = $1, last_error = $2
+                   WHERE id = $3 RETURNING attempts, lead_id""",
+                utc(next_attempt_at),
+                error,
+                job_id,
+            )
+            if row is not None:
+                await conn.execute(
+                    """UPDATE leads SET attempts = $1, last_error = $2, next_attempt_at = $3
+                       WHERE id = $4""",
+                    row["attempts"],
+                    error,
+                    utc(next_attempt_at),
+                    row["lead_id"],
+                )
+
+    async def job_failed(self, job_id: int, error: str) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(
+                """UPDATE outbox SET status = 'failed', lease_until = NULL, last_error = $1
+                   WHERE id = $2 RETURNING kind, attempts, lead_id""",
+                error,
+                job_id,
+            )
+            if row is None:
+                return
+            await conn.execute(
+                """UPDATE leads SET delivery = coalesce($1, delivery), attempts = $2,
+                       last_error = $3, next_attempt_at = NULL WHERE id = $4""",
+                "failed" if row["kind"] == "create_lead" else None,
+                row["attempts"],
+                error,
+                row["lead_id"],
+            )
+
+    async def requeue_lead(self, lead_id: str, now: dt.datetime) -> bool:
+        at = utc(now)
+        async with self.pool.acquire() as conn, conn.transaction():
+            delivery = await conn.fetchval(
+                "SELECT delivery FROM leads WHERE id = $1 FOR UPDATE", lead_id
+            )
+            if delivery is None:
+                return False
+            if delivery == "local":
+                await _enqueue(conn, lead_id, "create_lead", {}, at)
+            await conn.execute(
+                """UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $1,
+                       lease_until = NULL WHERE lead_id = $2 AND status = 'failed'""",
+                at,
+                lead_id,
+            )
+            if delivery in ("local", "failed"):
+                await conn.execute(
+                    """UPDATE leads SET delivery = 'pending', attempts = 0, last_error = NULL,
+                           next_attempt_at = $1 WHERE id = $2""",
+                    at,
+                    lead_id,
+                )
+        return True
+
+    # -- CRM tokens --------------------------------------------------------------------------
+    async def load_tokens(self, name: str) -> TokenPair | None:
+        row = await self.pool.fetchrow(
+            "SELECT access_token, refresh_token, expires_at FROM crm_tokens WHERE name = $1", name
+        )
+        if row is None:
+            return None
+        return TokenPair(access_token=row[0], refresh_token=row[1], expires_at=row[2])
+
+    async def save_tokens(self, name: str, tokens: TokenPair) -> None:
+        await self.pool.execute(
+            """INSERT INTO crm_tokens (name, access_token, refresh_token, expires_at, updated_at)
+               VALUES ($1, $2, $3, $4, now())
+               ON CONFLICT (name) DO UPDATE SET access_token = excluded.access_token,
+                   refresh_token = excluded.refresh_token, expires_at = excluded.expires_at,
+                   updated_at = excluded.updated_at""",
+            name,
+            tokens.access_token,
+            tokens.refresh_token,
+            utc(tokens.expires_at) if tokens.expires_at else None,
+        )
+
+    @asynccontextmanager
+    async def token_lock(self, name: str) -> AsyncIterator[None]:
+        async with self._tokens.hold(name), self.pool.acquire() as conn:
+            await conn.execute("SELECT pg_advisory_lock($1, hashtext($2))", _TOKEN_LOCK, name)
+            try:
+                yield
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1, hashtext($2))", _TOKEN_LOCK, name)
+
+    # -- upkeep ------------------------------------------------------------------------------
+    async def expire_sessions(self, idle_since: dt.datetime) -> int:
+        async with self.pool.acquire() as conn, conn.transaction():
+            # A session in a turn right now holds its lock and is skipped.
+            ids = [
+                r[0]
+                for r in await conn.fetch(
+                    """DELETE FROM sessions WHERE updated_at < $1
+                         AND pg_try_advisory_xact_lock($2, hashtext(id)) RETURNING id""",
+                    utc(idle_since),
+                    _SESSION_LOCK,
+                )
+            ]
+            if ids:
+                await conn.execute("DELETE FROM messages WHERE session_id = ANY($1::text[])", ids)
+        return len(ids)
+
+
+async def _save_turn(conn: asyncpg.Connection, turn: StagedTurn) -> None:
+    await conn.execute(
+        """INSERT INTO sessions (id, state, step, max_step_rank, first_touch, latest_touch,
+               created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+           ON CONFLICT (id) DO UPDATE SET state = excluded.state, step = excluded.step,
+               max_step_rank = greatest(sessions.max_step_rank, excluded.max_step_rank),
+               first_touch = excluded.first_touch, latest_touch = excluded.latest_touch,
+               updated_at = excluded.updated_at""",
+        turn.session_id,
+        turn.state_json,
+        turn.step.value,
+        turn.rank,
+        touch_json(turn.touch.first),
+        touch_json(turn.touch.latest),
+        turn.now,
+    )
+    await conn.execute(
+        """INSERT INTO messages (session_id, role, text, suggestions, step, message_id, created_at)
+           VALUES ($1, 'user', $2, '[]', $3, $4, $5),
+                  ($1, 'assistant', $6, $7, $8, $4, $5)""",
+        turn.session_id,
+        turn.user_text,
+        turn.user_step.value,
+        turn.message_id,
+        turn.now,
+        turn.reply.reply,
+        json.dumps(turn.reply.suggestions, ensure_ascii=False),
+        turn.reply.step.value,
+    )
+    if turn.lead is not None:
+        cols: dict[str, Any] = lead_columns(turn.lead)
+        cols["delivery"] = "pending" if turn.enqueue_lead else "local"
+        names = ", ".join(cols)
+        params = ", ".join(f"${i}" for i in range(1, len(cols) + 1))
+        await conn.execute(f"INSERT INTO leads ({names}) VALUES ({params})", *cols.values())
+        if turn.enqueue_lead:
+            await _enqueue(conn, turn.lead.id, "create_lead", {}, turn.now)
+    if turn.referrer is not None:
+        lead_id, text = turn.referrer
+        delivery = await conn.fetchval(
+            """UPDATE leads SET payload = jsonb_set(payload, '{referrer}', to_jsonb($1::text))
+               WHERE id = $2 RETURNING delivery""",
+            text,
+            lead_id,
+        )
+        if delivery is not None and delivery != "local":
+            await _enqueue(conn, lead_id, "update_referrer", {"referrer": text}, turn.now)
+
+
+async def _enqueue(
+    conn: asyncpg.Connection, lead_id: str, kind: str, payload: dict[str, Any], now: dt.datetime
+) -> None:
+    await conn.execute(
+        """INSERT INTO outbox (lead_id, kind, payload, status, next_attempt_at, created_at)
+           VALUES ($1, $2, $3, 'pending', $4, $4)""",
+        lead_id,
+        kind,
+        json.dumps(payload, ensure_ascii=False),
+        now,
+    )
