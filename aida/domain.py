@@ -120,6 +120,7 @@ class ConversationState(BaseModel):
     partial_street: str | None = None
     partial_city: str | None = None
     lead_id: str | None = None
+    callback_lead_id: str | None = None
     referrer_asked: bool = False
     misunderstood: int = 0  # consecutive turns not understood, to vary the re-ask
 

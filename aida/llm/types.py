@@ -123,6 +123,9 @@ class Understanding(BaseModel):
     # coverage, hours, support, or a catalog `faq` topic.
     topics: list[str] = Field(default_factory=list)
     email_declined: bool = False
+    # Slots the customer wants to change without giving the new value yet ("телефон не тот",
+    # or "адрес" after «Изменить»): they are forgotten and asked again.
+    reset: list[str] = Field(default_factory=list)
     # Free text kept as is where the step wants words, not slots (who recommended us).
     free_text: str | None = None
 
@@ -138,6 +141,8 @@ class TurnContext(BaseModel):
     now: dt.datetime  # aware, in AIDA_TIMEZONE
     catalog: Catalog
     history: list[ChatMessage] = Field(default_factory=list)
+    # Lets an LLM brain count tokens per conversation; None where no session exists.
+    session_id: str | None = None
 
 
 class ReplyDraft(BaseModel):

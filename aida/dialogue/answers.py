@@ -1,0 +1,92 @@
+"""Answers to the customer's questions, from the catalog's data only (nothing invented)."""
+
+from __future__ import annotations
+
+from aida.domain import ConversationState
+from aida.replies.format import cameras, per_month, rub, tariff_line
+from aida.steps import Env
+from aida.steps.confirm import totals_text
+from aida.steps.tariff import tariff_list
+
+
+def support_text(env: Env) -> str:
+    s = env.catalog.support
+    ways = []
+    if s.phone:
+        ways.append(f"по телефону {s.phone}")
+    if s.email:
+        ways.append(f"по почте {s.email}")
+    if s.telegram:
+        ways.append(f"в Telegram {s.telegram}")
+    return ("Связаться с поддержкой можно " + ", ".join(ways) + ".") if ways else ""
+
+
+def _router(env: Env) -> str:
+    c = env.catalog
+    brands = ", ".join(c.router.buy_brands)
+    buy = f"купить ({brands} — цену подскажет менеджер)" if brands else "купить"
+    home = [t.name for t in c.tariffs if t.router_included]
+    text = ""
+    if home:
+        text = "В тарифы " + ", ".join(f"«{n}»" for n in home) + " роутер входит в подарок. "
+    return text + (f"В остальных его можно взять в аренду за {per_month(c.router.rent_price)}, "
+                   f"{buy} или подключить свой.")
+
+
+def _cctv(env: Env) -> str:
+    packages = "; ".join(f"{cameras(p.cameras)} — {rub(p.price)}" for p in env.catalog.cctv)
+    months = env.catalog.cctv[0].storage_months if env.catalog.cctv else 1
+    return (f"Видеонаблюдение — разовый платёж за комплект с хранением записей {months} мес.: "
+            f"{packages}.")
+
+
+def _coverage(conv: ConversationState, env: Env) -> str:
+    slots = conv.slots
+    if slots.address is not None:
+        where = slots.address.display()
+        if slots.coverage == "covered":
+            return f"По адресу {where} подключение возможно."
+        return f"По адресу {where} мы пока не подключаем, но можно заказать техническую проверку."
+    cities = ", ".join(env.catalog.coverage.cities())
+    return (f"Мы подключаем дома и офисы в городах: {cities}. Точный адрес проверю, "
+            "когда дойдём до него в заявке.")
+
+
+def answer(topics: list[str], conv: ConversationState, env: Env,
+           tariff_name: str | None = None) -> list[str]:
+    """One short paragraph per topic; unknown topics get nothing (the caller says so)."""
+    c = env.catalog
+    out: list[str] = []
+    if tariff_name and (tariff := c.tariff(tariff_name)):
+        router = ("роутер в подарок" if tariff.router_included
+                  else f"роутер в аренду за {per_month(c.router.rent_price)} или свой")
+        out.append(f"{tariff_line(tariff)}, {router}.")
+    for topic in topics:
+        if topic == "tariffs" and not tariff_name:
+            out.append(tariff_list(env, conv.slots.segment))
+        elif topic == "tariffs_home":
+            out.append(tariff_list(env, "home"))
+        elif topic == "tariffs_office":
+            out.append(tariff_list(env, "office"))
+        elif topic == "router":
+            out.append(_router(env))
+        elif topic == "cctv":
+            out.append(_cctv(env))
+        elif topic == "static_ip":
+            out.append(f"Постоянный IP-адрес стоит {per_month(c.static_ip.price)}.")
+        elif topic == "total":
+            if c.tariff(conv.slots.tariff):
+                out.append(f"Сейчас в заявке: {totals_text(conv, env)}")
+            else:
+                out.append("Итог посчитаю, как только выберем тариф.")
+        elif topic == "coverage":
+            out.append(_coverage(conv, env))
+        elif topic == "hours":
+            out.append(f"Мастер приезжает ежедневно {c.hours.label()}.")
+        elif topic == "support":
+            out.append(support_text(env))
+        else:
+            faq = next((f for f in c.faq if f.topic == topic), None)
+            if faq:
+                out.append(faq.answer)
+    return [p for p in dict.fromkeys(out) if p]

@@ -1,0 +1,89 @@
+"""One customer message in, one reply out: brain → validation → policy (the machine) → wording.
+
+The engine holds no conversation state: the caller loads a `ConversationState`, and stores
+the one returned in `TurnResult` (with the lead, if one was confirmed) in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import get_args
+from zoneinfo import ZoneInfo
+
+from aida.catalog import Catalog
+from aida.dialogue.policy import decide
+from aida.dialogue.types import DeltaSink, TurnResult
+from aida.domain import ChatMessage, ConversationState
+from aida.llm.brain import Brain
+from aida.llm.offline import OfflineBrain
+from aida.llm.types import Expect, TurnContext, Understanding
+from aida.llm.validate import validate_understanding
+from aida.steps import Env
+
+log = logging.getLogger(__name__)
+
+_EXPECTS = frozenset(get_args(Expect))
+# Kept in the state for context and the CRM note; the full log is in the messages table.
+HISTORY_LIMIT = 300
+CONTEXT_MESSAGES = 6
+
+
+class Engine:
+    def __init__(self, catalog: Catalog, brain: Brain, tz: ZoneInfo):
+        self.catalog = catalog
+        self.brain = brain
+        self.tz = tz
+        # Whatever brain is configured, a turn never fails for want of understanding.
+        self.offline = brain if isinstance(brain, OfflineBrain) else OfflineBrain(catalog)
+
+    def new_state(self) -> ConversationState:
+        return ConversationState()
+
+    def context(self, state: ConversationState, now: dt.datetime) -> TurnContext:
+        return TurnContext(
+            step=state.step,
+            expect=state.pending if state.pending in _EXPECTS else None,  # type: ignore[arg-type]
+            slots=state.slots,
+            now=now.astimezone(self.tz),
+            catalog=self.catalog,
+            history=state.history[-CONTEXT_MESSAGES:],
+        )
+
+    async def _understand(self, text: str, ctx: TurnContext) -> Understanding:
+        try:
+            u = await self.brain.understand(text, ctx)
+        except Exception:
+            log.exception("brain %s failed to understand; using the offline brain", self.brain.name)
+            u = await self.offline.understand(text, ctx)
+        return validate_understanding(u, ctx)
+
+    async def turn(self, state: ConversationState, text: str, *, now: dt.datetime,
+                   session_id: str, on_delta: DeltaSink | None = None) -> TurnResult:
+        """`now` is aware (any zone); relative dates are read in the provider's zone."""
+        ctx = self.context(state, now)
+        u = await self._understand(text, ctx)
+        env = Env(self.catalog, ctx.now)
+        decision = decide(state, u, text, env, session_id=session_id, now=now)
+        conv = decision.conv
+
+        word_ctx = ctx.model_copy(update={"step": conv.step, "slots": conv.slots})
+        try:
+            reply = await self.brain.word(decision.draft, word_ctx, on_delta=on_delta)
+        except Exception:
+            log.exception("brain %s failed to word a reply; using the template", self.brain.name)
+            reply = await self.offline.word(decision.draft, word_ctx, on_delta=on_delta)
+        if not reply.strip():
+            reply = decision.draft.text()
+
+        conv.history = [
+            *conv.history,
+            ChatMessage(role="user", text=text, at=now),
+            ChatMessage(role="assistant", text=reply, suggestions=decision.draft.suggestions,
+                        at=now),
+        ][-HISTORY_LIMIT:]
+        if decision.lead is not None:
+            decision.lead.transcript = list(conv.history)
+        return TurnResult(state=conv, reply=reply, suggestions=decision.draft.suggestions,
+                          lead=decision.lead, referrer=decision.referrer,
+                          events=[f"intent:{u.intent.value}", *decision.events])

@@ -1,0 +1,155 @@
+"""What the customer wants from this message, beyond slot values: yes/no, a question and its
+topics, a restart, a human, to stop. Rules over normalised words; the slot extractors live in
+the sibling modules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from aida.catalog import Catalog
+from aida.llm.types import Intent
+
+def normalise(text: str) -> str:
+    return text.lower().replace("ё", "е").strip()
+
+
+def _rx(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(patterns))
+
+
+RESTART = _rx(r"\b(начать|начнем|начнем|давайте|давай)\s+(все\s+)?(заново|сначала|с начала)\b",
+              r"^(заново|сначала|с начала|рестарт|/start|/restart)\b",
+              r"\bсбросить\s+(все|заявку|диалог)\b")
+HANDOFF_WHO = r"(оператор\w*|менеджер\w*|человек\w*|специалист\w*|консультант\w*|сотрудник\w*)"
+HANDOFF = _rx(rf"\b(позов\w*|позвать|позвоните|соедини\w*|переключ\w*|свяж\w*|дайте|хочу|нужен|нужна|можно|поговорить)\b.*\b{HANDOFF_WHO}",
+              rf"^{HANDOFF_WHO}[!.?]*$",
+              r"\bживо\w*\s+(человек|оператор)\w*",
+              r"\bперезвоните\b", r"\bобратн\w+\s+звон\w*")
+CANCEL = _rx(r"^(отмена|отменить|отмените|стоп|хватит)\b",
+             r"\bпередумал\w*\b",
+             r"\bне\s+(хочу|буду)\s+(ничего\s+)?(подключать|оформлять|заявку)\b",
+             r"\bничего\s+не\s+(надо|нужно)\b", r"\bне\s+интересно\b")
+YES = _rx(r"^(да|ага|угу|ок|окей|ok|okay|конечно|верно|правильно|подтверждаю|согласен|согласна"
+          r"|хорошо|давайте|именно|точно|yes|\+|👍)\b",
+          r"^(все|всё)\s+(верно|так|правильно)\b", r"^да\b")
+NO = _rx(r"^(нет|неа|не-а|no|никак\w*|не\s+надо|не\s+нужно|не\s+нужен|не\s+нужна|не\s+нужны"
+         r"|не\s+хочу|не\s+требуется|без\s+(этого|них|него|нее)|отказываюсь)\b",
+         r"^не\s+(верно|так|правильно)\b")
+CONTINUE = _rx(r"^(продолжить|продолжим|продолжаем|дальше|продолжить\s+здесь)\b")
+GREETING = _rx(r"^(здравствуй\w*|привет\w*|добрый\s+(день|вечер)|доброе\s+утро|доброй\s+ночи|хай|hello|hi)\b")
+THANKS = _rx(r"^(спасибо|благодарю|спс|сенкс)\b")
+SKIP = _rx(r"^(пропустить|пропусти|не\s+скажу|не\s+важно|неважно|не\s+помню)\b")
+QUESTION_WORD = _rx(r"^(а\s+)?(сколько|какие|какой|какая|каки\w+|есть\s+ли|а\s+есть|можно\s+ли"
+                    r"|как\w*|когда|где|что|почему|зачем|чем|подскажите|расскажите|интересует"
+                    r"|входит\s+ли|нужно\s+ли|нужен\s+ли|будет\s+ли)\b")
+EMAIL_DECLINED = _rx(r"\bбез\s+(email|почты|имейл\w*|емейл\w*|e-mail|мейл\w*)\b",
+                     r"\b(почты|email|имейла|e-mail|мейла)\s+(нет|не\s+будет|не\s+надо|не\s+нужно)\b",
+                     r"\bнет\s+(почты|email|e-mail|имейла|мейла)\b",
+                     r"\bне\s+(хочу|буду)\s+(указывать|давать|оставлять)\s+(почту|email)")
+
+# Slots a customer may ask to change by naming them ("телефон не тот", "поменять адрес").
+CHANGE_FIELDS: dict[str, re.Pattern[str]] = {
+    "tariff": _rx(r"тариф"),
+    "router": _rx(r"роутер", r"маршрутизатор"),
+    "cctv_cameras": _rx(r"камер", r"видеонаблюд"),
+    "static_ip": _rx(r"\bip\b", r"\bайпи\b"),
+    "address": _rx(r"адрес(?!\s+(почты|электрон))"),
+    "name": _rx(r"\bимя\b", r"\bимени\b", r"\bзовут\b"),
+    "phone": _rx(r"телефон", r"\bномер(?!\s+(дома|квартиры|офиса|заявки))"),
+    "email": _rx(r"почт", r"\bemail\b", r"e-mail", r"имейл", r"\bмейл"),
+    "date": _rx(r"\bдат[аыу]\b", r"\bдень\b", r"\bчисло\b"),
+    "time": _rx(r"\bвремя\b", r"\bчас\b"),
+}
+CHANGE_VERB = _rx(r"измен", r"поменя", r"исправ", r"смен", r"\bдруг(ой|ая|ое|ую)\b",
+                  r"\bне\s+т(от|а|о|у)\b", r"неправильн", r"ошиб", r"\bне\s+верн", r"перенес")
+
+# Built-in topics answered from the catalog's data (see aida.dialogue.answers).
+TOPICS: dict[str, re.Pattern[str]] = {
+    "router": _rx(r"роутер", r"маршрутизатор", r"wi-?fi", r"вай-?фай"),
+    "cctv": _rx(r"камер", r"видеонаблюд", r"видеокамер"),
+    "static_ip": _rx(r"\bip\b", r"\bайпи\b", r"\bip-адрес", r"статическ", r"белый\s+адрес"),
+    "tariffs": _rx(r"тариф", r"прайс", r"скорост", r"\bпакет"),
+    "total": _rx(r"итог", r"сколько\s+(всего|в\s+итоге|получается|выйдет)", r"общ\w+\s+стоимост"),
+    "coverage": _rx(r"покрыти", r"подключаете\s+ли", r"\bв\s+каких\s+(районах|городах)",
+                    r"где\s+(вы\s+)?(работаете|подключаете)", r"провед\w+\s+ли"),
+    "hours": _rx(r"часы\s+работы", r"график", r"во\s+сколько\s+(приед|мастер)", r"в\s+выходные",
+                 r"когда\s+(приедет|мастер)", r"время\s+работы"),
+    "support": _rx(r"поддержк", r"контакт", r"телефон\s+(поддержки|для\s+связи|оператор)"),
+}
+_OFFICE = re.compile(r"офис|бизнес|юр\.?\s*лиц|компани|организац")
+_HOME = re.compile(r"\bдом\w*|квартир|семь")
+
+
+@dataclass
+class Reading:
+    intent: Intent
+    topics: list[str] = field(default_factory=list)
+    email_declined: bool = False
+
+
+def topics_of(text: str, catalog: Catalog) -> list[str]:
+    t = normalise(text)
+    found = [name for name, rx in TOPICS.items() if rx.search(t)]
+    if "tariffs" in found or ("total" not in found and re.search(r"\bцен|стоит|стоимост", t)
+                              and not found):
+        found = [f for f in found if f != "tariffs"]
+        if _OFFICE.search(t):
+            found.append("tariffs_office")
+        elif _HOME.search(t):
+            found.append("tariffs_home")
+        else:
+            found.append("tariffs")
+    found.extend(f.topic for f in catalog.faq if any(k in t for k in f.keywords))
+    return found
+
+
+def is_question(text: str) -> bool:
+    t = normalise(text)
+    return "?" in t or bool(QUESTION_WORD.search(t))
+
+
+def read(text: str, catalog: Catalog, *, has_slots: bool) -> Reading:
+    """The intent of one message; `has_slots` says whether slot values were found in it."""
+    t = normalise(text)
+    email_declined = bool(EMAIL_DECLINED.search(t))
+    if RESTART.search(t):
+        return Reading(Intent.restart)
+    if HANDOFF.search(t):
+        return Reading(Intent.handoff)
+    if CANCEL.search(t) and not has_slots:
+        return Reading(Intent.cancel)
+    if is_question(t):
+        topics = topics_of(t, catalog)
+        if topics or not has_slots:
+            return Reading(Intent.question, topics, email_declined)
+    if YES.search(t):
+        return Reading(Intent.yes, email_declined=email_declined)
+    if NO.search(t) or email_declined:
+        return Reading(Intent.no, email_declined=email_declined)
+    if has_slots:
+        return Reading(Intent.answer)
+    if GREETING.search(t):
+        return Reading(Intent.greeting)
+    if THANKS.search(t) or CONTINUE.search(t):
+        return Reading(Intent.chitchat)
+    return Reading(Intent.unknown)
+
+
+def changes(text: str, *, bare: bool) -> list[str]:
+    """Slots named for change. After «Изменить» (`bare`) naming one is enough; elsewhere
+    it takes a change word too ("телефон не тот", "поменять адрес")."""
+    t = normalise(text)
+    if not bare and not CHANGE_VERB.search(t):
+        return []
+    return [name for name, rx in CHANGE_FIELDS.items() if rx.search(t)]
+
+
+def is_skip(text: str) -> bool:
+    t = normalise(text)
+    return bool(SKIP.search(t) or NO.search(t))
+
+
+def is_thanks(text: str) -> bool:
+    return bool(THANKS.search(normalise(text)))

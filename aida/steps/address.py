@@ -1,0 +1,99 @@
+"""Step 3 — address: collected, checked against the coverage list.
+
+Outside coverage the customer may give another address or ask for a technical check (the
+lead is then marked as such). A street without a house number is kept while the number is
+asked; an address understood with doubt is read back before it counts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from aida.domain import Address, ConversationState, Step
+from aida.nlu.address import parse_house
+from aida.steps.base import Ask, Env, Message, Note
+
+STEP = Step.address
+
+OTHER_ADDRESS = "Другой адрес"
+TECH_CHECK = "Оставить заявку на проверку"
+_OTHER_ADDRESS = re.compile(r"друг\w*\s+адрес|не\s+тот\s+адрес|адрес\s+друг", re.I)
+_TECH_CHECK = re.compile(r"провер|оставить\s+заявк|оставьте\s+заявк|тех\w*\s*провер", re.I)
+
+
+def _set_address(conv: ConversationState, address: Address, env: Env) -> None:
+    slots = conv.slots
+    slots.address = address
+    slots.coverage = "covered" if env.catalog.is_covered(address) else "not_covered"
+    slots.tech_check = False
+    conv.partial_street = conv.partial_city = None
+
+
+def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
+    slots, found = conv.slots, msg.u.slots
+    notes: list[Note] = []
+
+    if msg.answers("verify_address") and found.address is None:
+        if msg.no:
+            slots.address = slots.coverage = None
+            return [Note("", STEP, Ask("address", "Напишите, пожалуйста, адрес ещё раз: "
+                                       "улица, дом и квартира."))]
+        if msg.yes:
+            return notes
+
+    if msg.answers("tech_check") and found.address is None:
+        if msg.no or _OTHER_ADDRESS.search(msg.text):
+            slots.address = slots.coverage = None
+            return [Note("", STEP, Ask("address", "Напишите, пожалуйста, другой адрес: "
+                                       "улица, дом и квартира (или офис)."))]
+        if msg.yes or _TECH_CHECK.search(msg.text):
+            slots.tech_check = True
+            return [Note("Оформлю заявку на техническую проверку: мастер уточнит, можно ли "
+                         "подключить этот адрес.", STEP)]
+
+    address = found.address
+    if address is None and msg.answers("house") and conv.partial_street:
+        parsed = parse_house(msg.text)
+        if parsed:
+            address = Address(city=conv.partial_city or env.catalog.default_city,
+                              street=conv.partial_street, house=parsed[0], flat=parsed[1])
+
+    if address is not None and address != slots.address:
+        _set_address(conv, address, env)
+        if "address" in found.doubtful:
+            notes.append(Note("", STEP, Ask(
+                "verify_address", f"Правильно понимаю, адрес: {address.display()}?",
+                ["Да, верно", "Нет, другой адрес"])))
+        elif slots.coverage == "covered":
+            notes.append(Note(f"Проверила: по адресу {address.display()} подключение "
+                              "возможно.", STEP))
+        return notes
+
+    for problem in found.problems:
+        if problem.slot == "address" and problem.code == "no_house" and problem.value:
+            conv.partial_street = problem.value
+            conv.partial_city = None
+            notes.append(Note("", STEP, Ask(
+                "house", f"Уточните, пожалуйста, номер дома ({problem.value}).")))
+    return notes
+
+
+def complete(conv: ConversationState, env: Env) -> bool:
+    slots = conv.slots
+    return slots.address is not None and (slots.coverage == "covered" or slots.tech_check)
+
+
+def ask(conv: ConversationState, env: Env) -> Ask:
+    slots = conv.slots
+    if slots.address is not None and slots.coverage == "not_covered":
+        return Ask(
+            "tech_check",
+            f"К сожалению, по адресу {slots.address.display()} мы пока не подключаем. "
+            "Можно указать другой адрес или оставить заявку на техническую проверку — мастер "
+            "уточнит, можно ли провести линию.",
+            [OTHER_ADDRESS, TECH_CHECK],
+        )
+    if conv.partial_street:
+        return Ask("house", f"Уточните, пожалуйста, номер дома ({conv.partial_street}).")
+    return Ask("address", "Напишите, пожалуйста, адрес подключения: улица, дом и квартира "
+                          "(или офис).")

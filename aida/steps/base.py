@@ -1,0 +1,80 @@
+"""What every step module provides, and the small values they exchange with the policy.
+
+A step owns some slots. Each turn, every step `accept`s the values of its slots found in the
+message (so slots given early are kept), `complete` says whether the step can be left, and
+`ask` gives the step's next question. Steps never move the machine: `aida.fsm` does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from aida.catalog import Catalog
+from aida.domain import ConversationState, Step
+from aida.llm.types import Expect, Intent, Understanding
+
+
+@dataclass(frozen=True)
+class Env:
+    """The world a step judges by: the catalog and the provider's local time."""
+
+    catalog: Catalog
+    now: dt.datetime  # aware, provider's time zone
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.date()
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A question to the customer; `expect` names the slot the answer should fill."""
+
+    expect: Expect | None
+    text: str
+    suggestions: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something to say about what the customer just gave (an ack or a problem).
+
+    A note with `ask` set is a precise re-ask ("Уточните, пожалуйста, номер дома"): it
+    replaces the step's own question this turn, when its step is the current one.
+    """
+
+    text: str
+    step: Step
+    ask: Ask | None = None
+
+
+@dataclass(frozen=True)
+class Message:
+    """One customer message as a step sees it: the brain's reading and the raw words."""
+
+    u: Understanding
+    text: str
+    pending: str | None  # what the assistant asked last turn
+
+    @property
+    def yes(self) -> bool:
+        return self.u.intent is Intent.yes
+
+    @property
+    def no(self) -> bool:
+        return self.u.intent is Intent.no
+
+    def answers(self, *expects: str) -> bool:
+        return self.pending in expects
+
+
+class StepModule(Protocol):
+    STEP: Step
+
+    def accept(self, conv: ConversationState, msg: Message, env: Env) -> list[Note]: ...
+
+    def complete(self, conv: ConversationState, env: Env) -> bool: ...
+
+    def ask(self, conv: ConversationState, env: Env) -> Ask: ...

@@ -1,0 +1,114 @@
+"""Step 6 — confirm: the summary with both totals; only an explicit yes here creates the lead.
+
+The yes must answer the summary itself (the machine's `confirm` transition checks it); a
+correction changes its slot in the owning step and the summary is shown again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from aida.domain import ConversationState, Lead, Step
+from aida.replies.format import bullets, cameras, date_label, per_month, phone, rub
+from aida.steps.base import Ask, Env, Message, Note
+
+STEP = Step.confirm
+
+YES = "Да, всё верно"
+CHANGE = "Изменить"
+
+
+def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
+    if msg.answers("confirm") and msg.no and not msg.u.slots.has_slots():
+        return [Note("", STEP, Ask(
+            "change", "Что нужно изменить? Например: тариф, адрес, телефон или время визита.",
+            [YES]))]
+    return []
+
+
+def complete(conv: ConversationState, env: Env) -> bool:
+    # Nothing the customer says earlier completes this step: the machine's `confirm`
+    # transition needs a yes given to the summary.
+    return False
+
+
+def _router_text(conv: ConversationState, env: Env) -> str:
+    router = conv.slots.router
+    if router == "included":
+        return "в подарок"
+    if router == "rent":
+        return f"аренда, {per_month(env.catalog.router.rent_price)}"
+    if router == "buy":
+        price = env.catalog.router.buy_price
+        return f"покупка, {rub(price)}" if price else "покупка (цену подскажет менеджер)"
+    return "свой"
+
+
+def summary_lines(conv: ConversationState, env: Env) -> list[str]:
+    slots, catalog = conv.slots, env.catalog
+    tariff = catalog.tariff(slots.tariff)
+    assert tariff is not None and slots.address is not None and slots.date is not None
+    cctv = "нет"
+    if slots.cctv_cameras:
+        package = catalog.cctv_package(slots.cctv_cameras)
+        cctv = f"{cameras(slots.cctv_cameras)}, {rub(package.price) if package else ''}".rstrip(", ")
+    address = slots.address.display()
+    if slots.tech_check:
+        address += " (нужна техническая проверка)"
+    return [
+        f"Тариф: {tariff.name} — {tariff.speed_mbps} Мбит/с, {per_month(tariff.price)}",
+        f"Роутер: {_router_text(conv, env)}",
+        f"Видеонаблюдение: {cctv}",
+        f"Постоянный IP: {per_month(catalog.static_ip.price) if slots.static_ip else 'нет'}",
+        f"Адрес: {address}",
+        f"Имя: {slots.name}",
+        f"Телефон: {phone(slots.phone or '')}",
+        f"Email: {slots.email or 'не указан'}",
+        f"Визит мастера: {date_label(slots.date, env.today)}, {slots.time}",
+    ]
+
+
+def totals_text(conv: ConversationState, env: Env) -> str:
+    """`1 490 ₽/мес, разово 2 900 ₽.`"""
+    monthly = env.catalog.monthly_total(conv.slots)
+    one_off = env.catalog.one_off_total(conv.slots)
+    text = per_month(monthly)
+    text += f", разово {rub(one_off)}." if one_off else ", разовых платежей нет."
+    if conv.slots.router == "buy" and not env.catalog.router.buy_price:
+        text += " Стоимость роутера подскажет менеджер."
+    return text
+
+
+def ask(conv: ConversationState, env: Env) -> Ask:
+    text = (f"Проверьте, пожалуйста, заявку:\n{bullets(summary_lines(conv, env))}\n"
+            f"Итого: {totals_text(conv, env)}\n\nВсё верно?")
+    return Ask("confirm", text, [YES, CHANGE])
+
+
+def make_lead(conv: ConversationState, env: Env, session_id: str, now: dt.datetime) -> Lead:
+    """The lead for a confirmed conversation (attribution is added by the service)."""
+    slots, catalog = conv.slots, env.catalog
+    tariff = catalog.tariff(slots.tariff)
+    assert tariff is not None
+    tags = ["AIDA"] + (["нет покрытия"] if slots.tech_check else [])
+    return Lead(
+        session_id=session_id,
+        kind="tech_check" if slots.tech_check else "connection",
+        created_at=now,
+        tariff=tariff.name,
+        tariff_speed_mbps=tariff.speed_mbps,
+        tariff_price=tariff.price,
+        router=slots.router,
+        cctv_cameras=slots.cctv_cameras,
+        static_ip=slots.static_ip,
+        address=slots.address,
+        name=slots.name,
+        phone=slots.phone,
+        email=slots.email,
+        date=slots.date,
+        time=slots.time,
+        monthly_total=catalog.monthly_total(slots),
+        one_off_total=catalog.one_off_total(slots),
+        transcript=list(conv.history),
+        tags=tags,
+    )

@@ -1,0 +1,86 @@
+"""Step 4 — contacts: name and phone are required, an email is asked and may be declined."""
+
+from __future__ import annotations
+
+from aida.domain import ConversationState, Step
+from aida.replies.format import phone as phone_display
+from aida.steps.base import Ask, Env, Message, Note
+
+STEP = Step.contacts
+
+NO_EMAIL = "Без email"
+
+_PHONE_PROBLEMS = {
+    "invalid": "Кажется, в номере ошибка. Напишите, пожалуйста, номер ещё раз, например "
+               "+7 999 123-45-67.",
+    "foreign": "Мы принимаем заявки с российским номером телефона (+7 или 8…). "
+               "Напишите, пожалуйста, такой номер.",
+}
+
+
+def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
+    slots, found = conv.slots, msg.u.slots
+    notes: list[Note] = []
+
+    if msg.answers("verify_name") and found.name is None:
+        if msg.no:
+            slots.name = None
+            return [Note("", STEP, Ask("name", "Как к вам обращаться?"))]
+        if msg.yes:
+            return notes
+
+    if found.name and found.name != slots.name:
+        changed = slots.name is not None
+        slots.name = found.name
+        if "name" in found.doubtful and not changed:
+            notes.append(Note("", STEP, Ask(
+                "verify_name", f"Вас зовут {found.name}, верно?", ["Да", "Нет"])))
+        elif changed:
+            notes.append(Note(f"Исправила имя: {found.name}.", STEP))
+
+    if found.phone and found.phone != slots.phone:
+        changed = slots.phone is not None
+        slots.phone = found.phone
+        if changed:
+            notes.append(Note(f"Записала новый номер: {phone_display(found.phone)}.", STEP))
+
+    if found.email and found.email != slots.email:
+        changed = slots.email is not None
+        slots.email = found.email
+        slots.email_declined = False
+        if changed:
+            notes.append(Note(f"Исправила email: {found.email}.", STEP))
+    elif found.email is None and msg.answers("email") and (msg.u.email_declined or msg.no):
+        slots.email, slots.email_declined = None, True
+    elif msg.u.email_declined and slots.email is None:
+        slots.email_declined = True
+    elif found.email is None and msg.answers("email") and msg.yes:
+        notes.append(Note("", STEP, Ask("email", "Напишите, пожалуйста, адрес почты.",
+                                        [NO_EMAIL])))
+
+    for problem in found.problems:
+        if problem.slot == "phone" and problem.code in _PHONE_PROBLEMS:
+            notes.append(Note("", STEP, Ask("phone", _PHONE_PROBLEMS[problem.code])))
+        elif problem.slot == "email" and problem.code == "invalid":
+            notes.append(Note("", STEP, Ask(
+                "email", "Похоже, в адресе почты опечатка. Напишите его ещё раз, пожалуйста, "
+                "или нажмите «Без email».", [NO_EMAIL])))
+    return notes
+
+
+def complete(conv: ConversationState, env: Env) -> bool:
+    slots = conv.slots
+    return bool(slots.name and slots.phone and (slots.email or slots.email_declined))
+
+
+def ask(conv: ConversationState, env: Env) -> Ask:
+    slots = conv.slots
+    if not slots.name and not slots.phone:
+        return Ask("name", "Как к вам обращаться и по какому номеру телефона с вами связаться?")
+    if not slots.name:
+        return Ask("name", "Как к вам обращаться?")
+    if not slots.phone:
+        return Ask("phone", f"{slots.name}, оставьте, пожалуйста, номер телефона — по нему "
+                            "мастер согласует визит.")
+    return Ask("email", "Если хотите получать уведомления по заявке на почту, напишите email. "
+                        "Или нажмите «Без email».", [NO_EMAIL])

@@ -1,0 +1,122 @@
+"""Step 5 — schedule: installation date and time, never in the past, inside working hours.
+
+The working hours, the notice needed and how far ahead one may book are catalog data. A
+date without a time asks for the time; a time without a date asks for the day. The check is
+re-run whenever the step is judged, so a conversation resumed days later cannot confirm a
+date that has meanwhile passed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from aida.domain import ConversationState, Step
+from aida.replies.format import date_label
+from aida.steps.base import Ask, Env, Message, Note
+
+STEP = Step.schedule
+
+NEAREST = ["Завтра утром", "Завтра вечером", "Послезавтра"]
+PARTS_OF_DAY = (("Утром", dt.time(9, 0)), ("Днём", dt.time(13, 0)), ("Вечером", dt.time(18, 0)))
+
+
+def parse_time(value: str | None) -> dt.time | None:
+    if not value:
+        return None
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _too_soon(d: dt.date, t: dt.time, env: Env) -> bool:
+    earliest = env.now + dt.timedelta(minutes=env.catalog.hours.min_notice_minutes)
+    return dt.datetime.combine(d, t, tzinfo=env.now.tzinfo) < earliest
+
+
+def problem(d: dt.date | None, t: dt.time | None, env: Env) -> str | None:
+    """Why this date/time cannot be booked (past, too_far, outside_hours, too_soon), or None."""
+    hours = env.catalog.hours
+    if d is not None and d < env.today:
+        return "past"
+    if d is not None and (d - env.today).days > hours.max_days_ahead:
+        return "too_far"
+    if t is not None and not hours.contains(t):
+        return "outside_hours"
+    if d is not None and t is not None and _too_soon(d, t, env):
+        return "too_soon"
+    return None
+
+
+def _problem_text(code: str, env: Env) -> str:
+    hours = env.catalog.hours
+    return {
+        "past": "Эта дата уже прошла. Выберите, пожалуйста, другой день.",
+        "too_far": f"Записаться можно на ближайшие {hours.max_days_ahead} дней. "
+                   "Выберите, пожалуйста, дату пораньше.",
+        "outside_hours": f"Мастер приезжает {hours.label()}. Выберите, пожалуйста, время в этом "
+                         "промежутке.",
+        "too_soon": "На это время уже не успеем. Выберите, пожалуйста, время попозже или "
+                    "другой день.",
+    }[code]
+
+
+def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
+    slots, found = conv.slots, msg.u.slots
+    new_date, new_time = found.date, parse_time(found.time)
+    if new_date is None and new_time is None:
+        return []
+    date = new_date or slots.date
+    time = new_time or parse_time(slots.time)
+
+    if new_date is not None and problem(new_date, None, env):
+        code = problem(new_date, None, env)
+        assert code is not None
+        return [Note("", STEP, Ask("date", _problem_text(code, env), NEAREST))]
+    if new_time is not None and problem(None, new_time, env):
+        if new_date is not None:
+            slots.date = new_date
+        return [Note("", STEP, Ask("time", _problem_text("outside_hours", env),
+                                   _time_suggestions(slots.date, env)))]
+    if date is not None and time is not None and _too_soon(date, time, env):
+        slots.date = date
+        slots.time = None
+        return [Note("", STEP, Ask("time", _problem_text("too_soon", env),
+                                   _time_suggestions(date, env)))]
+
+    changed = slots.date is not None and slots.time is not None
+    slots.date = date
+    slots.time = time.strftime("%H:%M") if time else None
+    if changed and date and time:
+        return [Note(f"Перенесла визит мастера: {date_label(date, env.today)}, "
+                     f"{slots.time}.", STEP)]
+    return []
+
+
+def complete(conv: ConversationState, env: Env) -> bool:
+    slots = conv.slots
+    time = parse_time(slots.time)
+    return slots.date is not None and time is not None and problem(slots.date, time, env) is None
+
+
+def _time_suggestions(d: dt.date | None, env: Env) -> list[str]:
+    return [label for label, t in PARTS_OF_DAY
+            if env.catalog.hours.contains(t) and (d is None or not _too_soon(d, t, env))]
+
+
+def ask(conv: ConversationState, env: Env) -> Ask:
+    slots, hours = conv.slots, env.catalog.hours
+    date, time = slots.date, parse_time(slots.time)
+    if date is not None and problem(date, None, env) is None and time is None:
+        return Ask("time", f"Во сколько удобно {date_label(date, env.today)}? Мастер приезжает "
+                           f"{hours.label()}.", _time_suggestions(date, env))
+    if time is not None and date is None:
+        days = ["Сегодня"] if not _too_soon(env.today, time, env) else []
+        return Ask("date", f"На какой день записать мастера к {slots.time}?",
+                   [*days, "Завтра", "Послезавтра"])
+    if date is not None and time is not None:
+        code = problem(date, time, env)
+        if code:
+            return Ask("date", _problem_text(code, env), NEAREST)
+    return Ask("date", f"Когда вам удобно принять мастера? Подключаем ежедневно {hours.label()}.",
+               NEAREST)
