@@ -7,7 +7,7 @@ import importlib
 import sys
 
 # Subcommand modules under aida.cli; each defines register(subparsers) and sets `func`.
-COMMANDS: tuple[str, ...] = ("chat", "extract", "leads", "graph")
+COMMANDS: tuple[str, ...] = ("chat", "extract", "leads", "graph", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:

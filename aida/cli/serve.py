@@ -1,0 +1,53 @@
+"""`aida serve [--host H] [--port P]`: the HTTP service (default 127.0.0.1:8900).
+
+SIGTERM or Ctrl+C stops it gracefully: it stops accepting, lets turns in flight finish (up
+to 30 s), stops background tasks, then closes the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from aida.catalog import CatalogError
+from aida.config import Settings
+from aida.http import create_app
+
+SHUTDOWN_TIMEOUT = 30.0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("serve", help="запустить HTTP-сервис (виджет, /chat, /health)")
+    p.add_argument("--host", default="127.0.0.1", help="адрес (по умолчанию 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8900, help="порт (по умолчанию 8900)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        settings = Settings()
+    except ValidationError as e:
+        print(f"aida: ошибка в настройках:\n{e}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    log = logging.getLogger("aida.serve")
+    try:
+        app = create_app(settings)
+    except (CatalogError, ValueError) as e:
+        print(f"aida: {e}", file=sys.stderr)
+        return 2
+    web.run_app(
+        app,
+        host=args.host,
+        port=args.port,
+        shutdown_timeout=SHUTDOWN_TIMEOUT,
+        print=lambda line: log.info("%s", line.strip()),
+    )
+    return 0

@@ -1,0 +1,149 @@
+"""`POST /chat`, `GET /chat/history`, `GET /health`, and the request checks they share."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from functools import partial
+from typing import Any
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from aida.domain import Step
+from aida.http.client import client_address
+from aida.http.keys import DRAINING, LIMITER, STORE, TURNS
+from aida.http.models import MAX_BODY_BYTES, ChatRequest, HistoryQuery
+from aida.http.ratelimit import ADDRESS, SESSION, Rule, retry_after
+
+log = logging.getLogger("aida.http")
+
+_dumps = partial(json.dumps, ensure_ascii=False)
+
+_FIELD_RULES = {
+    "session_id": "от 1 до 128 символов: латинские буквы, цифры и _ . : -",
+    "message": "текст от 1 до 4000 символов, не из одних пробелов",
+    "message_id": "строка от 1 до 128 символов",
+}
+
+
+class ApiError(Exception):
+    """A client error answered with the contract's JSON error body."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.field, self.headers = field, headers
+
+
+def json_response(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=_dumps)
+
+
+async def _limit(request: web.Request, rule: Rule, key: str) -> None:
+    wait = await request.app[LIMITER].hit(rule, key)
+    if wait > 0:
+        raise ApiError(
+            429,
+            "rate_limited",
+            "Слишком много сообщений подряд. Подождите немного и повторите.",
+            headers={"Retry-After": str(retry_after(wait))},
+        )
+
+
+def _invalid(e: ValidationError) -> ApiError:
+    first = e.errors()[0]
+    field = ".".join(str(p) for p in first["loc"]) or "body"
+    if first["type"] == "missing":
+        message = f"Не передано обязательное поле {field}."
+    else:
+        rule = _FIELD_RULES.get(field, "строка до 2048 символов")
+        message = f"Поле {field}: {rule}."
+    return ApiError(422, "invalid_field", message, field=field)
+
+
+async def read_chat_request(request: web.Request) -> ChatRequest:
+    """The checked body of /chat and /chat/stream, in the contract's order of errors."""
+    await _limit(request, ADDRESS, client_address(request))
+    too_large = ApiError(413, "payload_too_large", "Запрос больше 64 КиБ.")
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise too_large
+    try:
+        body = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise too_large from None
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        raise ApiError(400, "invalid_json", "Тело запроса — не корректный JSON.") from None
+    if not isinstance(data, dict):
+        raise ApiError(
+            422, "invalid_field", "Тело запроса должно быть JSON-объектом.", field="body"
+        )
+    try:
+        chat = ChatRequest.model_validate(data)
+    except ValidationError as e:
+        raise _invalid(e) from None
+    await _limit(request, SESSION, chat.session_id)
+    return chat
+
+
+async def chat(request: web.Request) -> web.Response:
+    req = await read_chat_request(request)
+    outcome = await request.app[TURNS].handle(
+        req.session_id, req.message, message_id=req.message_id, touch=req.touch()
+    )
+    return json_response(
+        {
+            "reply": outcome.reply,
+            "suggestions": outcome.suggestions,
+            "step": outcome.step.value,
+            "session_id": outcome.session_id,
+        }
+    )
+
+
+async def history(request: web.Request) -> web.Response:
+    await _limit(request, ADDRESS, client_address(request))
+    try:
+        query = HistoryQuery.model_validate({"session_id": request.query.get("session_id")})
+    except ValidationError as e:
+        raise _invalid(e) from None
+    step, messages = await request.app[STORE].history(query.session_id)
+    # An unknown session is a conversation not yet begun: it is at the first step.
+    return json_response(
+        {
+            "session_id": query.session_id,
+            "step": (step or Step.tariff).value,
+            "messages": [
+                {"role": m.role, "text": m.text, "suggestions": m.suggestions} for m in messages
+            ],
+        }
+    )
+
+
+async def health(request: web.Request) -> web.Response:
+    if request.app[DRAINING]["on"]:
+        return json_response({"status": "draining"}, status=503)
+    try:
+        await asyncio.wait_for(request.app[STORE].ping(), timeout=2.0)
+    except Exception:  # any failure to reach the database means: do not route here
+        log.warning("health: database unreachable", exc_info=True)
+        return json_response(
+            {
+                "status": "unavailable",
+                "database": "unreachable",
+                "error": {"code": "database_unreachable", "message": "База данных недоступна."},
+            },
+            status=503,
+        )
+    return json_response({"status": "ok", "database": "ok"})
