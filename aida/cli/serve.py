@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     try:
-        settings = Settings()
+        settings = Settings()  # type: ignore[call-arg]  # values come from the environment
     except ValidationError as e:
         print(f"aida: ошибка в настройках:\n{e}", file=sys.stderr)
         return 2

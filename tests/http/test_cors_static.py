@@ -1,0 +1,114 @@
+"""The widget on the provider's sites (CORS) and the files it is made of (static)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from conftest import MakeClient
+
+import aida.http.static
+from aida.http.static import web_root
+
+SITE = "https://smit34.ru"
+
+
+async def test_a_preflight_from_an_allowed_site_is_answered(client: TestClient[Any, Any]) -> None:
+    resp = await client.options(
+        "/chat",
+        headers={
+            "Origin": SITE,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert resp.status == 204
+    assert resp.headers["Access-Control-Allow-Origin"] == SITE
+    assert "POST" in resp.headers["Access-Control-Allow-Methods"]
+    assert resp.headers["Access-Control-Allow-Headers"] == "content-type"
+
+
+async def test_a_trailing_slash_in_the_setting_still_matches(client: TestClient[Any, Any]) -> None:
+    resp = await client.post(
+        "/chat",
+        json={"session_id": "s1", "message": "Привет"},
+        headers={"Origin": "https://www.smit34.ru"},
+    )
+    assert resp.headers["Access-Control-Allow-Origin"] == "https://www.smit34.ru"
+
+
+async def test_other_sites_get_no_cors_grant(client: TestClient[Any, Any]) -> None:
+    resp = await client.options(
+        "/chat", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+    )
+    assert resp.status == 403
+    assert "Access-Control-Allow-Origin" not in resp.headers
+    resp = await client.post(
+        "/chat",
+        json={"session_id": "s1", "message": "Привет"},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert "Access-Control-Allow-Origin" not in resp.headers
+
+
+async def test_errors_and_streams_carry_cors_so_the_widget_can_read_them(
+    make_client: MakeClient,
+) -> None:
+    client = await make_client(rate_limit="on")
+    headers = {"Origin": SITE}
+    resp = await client.post("/chat", data=b"{", headers=headers)
+    assert resp.status == 400 and resp.headers["Access-Control-Allow-Origin"] == SITE
+    resp = await client.post(
+        "/chat/stream", json={"session_id": "s1", "message": "Привет"}, headers=headers
+    )
+    assert resp.headers["Access-Control-Allow-Origin"] == SITE
+    await resp.read()
+    for _ in range(13):
+        resp = await client.post(
+            "/chat", json={"session_id": "s2", "message": "x"}, headers=headers
+        )
+    assert resp.status == 429
+    assert "Retry-After" in resp.headers["Access-Control-Expose-Headers"]
+
+
+async def test_any_origin_with_a_star(make_client: MakeClient) -> None:
+    client = await make_client(cors_origins="*")
+    resp = await client.get("/health", headers={"Origin": "https://partner.example"})
+    assert resp.headers["Access-Control-Allow-Origin"] == "https://partner.example"
+
+
+def test_the_web_folder_of_a_checkout_is_found() -> None:
+    root = web_root()
+    assert root is not None and root == Path(aida.__file__).resolve().parent.parent / "web"
+
+
+@pytest.fixture
+def web_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "web"
+    root.mkdir()
+    (root / "widget.js").write_text("console.log('aida')")
+    (root / "aida_chat.html").write_text("<html>чат</html>")
+    (root / "aida_widget.html").write_text("<html>виджет</html>")
+    (tmp_path / "secret.txt").write_text("not for the web")
+    (root / ".env.js").write_text("hidden")
+    monkeypatch.setattr(aida.http.static, "web_root", lambda: root)
+    return root
+
+
+async def test_the_widget_files_are_served_and_nothing_outside(
+    web_files: Path, make_client: MakeClient
+) -> None:
+    client = await make_client()
+    resp = await client.get("/widget.js")
+    assert resp.status == 200 and await resp.text() == "console.log('aida')"
+    assert "javascript" in resp.content_type
+    assert await (await client.get("/aida_chat.html")).text() == "<html>чат</html>"
+    assert await (await client.get("/aida_widget.html")).text() == "<html>виджет</html>"
+    resp = await client.get("/", allow_redirects=False)
+    assert resp.status == 302 and resp.headers["Location"] == "/aida_chat.html"
+    for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/.env.js", "/missing.js"):
+        resp = await client.get(path)
+        assert resp.status == 404, path
+        assert "not for the web" not in await resp.text()

@@ -1,0 +1,102 @@
+"""The token buckets, in-process and shared through Redis, and whose address is limited."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from aiohttp.test_utils import make_mocked_request
+
+from aida.http.client import client_address
+from aida.http.ratelimit import ADDRESS, SESSION, MemoryLimiter, RedisLimiter, Rule, retry_after
+
+RULE = Rule("test", capacity=3, per_second=1.0)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_a_bucket_allows_its_burst_then_refills_over_time() -> None:
+    clock = Clock()
+    limiter = MemoryLimiter(clock)
+    assert [await limiter.hit(RULE, "k") for _ in range(3)] == [0, 0, 0]
+    wait = await limiter.hit(RULE, "k")
+    assert wait == pytest.approx(1.0)
+    assert retry_after(wait) == 1
+    assert await limiter.hit(RULE, "other") == 0  # keys are independent
+    clock.now += 1.0
+    assert await limiter.hit(RULE, "k") == 0
+    assert await limiter.hit(RULE, "k") > 0
+
+
+def test_retry_after_is_whole_seconds_and_never_zero() -> None:
+    assert retry_after(0.01) == 1
+    assert retry_after(1.2) == 2
+
+
+def test_the_defaults_let_people_through_and_stop_floods() -> None:
+    # A person: a burst of clicks, then a message every few seconds.
+    assert SESSION.capacity >= 10 and SESSION.per_second >= 1 / 3
+    # A flood of 100 messages within a few seconds from one session is mostly stopped.
+    assert SESSION.capacity + 5 * SESSION.per_second < 20
+    # An office of 50 people each writing every 20 s stays under the address limit.
+    assert ADDRESS.per_second >= 50 / 20 and ADDRESS.capacity >= 100
+
+
+@pytest.mark.redis
+async def test_instances_share_limits_through_redis(redis_url: str, redis_prefix: str) -> None:
+    a, b = (
+        RedisLimiter(redis_url, prefix=redis_prefix),
+        RedisLimiter(redis_url, prefix=redis_prefix),
+    )
+    try:
+        waits = [await (a if i % 2 else b).hit(RULE, "k") for i in range(5)]
+        assert waits[:3] == [0, 0, 0]
+        assert all(w > 0 for w in waits[3:])
+        assert await a.hit(RULE, "another") == 0
+        await asyncio.sleep(1.05)
+        assert await b.hit(RULE, "k") == 0
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def test_a_redis_outage_fails_open_quickly_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    limiter = RedisLimiter("redis://127.0.0.1:1/0")
+    try:
+        started = time.monotonic()
+        assert [await limiter.hit(RULE, "k") for _ in range(10)] == [0] * 10
+        assert time.monotonic() - started < 2  # one failed try, then Redis is skipped a while
+        assert "Redis unavailable" in caplog.text
+    finally:
+        await limiter.close()
+
+
+def _request(peer: str, headers: dict[str, str] | None = None) -> object:
+    class Transport:
+        def get_extra_info(self, name: str, default: object = None) -> object:
+            return (peer, 4242) if name == "peername" else default
+
+    return make_mocked_request("POST", "/chat", headers=headers or {}, transport=Transport())
+
+
+def test_the_client_address_behind_a_local_proxy_is_the_forwarded_one() -> None:
+    assert client_address(_request("127.0.0.1", {"X-Real-IP": "203.0.113.7"})) == "203.0.113.7"  # type: ignore[arg-type]
+    assert (
+        client_address(_request("10.0.0.2", {"X-Forwarded-For": "1.1.1.1, 203.0.113.8"}))  # type: ignore[arg-type]
+        == "203.0.113.8"
+    )
+    assert client_address(_request("127.0.0.1")) == "127.0.0.1"  # type: ignore[arg-type]
+
+
+def test_a_public_peer_cannot_forge_its_address() -> None:
+    forged = _request("95.31.18.9", {"X-Real-IP": "1.2.3.4", "X-Forwarded-For": "1.2.3.4"})
+    assert client_address(forged) == "95.31.18.9"  # type: ignore[arg-type]
