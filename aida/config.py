@@ -60,6 +60,16 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(None, validation_alias=_env("OPENAI_BASE_URL"))
     llm_model: str = Field("gpt-4o-mini", validation_alias=_env("AIDA_LLM_MODEL"))
     llm_timeout: float = Field(8.0, gt=0, validation_alias=_env("AIDA_LLM_TIMEOUT"))
+    # `chat` (/chat/completions: OpenAI, vLLM, Ollama, llama.cpp) or `responses` (OpenAI).
+    llm_api: Literal["chat", "responses"] = Field("chat", validation_alias=_env("AIDA_LLM_API"))
+    # How the reading is requested: `auto` starts with json_schema and steps down to tools,
+    # then json_object, when the server rejects the request shape.
+    llm_output: Literal["auto", "json_schema", "tools", "json_object"] = Field(
+        "auto", validation_alias=_env("AIDA_LLM_OUTPUT")
+    )
+    # `spare`: the model words a reply when the message's one call was not spent on reading
+    # it; `off`: replies are always the templates (fewer calls).
+    llm_wording: Literal["spare", "off"] = Field("spare", validation_alias=_env("AIDA_LLM_WORDING"))
 
     # -- amoCRM ----------------------------------------------------------------------------
     amo_subdomain: str | None = Field(None, validation_alias=_env("AMO_SUBDOMAIN"))

@@ -9,5 +9,11 @@ from aida.llm.offline import OfflineBrain
 
 
 def make_brain(settings: Settings, catalog: Catalog) -> Brain:
-    """The offline brain unless an LLM is configured (OPENAI_API_KEY)."""
-    return OfflineBrain(catalog)
+    """The offline brain unless an LLM is configured (OPENAI_API_KEY); the LLM brain falls
+    back to the offline one whenever the model fails."""
+    offline = OfflineBrain(catalog)
+    if not settings.llm_enabled:
+        return offline
+    from aida.llm.openai.brain import OpenAIBrain  # the SDK is loaded only when used
+
+    return OpenAIBrain.from_settings(settings, catalog, offline)

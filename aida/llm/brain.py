@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from aida.dialogue.types import DeltaSink
 from aida.llm.types import ReplyDraft, TurnContext, Understanding
 
 
@@ -18,6 +19,12 @@ class Brain(Protocol):
         """Read one customer message. Must not raise on any input."""
         ...
 
-    async def word(self, draft: ReplyDraft, ctx: TurnContext) -> str:
-        """Word the machine's reply; must keep every fact of the draft."""
+    async def word(
+        self, draft: ReplyDraft, ctx: TurnContext, on_delta: DeltaSink | None = None
+    ) -> str:
+        """Word the machine's reply; must keep every fact of the draft.
+
+        With `on_delta`, the reply is also sent piece by piece as it is worded (the offline
+        brain sends it whole, once); the pieces joined are exactly the returned text.
+        """
         ...

@@ -1,0 +1,280 @@
+"""The model's reading of a message: its JSON schema, its lenient parsing, its validation.
+
+The model only proposes. Its JSON is parsed field by field (a field that does not parse is
+dropped, the rest kept), then every slot goes through the offline brain's own validators:
+the tariff must be a catalog tariff, phones, emails, addresses, dates and times are re-read
+by `aida.nlu.extract` exactly as if the customer had typed the model's value. Values that
+cannot be found in the customer's own words (a phone the message does not contain) are
+dropped as invented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from pydantic import (
+    BaseModel,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+)
+
+from aida.catalog import Catalog
+from aida.domain import CameraCount, RouterOption, Segment
+from aida.llm.prompts import topics
+from aida.llm.types import Expect, Extraction, Intent, Problem, TurnContext, Understanding
+from aida.nlu import extract
+
+_NAME = re.compile(r"[A-Za-zА-Яа-яЁё][A-Za-zА-Яа-яЁё'\-]*")
+
+
+class ReadAddress(BaseModel):
+    street: str
+    house: str | None = None
+    flat: str | None = None
+
+
+class ReadSlots(BaseModel):
+    segment: Segment | None = None
+    tariff: str | None = None
+    router: RouterOption | None = None
+    cctv_cameras: CameraCount | None = None
+    static_ip: bool | None = None
+    address: ReadAddress | None = None
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    date: str | None = None  # YYYY-MM-DD
+    time: str | None = None  # HH:MM
+
+    @field_validator("*", mode="wrap")
+    @classmethod
+    def _drop_invalid(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        # One bad field (3 cameras, router "free") must not cost the whole reading.
+        try:
+            return handler(value)
+        except ValidationError:
+            return None
+
+
+class Reading(BaseModel):
+    """What the model says about one message, before any validation against the catalog."""
+
+    intent: Intent = Intent.unknown
+    slots: ReadSlots = Field(default_factory=ReadSlots)
+    topics: list[str] = Field(default_factory=list)
+    email_declined: bool = False
+
+    @field_validator("intent", "email_declined", "topics", mode="wrap")
+    @classmethod
+    def _default_invalid(
+        cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+    ) -> Any:
+        try:
+            return handler(value)
+        except ValidationError:
+            return cls.model_fields[info.field_name or ""].get_default(call_default_factory=True)
+
+    @field_validator("slots", mode="before")
+    @classmethod
+    def _slots_object(cls, value: Any) -> Any:
+        return value if isinstance(value, dict) else {}
+
+
+def parse_reading(raw: Any) -> Reading:
+    """The model's JSON (already decoded) as a Reading; unknown keys (a "price", a "step") are
+    ignored, so nothing but slots and intent can ever come out of the model."""
+    if not isinstance(raw, dict):
+        return Reading()
+    return Reading.model_validate(raw)
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def reading_schema(catalog: Catalog) -> dict[str, Any]:
+    """The strict JSON schema of a reading (OpenAI structured outputs: every key required,
+    no extra keys); tariff names and camera counts are the catalog's own."""
+    string = {"type": "string"}
+    address = {
+        "type": "object",
+        "properties": {
+            "street": string,
+            "house": _nullable(string),
+            "flat": _nullable(string),
+        },
+        "required": ["street", "house", "flat"],
+        "additionalProperties": False,
+    }
+    slots: dict[str, Any] = {
+        "segment": _nullable({"type": "string", "enum": list(catalog.segments())}),
+        "tariff": _nullable({"type": "string", "enum": [t.name for t in catalog.tariffs]}),
+        "router": _nullable({"type": "string", "enum": ["included", "rent", "buy", "own"]}),
+        "cctv_cameras": _nullable({"type": "integer", "enum": catalog.camera_choices()}),
+        "static_ip": _nullable({"type": "boolean"}),
+        "address": _nullable(address),
+        "name": _nullable(string),
+        "phone": _nullable(string),
+        "email": _nullable(string),
+        "date": _nullable(string),
+        "time": _nullable(string),
+    }
+    return {
+        "type": "object",
+        "properties": {
+            "intent": {"type": "string", "enum": [i.value for i in Intent]},
+            "slots": {
+                "type": "object",
+                "properties": slots,
+                "required": list(slots),
+                "additionalProperties": False,
+            },
+            "topics": {"type": "array", "items": {"type": "string"}},
+            "email_declined": {"type": "boolean"},
+        },
+        "required": ["intent", "slots", "topics", "email_declined"],
+        "additionalProperties": False,
+    }
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _read(text: str, ctx: TurnContext, expect: Expect) -> Extraction:
+    return extract(text, now=ctx.now, catalog=ctx.catalog, expect=expect)
+
+
+def _problems(found: Extraction, *slots: str) -> list[Problem]:
+    return [p for p in found.problems if p.slot in slots]
+
+
+def _clean_name(name: str, message: str) -> str | None:
+    words = _NAME.findall(name)
+    if not words or len(words) > 3 or len(" ".join(words)) > 60:
+        return None
+    lower = message.casefold()
+    # A name the customer did not write (in some case form) is the model's invention.
+    if not all(w[:3].casefold() in lower for w in words):
+        return None
+    return " ".join(w[:1].upper() + w[1:] for w in words)
+
+
+def _validated(slots: ReadSlots, message: str, ctx: TurnContext) -> Extraction:
+    """The model's slots after the offline validators; invalid or invented values dropped."""
+    out = Extraction(
+        segment=slots.segment,
+        router=slots.router,
+        cctv_cameras=slots.cctv_cameras,
+        static_ip=slots.static_ip,
+    )
+    problems: list[Problem] = []
+    message_digits = _digits(message)
+    if slots.tariff:
+        tariff = ctx.catalog.tariff(slots.tariff)
+        if tariff is not None:
+            out.tariff = tariff.name
+        else:
+            found = _read(slots.tariff, ctx, "tariff")
+            out.tariff = found.tariff
+            problems += _problems(found, "tariff")
+    if slots.address and slots.address.house and _digits(slots.address.house) in message_digits:
+        text = f"{slots.address.street}, {slots.address.house}"
+        if slots.address.flat:
+            text += f", кв. {slots.address.flat}"
+        found = _read(text, ctx, "address")
+        out.address = found.address
+        out.doubtful += [d for d in found.doubtful if d == "address"]
+        problems += _problems(found, "address", "house")
+    if slots.name:
+        out.name = _clean_name(slots.name, message)
+    if slots.phone:
+        found = _read(slots.phone, ctx, "phone")
+        # The last ten digits (the number without the country code) must be the customer's.
+        if found.phone and found.phone[-10:] in message_digits:
+            out.phone = found.phone
+        elif _digits(slots.phone)[-10:] in message_digits:
+            problems += _problems(found, "phone")
+    if slots.email:
+        found = _read(slots.email, ctx, "email")
+        if found.email and found.email.casefold().split("@")[0] in message.casefold():
+            out.email = found.email
+        elif slots.email.casefold() in message.casefold():
+            problems += _problems(found, "email")
+    if slots.date or slots.time:
+        found = _when(slots.date, slots.time, ctx)
+        out.date, out.time = found.date, found.time
+        problems += _problems(found, "date", "time")
+    out.problems = problems
+    return out
+
+
+def _when(date: str | None, time: str | None, ctx: TurnContext) -> Extraction:
+    # The model resolves "в пятницу" to a date; the date layer still judges it (past, too
+    # far, outside working hours) by re-reading it as the customer might have typed it.
+    parts: list[str] = []
+    if date:
+        try:
+            day = dt.date.fromisoformat(date)
+        except ValueError:
+            return Extraction()
+        parts.append(f"{day:%d.%m.%Y}")
+    if time and re.fullmatch(r"\d{1,2}:\d{2}", time.strip()):
+        parts.append(f"в {time.strip()}")
+    if not parts:
+        return Extraction()
+    return _read(" ".join(parts), ctx, "date" if date else "time")
+
+
+_SLOT_FIELDS: tuple[str, ...] = (
+    "segment",
+    "tariff",
+    "router",
+    "cctv_cameras",
+    "static_ip",
+    "address",
+    "name",
+    "phone",
+    "email",
+    "date",
+    "time",
+)
+
+
+def to_understanding(
+    reading: Reading, message: str, ctx: TurnContext, offline: Understanding
+) -> Understanding:
+    """The model's reading, validated, over the offline brain's: the model's valid values
+    win, the offline brain's fill what the model left out."""
+    mine = _validated(reading.slots, message, ctx)
+    theirs = offline.slots
+    merged = Extraction()
+    for key in _SLOT_FIELDS:
+        value = getattr(mine, key)
+        setattr(merged, key, value if value is not None else getattr(theirs, key))
+    decided = {key for key in _SLOT_FIELDS if getattr(mine, key) is not None}
+    problem_slots = {p.slot for p in mine.problems}
+    merged.problems = mine.problems + [
+        p for p in theirs.problems if p.slot not in decided and p.slot not in problem_slots
+    ]
+    merged.doubtful = mine.doubtful + [d for d in theirs.doubtful if d not in decided]
+    known_topics = set(topics(ctx.catalog))
+    asked = [t for t in reading.topics if t in known_topics]
+    asked += [t for t in offline.topics if t not in asked]
+    intent = reading.intent
+    if intent is Intent.unknown:
+        intent = offline.intent
+    # A copy of the offline reading keeps what only the rules give (free text, resets).
+    return offline.model_copy(
+        update={
+            "intent": intent,
+            "slots": merged,
+            "topics": asked,
+            "email_declined": reading.email_declined or offline.email_declined,
+        }
+    )

@@ -1,0 +1,119 @@
+"""The SDK client against the stand-in: both APIs, every output mode, streaming, failures."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from aida.llm.openai.transport import (
+    ModelError,
+    OutputMode,
+    Transport,
+    Usage,
+    classify,
+    make_transport,
+)
+from tests.fakes.openai_server import Broken, CallTool, Cut, Fail, Refuse, Say, StandIn
+
+SCHEMA = {
+    "type": "object",
+    "properties": {"intent": {"type": "string"}},
+    "required": ["intent"],
+    "additionalProperties": False,
+}
+APIS = ["chat", "responses"]
+
+
+def transport(standin: StandIn, api: str, timeout: float = 2.0) -> Transport:
+    return make_transport(
+        api,  # type: ignore[arg-type]
+        api_key="test",
+        base_url=standin.base_url,
+        model="stand-in",
+        timeout=timeout,
+    )
+
+
+@pytest.mark.parametrize("api", APIS)
+@pytest.mark.parametrize("mode", ["json_schema", "tools", "json_object"])
+async def test_structured_answer_in_every_mode(
+    standin: StandIn, api: str, mode: OutputMode
+) -> None:
+    standin.script(Say('{"intent": "yes"}'))
+    usage = Usage()
+    text = await transport(standin, api).structured("sys", "user", SCHEMA, mode, usage)
+    assert json.loads(text) == {"intent": "yes"}
+    assert usage.prompt_tokens > 0 and usage.completion_tokens > 0
+    sent = standin.requests[-1]
+    assert sent.output_format == mode
+    assert sent.body["model"] == "stand-in"
+
+
+@pytest.mark.parametrize("api", APIS)
+async def test_a_forced_tool_answered_with_plain_json_is_still_read(
+    standin: StandIn, api: str
+) -> None:
+    standin.script(Say('{"intent": "no"}', plain=True))
+    text = await transport(standin, api).structured("sys", "user", SCHEMA, "tools", Usage())
+    assert json.loads(text) == {"intent": "no"}
+
+
+@pytest.mark.parametrize("api", APIS)
+async def test_streamed_text_arrives_in_pieces_with_usage(standin: StandIn, api: str) -> None:
+    standin.script(Say("Как к вам обращаться? Подскажите, пожалуйста."))
+    usage = Usage()
+    pieces = [p async for p in transport(standin, api).stream_text("sys", "user", usage)]
+    assert len(pieces) > 1
+    assert "".join(pieces) == "Как к вам обращаться? Подскажите, пожалуйста."
+    assert usage.completion_tokens > 0
+
+
+@pytest.mark.parametrize("api", APIS)
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        (Fail(500), "server_error"),
+        (Fail(503), "server_error"),
+        (Fail(429, retry_after=1), "rate_limited"),
+        (Fail(400), "bad_request"),
+        (Fail(401), "auth"),
+        (Refuse(), "refused"),
+        (Cut('{"intent": "ye'), "truncated"),
+        (Broken(), "malformed"),
+    ],
+)
+async def test_failures_are_classified(
+    standin: StandIn, api: str, answer: object, reason: str
+) -> None:
+    standin.script(answer)  # type: ignore[arg-type]
+    with pytest.raises(Exception) as caught:
+        await transport(standin, api).structured("sys", "user", SCHEMA, "json_schema", Usage())
+    assert classify(caught.value).reason == reason
+
+
+@pytest.mark.parametrize("api", APIS)
+async def test_a_slow_server_times_out(standin: StandIn, api: str) -> None:
+    standin.script(Say('{"intent": "yes"}', delay=1.0))
+    with pytest.raises(Exception) as caught:
+        await transport(standin, api, timeout=0.2).structured(
+            "sys", "user", SCHEMA, "json_schema", Usage()
+        )
+    assert classify(caught.value).reason == "timeout"
+
+
+async def test_an_unreachable_server_is_a_connection_failure(standin: StandIn) -> None:
+    t = transport(standin, "chat")
+    await standin.stop()
+    with pytest.raises(Exception) as caught:
+        await t.structured("sys", "user", SCHEMA, "json_schema", Usage())
+    assert classify(caught.value).reason == "connection"
+
+
+async def test_a_tool_call_to_another_function_is_not_taken_as_the_reading(
+    standin: StandIn,
+) -> None:
+    standin.script(CallTool('{"intent": "yes"}', name="delete_everything"))
+    with pytest.raises(ModelError) as caught:
+        await transport(standin, "chat").structured("sys", "user", SCHEMA, "tools", Usage())
+    assert caught.value.reason == "malformed"
