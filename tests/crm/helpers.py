@@ -109,3 +109,26 @@ def make_lead(**overrides: Any) -> Lead:
     }
     base.update(overrides)
     return Lead(**base)
+
+
+class FakeClock:
+    """Wall clock and monotonic clock that move only when told (or when slept on)."""
+
+    def __init__(
+        self, start: dt.datetime = dt.datetime(2025, 11, 20, 10, 0, tzinfo=dt.UTC)
+    ) -> None:
+        self.start = start
+        self.elapsed = 0.0
+
+    def now(self) -> dt.datetime:
+        return self.start + dt.timedelta(seconds=self.elapsed)
+
+    def monotonic(self) -> float:
+        return self.elapsed
+
+    def advance(self, seconds: float) -> None:
+        self.elapsed += seconds
+
+    async def sleep(self, seconds: float) -> None:
+        self.advance(max(seconds, 0.0))
+        await asyncio.sleep(0)
