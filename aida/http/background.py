@@ -12,10 +12,16 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 
 from aida.config import Settings
+from aida.crm.worker import worker_cleanup_ctx
+from aida.http.keys import STORE
 from aida.http.upkeep import session_expiry
 
 CleanupContext = Callable[[web.Application], AsyncIterator[None]]
 
 
 def background_tasks(settings: Settings) -> list[CleanupContext]:
-    return [session_expiry]
+    return [
+        session_expiry,
+        # Delivers queued leads to amoCRM; idle when no CRM is configured.
+        worker_cleanup_ctx(settings, lambda app: app[STORE]),
+    ]
