@@ -104,8 +104,9 @@ that is not in the list
 - router: "included", "rent", "buy", or "own" (the customer's own router)
 - cctv_cameras: 0 (no cameras), or the number of cameras offered
 - static_ip: true or false
-- address: street as the customer wrote it (fix obvious typos, no "ул."), house with its \
-letter or building ("15а", "15 к2"), flat or null; the city is always {city}
+- address: city (one of: {cities}; null when not said), street as the customer wrote it \
+(fix obvious typos, no "ул."), house with its letter or building ("15а", "15 к2"), flat or \
+null
 - name: the customer's first name in the nominative case
 - phone, email: as the customer wrote them
 - date: "YYYY-MM-DD", resolved with the calendar in the context; time: "HH:MM"; "утром" \
@@ -136,6 +137,7 @@ def reading_system(catalog: Catalog, *, schema: dict[str, Any] | None = None) ->
         city=catalog.default_city,
         intents="\n".join(f"- {i.value}: {d}" for i, d in _INTENTS.items()),
         topics=", ".join(topics(catalog)),
+        cities=", ".join(catalog.coverage.cities()),
         catalog="\n".join(_catalog_lines(catalog)),
     )
     if schema is not None:

@@ -103,6 +103,9 @@ class OpenAIBrain:
             wording=settings.llm_wording,
         )
 
+    async def aclose(self) -> None:
+        await self.transport.aclose()
+
     @property
     def output_mode(self) -> OutputMode:
         return self._mode

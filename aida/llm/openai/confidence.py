@@ -27,9 +27,27 @@ _EXPECTED_FIELD: dict[Expect, str] = {
 # Problems that are a verdict (a past date, an invalid phone): the step asks back precisely.
 # These are doubts the model may settle instead.
 _DOUBTS = frozenset({"ambiguous", "unknown_street", "no_street"})
-_COMMANDS = frozenset({Intent.restart, Intent.handoff, Intent.cancel, Intent.yes, Intent.no})
-# A greeting or a "спасибо" is short; a longer message read as small talk was likely misread.
+_COMMANDS = frozenset({Intent.restart, Intent.handoff, Intent.cancel})
+# Questions a bare "да"/"нет" answers. Elsewhere ("Какой тариф?" — "давайте самый быстрый")
+# a yes read by the rules is likely a misreading.
+_YES_NO_EXPECTS: frozenset[Expect] = frozenset(
+    {
+        "confirm",
+        "change",
+        "tech_check",
+        "callback",
+        "verify_address",
+        "verify_name",
+        "router",
+        "cctv",
+        "static_ip",
+        "email",
+        "referrer",
+    }
+)
+# A greeting, a "спасибо" or a "да" is short; a longer message read as one was likely misread.
 _SMALL_TALK_WORDS = 4
+_YES_NO_WORDS = 6
 
 
 def _answers(u: Understanding, expect: Expect) -> bool:
@@ -53,6 +71,9 @@ def confident(u: Understanding, message: str, ctx: TurnContext) -> bool:
         return False
     if u.intent in _COMMANDS:
         return True
+    if u.intent in (Intent.yes, Intent.no) and not u.slots.has_slots():
+        yes_no_asked = ctx.expect is None or ctx.expect in _YES_NO_EXPECTS
+        return yes_no_asked and len(message.split()) <= _YES_NO_WORDS
     if u.intent is Intent.question:
         return bool(u.topics)
     if u.intent in (Intent.greeting, Intent.chitchat):

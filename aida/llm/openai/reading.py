@@ -33,6 +33,7 @@ _NAME = re.compile(r"[A-Za-zА-Яа-яЁё][A-Za-zА-Яа-яЁё'\-]*")
 
 
 class ReadAddress(BaseModel):
+    city: str | None = None
     street: str
     house: str | None = None
     flat: str | None = None
@@ -104,11 +105,12 @@ def reading_schema(catalog: Catalog) -> dict[str, Any]:
     address = {
         "type": "object",
         "properties": {
+            "city": _nullable(string),
             "street": string,
             "house": _nullable(string),
             "flat": _nullable(string),
         },
-        "required": ["street", "house", "flat"],
+        "required": ["city", "street", "house", "flat"],
         "additionalProperties": False,
     }
     slots: dict[str, Any] = {
@@ -185,6 +187,8 @@ def _validated(slots: ReadSlots, message: str, ctx: TurnContext) -> Extraction:
             problems += _problems(found, "tariff")
     if slots.address and slots.address.house and _digits(slots.address.house) in message_digits:
         text = f"{slots.address.street}, {slots.address.house}"
+        if slots.address.city:
+            text = f"{slots.address.city}, {text}"
         if slots.address.flat:
             text += f", кв. {slots.address.flat}"
         found = _read(text, ctx, "address")

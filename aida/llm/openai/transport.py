@@ -84,6 +84,10 @@ class Transport(Protocol):
         """The model's free-text answer, piece by piece; counts tokens into `usage`."""
         ...
 
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        ...
+
 
 def _count(usage: Usage, prompt: int | None, completion: int | None) -> None:
     usage.prompt_tokens += prompt or 0
@@ -96,6 +100,9 @@ class ChatTransport:
     def __init__(self, client: AsyncOpenAI, model: str) -> None:
         self._client = client
         self._model = model
+
+    async def aclose(self) -> None:
+        await self._client.close()
 
     async def structured(
         self, system: str, user: str, schema: dict[str, Any], mode: OutputMode, usage: Usage
@@ -183,6 +190,9 @@ class ResponsesTransport:
     def __init__(self, client: AsyncOpenAI, model: str) -> None:
         self._client = client
         self._model = model
+
+    async def aclose(self) -> None:
+        await self._client.close()
 
     async def structured(
         self, system: str, user: str, schema: dict[str, Any], mode: OutputMode, usage: Usage
