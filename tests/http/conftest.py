@@ -32,6 +32,20 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each HTTP test runs on both backends."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/aida.db"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
 @pytest.fixture
 def engine() -> FakeEngine:
     return FakeEngine()
@@ -41,10 +55,12 @@ def engine() -> FakeEngine:
 def make_client(
     aiohttp_client: Callable[[web.Application], Awaitable[TestClient[Any, Any]]],
     tmp_path: Path,
+    database_url: str,
     engine: FakeEngine,
 ) -> MakeClient:
     async def make(**overrides: Any) -> TestClient[Any, Any]:
-        return await aiohttp_client(create_app(make_settings(tmp_path, **overrides), engine=engine))
+        settings = make_settings(tmp_path, database_url=database_url, **overrides)
+        return await aiohttp_client(create_app(settings, engine=engine))
 
     return make
 

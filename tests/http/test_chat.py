@@ -126,9 +126,9 @@ async def test_many_sessions_at_once_each_get_their_own_conversation(
 
 
 async def test_a_restart_in_the_middle_of_a_conversation_keeps_it(
-    aiohttp_client: Any, tmp_path: Path
+    aiohttp_client: Any, tmp_path: Path, database_url: str
 ) -> None:
-    settings = make_settings(tmp_path)
+    settings = make_settings(tmp_path, database_url=database_url)
     first = await aiohttp_client(create_app(settings, engine=FakeEngine()))
     await _say(first, "s1", "Привет")
     await _say(first, "s1", "Премиум")

@@ -17,8 +17,10 @@ from aida.http import create_app
 from aida.store import StoredReply, open_store
 
 
-async def test_a_turn_in_flight_at_shutdown_finishes_and_is_saved(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path)
+async def test_a_turn_in_flight_at_shutdown_finishes_and_is_saved(
+    tmp_path: Path, database_url: str
+) -> None:
+    settings = make_settings(tmp_path, database_url=database_url)
     runner = web.AppRunner(create_app(settings, engine=FakeEngine()), shutdown_timeout=5)
     await runner.setup()
     port = unused_port()
@@ -42,9 +44,9 @@ async def test_a_turn_in_flight_at_shutdown_finishes_and_is_saved(tmp_path: Path
 
 
 async def test_idle_sessions_are_deleted_after_the_configured_time(
-    tmp_path: Path, make_client: MakeClient
+    database_url: str, make_client: MakeClient
 ) -> None:
-    store = open_store(make_settings(tmp_path).database_url)
+    store = open_store(database_url)
     await store.open()
     long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
     async with store.turn("idle") as tx:
