@@ -1,0 +1,525 @@
+"""Addresses: city, street matched to the coverage list's canonical names, house and flat.
+
+Customers write streets every way (`пр-т Ленина 88`, `ленина 88`, `на проспекте Ленина д 88`,
+`Мира ул 5`, `рабоче крестьянская 10`, `на Советской 12`), so a street is recognised by the
+dictionary forms (pymorphy3 lemmas) of its name words, in either order, with or without its
+type word, and with rapidfuzz for typos; a typo or a type word that does not fit makes the
+match doubtful (read back to the customer). A street outside the list is still returned, as
+written, with an `unknown_street` problem, so the step can say it is outside coverage.
+
+A street is only taken as an address when something says it is one: a house number after it,
+a type word next to it, a phrase like `адрес`/`живу на`, or the question just asked; a
+surname like `Богданова` alone is not an address.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import permutations
+
+from pymorphy3.analyzer import Parse
+from rapidfuzz import fuzz, process
+
+from aida.catalog import Catalog
+from aida.domain import Address
+from aida.llm.types import Expect, Problem
+from aida.nlu import morph
+from aida.nlu.cache import per_catalog
+from aida.nlu.text import alternation, fold
+
+# Street type words: canonical form → what customers write (abbreviations and case forms).
+_TYPE_FORMS: dict[str, str] = {
+    "улица": "ул улица улице улицу улицы улицей улиц",
+    "проспект": "пр-кт пр-т пркт просп пр проспект проспекте проспекту проспекта",
+    "бульвар": "б-р бул бульв бульвар бульваре бульвару бульвара",
+    "переулок": "пер переулок переулке переулку переулка",
+    "шоссе": "ш шоссе",
+    "площадь": "пл площадь площади",
+    "проезд": "пр-д проезд проезде проезда",
+    "набережная": "наб набережная набережной",
+    "микрорайон": "мкр-н мкрн мкр микрорайон микрорайоне",
+    "тупик": "туп тупик тупике",
+}
+_TYPE_OF = {form: kind for kind, forms in _TYPE_FORMS.items() for form in forms.split()}
+_TYPE_GENDER = {
+    "улица": "femn",
+    "площадь": "femn",
+    "набережная": "femn",
+    "шоссе": "neut",
+}
+_TYPE_RE = re.compile(r"(?<![\w-])(?P<t>" + alternation(_TYPE_OF) + r")(?![\w-])\.?")
+# Words of a street name: letters, or an ordinal like `7-й`/`30-летия` split at the hyphen.
+_NAME_WORD = re.compile(r"\d+(?:-?[а-я]{1,3})?(?![\w])|[а-яa-z]+")
+_ORDINAL = re.compile(r"(\d+)-?[а-я]{0,3}$")
+
+# A house after the street: `88`, `д. 88`, `15а`, `15-а`, `15 к2`, `15/2`, `5-12` (flat 12),
+# `д 7 кв 12`, `офис 305`. A number followed by a unit is a count, not a house.
+_UNIT_AFTER = (
+    r"(?!\s*(?:камер|видеокамер|шт|руб|р\b|₽|мб|мбит|мегабит|гб|числ|час|ч\b|мин|дн|недел|"
+    r"месяц|январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр|"
+    r"этаж|подъезд|человек|комнат|ip|айпи))"
+)
+_HOUSE_BODY = (
+    r"(?P<num>\d{1,4})(?![\d])(?![:.]\d)" + _UNIT_AFTER
+    + r"(?:(?P<lit>[а-яa-z])(?![а-яa-z\d])"
+    r"|-(?P<lit2>[а-я])(?![а-я\d])"
+    r"|\s(?P<lit3>[а-я])(?=\s*(?:$|[,.;!?)]|кв|к\b|корп)))?"
+    r"(?:\s*/\s*(?P<slash>\d{1,3}))?"
+    r"(?:[\s,]*(?P<bkind>корпус|корп|к|строение|стр)\.?\s*(?P<bld>\d{1,3}))?"
+    r"(?:(?:[\s,]*(?:квартира|кварт|кв|офис|оф|помещение|пом)\.?\s*(?:№\s*)?|\s*-\s*)"
+    r"(?P<flat>\d{1,4})(?!\d))?"
+)
+_HOUSE_MARK = r"(?:(?:д|дом)\.?\s*(?:№|номер)?\s*)"
+_HOUSE_AFTER = re.compile(r"[\s,.:]*" + _HOUSE_MARK + "?" + _HOUSE_BODY)
+# "дом 15 по улице Мира": the house said before the street.
+_HOUSE_BEFORE = re.compile(
+    r"(?<![\w-])(?:д|дом)\.?\s*(?:№|номер)?\s*" + _HOUSE_BODY + r"[\s,]*(?:по|на)?\s*$"
+)
+_HOUSE_ANYWHERE = re.compile(r"(?<![\w-])" + _HOUSE_MARK + "?" + _HOUSE_BODY)
+
+# Phrases that announce an address, so a street with no type word still counts.
+_TRIGGER = re.compile(
+    r"(?:адрес\w*|живу|живем|проживаю|прописан\w*|подключ\w*|находимся|находится|"
+    r"расположен\w*)\s*[:\-]?\s*(?:на|по|в)?\s*$"
+)
+_NAME_THEN_HOUSE = r"(?P<name>[а-я][а-я-]+(?:\s+[а-я][а-я-]+)?)(?=[\s,]+(?:д\.?\s*|дом\s*)?\d)"
+_ANNOUNCED = re.compile(
+    r"(?:адрес\w*|живу|живем|проживаю|находимся|находится)\s*[:\-]?\s*(?:на|по|в)?\s*"
+    + _NAME_THEN_HOUSE
+)
+# The answer to "какой адрес?" may be just "Тверская 12".
+_ANSWERED = re.compile(r"^\W*(?:на|по)?\s*" + _NAME_THEN_HOUSE)
+_CITY_MARK = re.compile(r"(?<![\w-])(?:г|гор|город|городе)\.?\s+(?P<w>[а-я][а-я-]+)")
+_CITY_PREP = re.compile(r"(?<![\w-])(?:в|из|во)\s+(?P<w>[а-я][а-я-]+)")
+# Not street names even when followed by a number.
+_NOT_NAME = frozenset(
+    "д дом кв квартира корп корпус стр офис оф на по в и а у с к от до за из для но или "
+    "тариф пакет камера камеры камер роутер ip айпи тел телефон номер мой моя".split()
+)
+
+
+@dataclass(frozen=True)
+class Street:
+    city: str
+    name: str  # canonical, as in the coverage list
+    kind: str  # canonical type word, "" when the name has none
+    core: str  # the name without its type word, folded
+
+
+@dataclass
+class StreetIndex:
+    streets: list[Street]
+    by_key: dict[tuple[str, ...], list[Street]]
+    cores: list[str]
+    core_keys: list[str]
+    cities: dict[str, str]  # folded stem → canonical city
+    max_words: int
+    # First letters of the name words: a word starting otherwise is not looked up (cheap
+    # filter before the dictionary lookup, which costs far more).
+    prefixes: frozenset[str]
+
+
+def _word_key(word: str) -> str:
+    m = _ORDINAL.match(word)
+    return m.group(1) if m and word[0].isdigit() else morph.lemma(word)
+
+
+def _split_canonical(name: str) -> tuple[str, str]:
+    words = fold(name).split()
+    kinds = [w for w in words if w in _TYPE_FORMS]
+    core = " ".join(w for w in words if w not in _TYPE_FORMS)
+    return (kinds[0] if kinds else ""), core
+
+
+def _city_stem(city: str) -> str:
+    folded = fold(city)
+    return folded[:-2] if len(folded) > 6 else folded
+
+
+@per_catalog
+def street_index(catalog: Catalog) -> StreetIndex:
+    """The coverage list's streets, keyed by the lemmas of their name words."""
+    streets: list[Street] = []
+    by_key: dict[tuple[str, ...], list[Street]] = {}
+    for row in catalog.coverage.rows:
+        kind, core = _split_canonical(row.street)
+        street = Street(row.city, row.street, kind, core)
+        if street in streets:
+            continue
+        streets.append(street)
+        key = tuple(_word_key(w) for w in _NAME_WORD.findall(core))
+        for variant in set(permutations(key)):
+            by_key.setdefault(variant, []).append(street)
+    cities = {_city_stem(c): c for c in [catalog.default_city, *catalog.coverage.cities()]}
+    return StreetIndex(
+        streets=streets,
+        by_key=by_key,
+        cores=[s.core for s in streets],
+        core_keys=[" ".join(_word_key(w) for w in _NAME_WORD.findall(s.core)) for s in streets],
+        cities=cities,
+        max_words=max((len(k) for k in by_key), default=1),
+        prefixes=frozenset(_prefix(w) for s in streets for w in _NAME_WORD.findall(s.core)),
+    )
+
+
+def _prefix(word: str) -> str:
+    m = _ORDINAL.match(word)
+    return m.group(1) if m and word[0].isdigit() else word[:3]
+
+
+# -- pieces ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class _Mention:
+    start: int  # span of the street (with its type word) in the text
+    end: int
+    candidates: list[Street]
+    written_kind: str
+    written_name: str
+    fuzzy: bool
+    house: str | None = None
+    flat: str | None = None
+    house_end: int | None = None
+
+
+@dataclass
+class FoundAddress:
+    address: Address | None
+    problems: list[Problem] = field(default_factory=list)
+    doubtful: bool = False
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _house_from(m: re.Match[str]) -> tuple[str, str | None]:
+    house = m.group("num")
+    letter = m.group("lit") or m.group("lit2") or m.group("lit3")
+    if letter:
+        house += letter
+    if m.group("slash"):
+        house += "/" + m.group("slash")
+    if m.group("bld"):
+        house += (" стр" if m.group("bkind").startswith("стр") else " к") + m.group("bld")
+    return house, m.group("flat")
+
+
+def parse_house(s: str) -> tuple[str, str | None] | None:
+    """House and flat from an answer to "какой дом?": `15а`, `дом 15 кв 3`, `5-12`, `15 к2`.
+
+    Returns (house, flat or None), or None when no house number is there (`кв 3` alone).
+    """
+    text = fold(s)
+    for m in _HOUSE_ANYWHERE.finditer(text):
+        before = text[: m.start()].rstrip()
+        # a number right after a flat word is the flat, not the house
+        if re.search(r"(?:кв|квартира|офис|оф|подъезд|этаж)\.?$", before):
+            continue
+        return _house_from(m)
+    return None
+
+
+def _words(text: str) -> list[_Word]:
+    return [_Word(m.group(), m.start(), m.end()) for m in _NAME_WORD.finditer(text)]
+
+
+def _gap(text: str, a: int, b: int, allowed: str = " ,.-") -> bool:
+    """Only separators between a and b."""
+    return all(c in allowed for c in text[a:b])
+
+
+def _type_before(text: str, types: list[re.Match[str]], start: int) -> re.Match[str] | None:
+    return next((t for t in types if t.end() <= start and _gap(text, t.end(), start)), None)
+
+
+def _type_after(text: str, types: list[re.Match[str]], end: int) -> re.Match[str] | None:
+    return next((t for t in types if t.start() >= end and _gap(text, end, t.start())), None)
+
+
+def _in_types(types: list[re.Match[str]], w: _Word) -> bool:
+    return any(t.start() <= w.start < t.end() for t in types)
+
+
+def _fuzzy(index: StreetIndex, surface: str, key: str) -> list[Street]:
+    if len(surface.replace(" ", "")) < 5:
+        return []
+    by_surface = process.extractOne(surface, index.cores, scorer=fuzz.ratio, score_cutoff=82)
+    by_key = process.extractOne(key, index.core_keys, scorer=fuzz.ratio, score_cutoff=85)
+    best = max((m for m in (by_surface, by_key) if m), key=lambda m: m[1], default=None)
+    if best is None:
+        return []
+    core = index.streets[best[2]].core
+    return [s for s in index.streets if s.core == core]
+
+
+def _windows(words: list[_Word], i: int, text: str, types: list[re.Match[str]], most: int):  # noqa: ANN202
+    """Candidate street names starting at word i: 1..most plain words, longest first."""
+    for n in range(min(most, len(words) - i), 0, -1):
+        window = words[i : i + n]
+        if any(_in_types(types, w) or w.text in _NOT_NAME for w in window):
+            continue
+        if not all(_gap(text, a.end, b.start, " -") for a, b in zip(window, window[1:])):
+            continue
+        if window[-1].text.isdigit():  # "ленина 5": the number is the house
+            continue
+        yield window
+
+
+def _known_mentions(
+    text: str, words: list[_Word], types: list[re.Match[str]], index: StreetIndex
+) -> list[_Mention]:
+    """Coverage streets named in the text, longest name first, without overlaps.
+
+    An exact name (by lemmas) is preferred; a fuzzy one is tried only next to a type word or
+    a house number, so ordinary words are not bent into street names.
+    """
+    mentions: list[_Mention] = []
+    i = 0
+    while i < len(words):
+        hit: _Mention | None = None
+        for window in _windows(words, i, text, types, index.max_words):
+            if any(_prefix(w.text) not in index.prefixes for w in window):
+                continue
+            key = tuple(_word_key(w.text) for w in window)
+            if key in index.by_key:
+                start, end = window[0].start, window[-1].end
+                hit = _Mention(start, end, index.by_key[key], "", text[start:end], False)
+                break
+        if hit is None:
+            for window in _windows(words, i, text, types, index.max_words):
+                start, end = window[0].start, window[-1].end
+                if not (_type_before(text, types, start) or _HOUSE_AFTER.match(text, end)):
+                    continue
+                key = tuple(_word_key(w.text) for w in window)
+                candidates = _fuzzy(index, text[start:end], " ".join(key))
+                if candidates:
+                    hit = _Mention(start, end, candidates, "", text[start:end], True)
+                    break
+        if hit is None:
+            i += 1
+            continue
+        mentions.append(hit)
+        i = next((j for j, w in enumerate(words) if w.start >= hit.end), len(words))
+    return mentions
+
+
+def _next_to(text: str, t: re.Match[str], m: _Mention) -> bool:
+    """The type word belongs to mention m: right before or right after it."""
+    if m.start <= t.start() < m.end:
+        return True
+    if t.end() <= m.start:
+        return _gap(text, t.end(), m.start)
+    return m.end <= t.start() and _gap(text, m.end, t.start())
+
+
+def _unknown_mentions(
+    text: str, types: list[re.Match[str]], taken: list[_Mention]
+) -> list[_Mention]:
+    """`ул. Пушкина 5`: a type word and a name that is not in the coverage list."""
+    out: list[_Mention] = []
+    for t in types:
+        if any(_next_to(text, t, m) for m in taken):
+            continue
+        after = _words(text[t.end() :])
+        name: list[_Word] = []
+        for w in after[:3]:
+            if w.text in _NOT_NAME or (w.text[0].isdigit() and not _ORDINAL.match(w.text)):
+                break
+            if name and not _gap(text, t.end() + name[-1].end, t.end() + w.start, " -"):
+                break
+            name.append(w)
+            if _HOUSE_AFTER.match(text, t.end() + w.end):
+                break
+        letters = [w for w in name if not w.text[0].isdigit()]
+        kind = _TYPE_OF[t.group("t")]
+        if letters:
+            end = t.end() + name[-1].end
+            written = text[t.end() + name[0].start : end]
+            out.append(_Mention(t.start(), end, [], kind, written, False))
+            continue
+        # "на Пушкинской улице 7": an adjective name before its type word
+        before = _words(text[: t.start()])
+        prev = before[-1] if before else None
+        if (
+            prev is not None
+            and prev.text not in _NOT_NAME
+            and _gap(text, prev.end, t.start())
+            and _adjective(prev.text) is not None
+        ):
+            out.append(_Mention(prev.start, t.end(), [], kind, prev.text, False))
+    return out
+
+
+def _announced_mentions(
+    text: str, taken: list[_Mention], expect: Expect | None
+) -> list[_Mention]:
+    """`адрес: Тверская 7`, `живу на Садовой 3`: no type word, but announced as an address."""
+    out: list[_Mention] = []
+    found = list(_ANNOUNCED.finditer(text))
+    if expect == "address":
+        found += list(_ANSWERED.finditer(text))
+    for m in found:
+        if any(t.start <= m.start("name") < t.end for t in taken):
+            continue
+        words = m.group("name").split()
+        if any(w in _NOT_NAME or w in _TYPE_OF for w in words):
+            continue
+        out.append(_Mention(m.start("name"), m.end("name"), [], "", m.group("name"), True))
+    return out
+
+
+def _city_mentions(text: str, index: StreetIndex) -> list[tuple[int, int, str]]:
+    """Cities named in the text: coverage cities in any case form, `г. X`, `в <city>`."""
+    found: list[tuple[int, int, str]] = []
+    for w in _words(text):
+        for stem, city in index.cities.items():
+            if w.text.startswith(stem):
+                found.append((w.start, w.end, city))
+    for rx in (_CITY_MARK, _CITY_PREP):
+        for m in rx.finditer(text):
+            word = m.group("w")
+            if any(a <= m.start("w") < b for a, b, _ in found):
+                continue
+            geox = [p for p in morph.parses(word) if "Geox" in p.tag and p.score >= 0.25]
+            if rx is _CITY_PREP and not geox:
+                continue
+            city = geox[0].normal_form if geox else word
+            found.append((m.start(), m.end(), "-".join(p.capitalize() for p in city.split("-"))))
+    return sorted(found)
+
+
+def _title(words: str) -> str:
+    return " ".join(
+        "-".join(p if p[:1].isdigit() else p.capitalize() for p in w.split("-"))
+        for w in words.split()
+    )
+
+
+def _adjective(word: str) -> Parse | None:
+    """A likely adjective reading (`тверская`, `садовой`), not a rare one (`ленина`)."""
+    return next((p for p in morph.parses(word) if "ADJF" in p.tag and p.score >= 0.3), None)
+
+
+def _written_street(kind: str, name: str) -> str:
+    """A street outside the list, normalised: `на пушкинской улице` → `Пушкинская улица`."""
+    kind = kind or "улица"
+    words = name.split()
+    last = words[-1] if words else ""
+    adjective = _adjective(last) if last else None
+    if adjective is not None and len(words) == 1:
+        gender = _TYPE_GENDER.get(kind, "masc")
+        form = adjective.inflect({"nomn", "sing", gender})
+        word = form.word if form else last
+        return f"{_title(word)} {kind}"
+    return f"{kind} {_title(name)}"
+
+
+def _pick(candidates: list[Street], city: str, kind: str) -> tuple[Street | None, bool]:
+    """The street in `city` (else anywhere: the list's spelling), and whether that is doubtful."""
+    key = fold(city)
+    here = [s for s in candidates if fold(s.city) == key]
+    pool = here or candidates
+    fitting = [s for s in pool if not kind or s.kind == kind]
+    chosen = (fitting or pool)[0] if pool else None
+    doubtful = not here or (bool(kind) and not fitting)
+    return chosen, doubtful
+
+
+def find_address(
+    text: str, catalog: Catalog, expect: Expect | None = None
+) -> FoundAddress:
+    """The first address in `text` (folded, phones and emails masked)."""
+    index = street_index(catalog)
+    types = list(_TYPE_RE.finditer(text))
+    words = _words(text)
+    known = _known_mentions(text, words, types, index)
+    typed = known + _unknown_mentions(text, types, known)
+    mentions = sorted(typed + _announced_mentions(text, typed, expect), key=lambda m: m.start)
+    if not mentions:
+        return FoundAddress(None)
+    cities = _city_mentions(text, index)
+    for m in mentions:
+        before = _type_before(text, types, m.start)
+        after = _type_after(text, types, m.end)
+        if m.candidates and before is not None:
+            m.written_kind, m.start = _TYPE_OF[before.group("t")], before.start()
+        elif m.candidates and after is not None:
+            m.written_kind, m.end = _TYPE_OF[after.group("t")], after.end()
+        house = _HOUSE_AFTER.match(text, m.end)
+        if house:
+            m.house, m.flat = _house_from(house)
+            m.house_end = house.end()
+        elif house := _HOUSE_BEFORE.search(text[: m.start]):
+            m.house, m.flat = _house_from(house)
+            m.start = house.start()
+    chosen = next((m for m in mentions if m.house), None)
+    if chosen is None:
+        chosen = next(
+            (
+                m
+                for m in mentions
+                if m.written_kind
+                or expect == "address"
+                or _TRIGGER.search(text[max(0, m.start - 30) : m.start])
+            ),
+            None,
+        )
+    if chosen is None:
+        return FoundAddress(None)
+
+    city_hit = next(iter(cities), None)
+    city = city_hit[2] if city_hit else catalog.default_city
+    spans = [(chosen.start, chosen.house_end or chosen.end)]
+    if city_hit:
+        spans.append((city_hit[0], city_hit[1]))
+    problems: list[Problem] = []
+    doubtful = chosen.fuzzy
+    covered_city = fold(city) in {fold(c) for c in index.cities.values()}
+    if chosen.candidates:
+        street, unsure = _pick(chosen.candidates, city, chosen.written_kind)
+        assert street is not None
+        name = street.name
+        doubtful = doubtful or unsure
+        if not covered_city:  # a city outside the list: the street as written
+            name = _written_street(chosen.written_kind or street.kind, chosen.written_name)
+            doubtful = chosen.fuzzy
+        if fold(street.city) != fold(city):
+            problems.append(Problem(slot="address", code="unknown_street", value=name))
+    else:
+        name = _written_street(chosen.written_kind, chosen.written_name)
+        problems.append(Problem(slot="address", code="unknown_street", value=name))
+    if chosen.house is None:
+        problems.insert(0, Problem(slot="address", code="no_house", value=name, options=[city]))
+        return FoundAddress(None, problems, doubtful, spans)
+    address = Address(city=city, street=name, house=chosen.house, flat=chosen.flat)
+    return FoundAddress(address, problems, doubtful, spans)
+
+
+def match_street(s: str, catalog: Catalog, city: str | None = None) -> str | None:
+    """The coverage list's canonical name for a street written any way, or None.
+
+    `city` limits the match to that city's streets (default: any city in the list).
+    """
+    index = street_index(catalog)
+    text = fold(s)
+    types = list(_TYPE_RE.finditer(text))
+    mentions = _known_mentions(text, _words(text), types, index)
+    if not mentions:
+        words = [w for w in _words(text) if not _in_types(types, w)]
+        if not words:
+            return None
+        surface = text[words[0].start : words[-1].end]
+        key = " ".join(_word_key(w.text) for w in words)
+        candidates = _fuzzy(index, surface, key)
+    else:
+        candidates = mentions[0].candidates
+    if city is not None:
+        candidates = [c for c in candidates if fold(c.city) == fold(city)]
+    kind = _TYPE_OF[types[0].group("t")] if types else ""
+    street, _ = _pick(candidates, city or catalog.default_city, kind)
+    return street.name if street else None

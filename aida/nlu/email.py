@@ -1,0 +1,63 @@
+"""Email addresses: candidates found with a regex, validated with email-validator (offline).
+
+email-validator does not search text, so anything shaped like `x@y` is a candidate; a
+candidate that fails validation is reported (`invalid`) rather than dropped, so the customer
+is asked to check it. Spoken forms (`ivan собака mail точка ru`) are understood too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+
+from aida.llm.types import Problem
+
+# A local part, "@", then anything up to a space: commas and double "@" stay inside, so
+# `ivan@gmail,com` is caught and rejected rather than cut to `ivan@gmail`.
+_CANDIDATE = re.compile(r"[\w.+'-]+@[^\s<>()\[\]\"]*", re.UNICODE)
+_SPOKEN = re.compile(
+    r"(?<![\w.])([a-z0-9][a-z0-9._-]*)\s+(?:собака|собачка)\s+([a-z0-9-]+)"
+    r"((?:\s*(?:точка|\.)\s*[a-z]{2,})+)(?![\w])"
+)
+_TRAILING = ".,;:!?'-"
+
+
+@dataclass(frozen=True)
+class FoundEmail:
+    start: int
+    end: int
+    email: str | None
+    problem: Problem | None
+
+
+def normalize_email(s: str) -> str | None:
+    """A valid address → its normalised form (domain lower-cased); anything else → None."""
+    try:
+        return validate_email(s.strip(), check_deliverability=False).normalized
+    except (EmailNotValidError, UnicodeError, ValueError):
+        return None
+
+
+def _found(start: int, end: int, candidate: str) -> FoundEmail:
+    email = normalize_email(candidate)
+    problem = None if email else Problem(slot="email", code="invalid", value=candidate)
+    return FoundEmail(start, end, email, problem)
+
+
+def find_emails(original: str, folded: str) -> list[FoundEmail]:
+    """Emails in the message; `original` keeps the local part's case, `folded` is searched."""
+    found: list[FoundEmail] = []
+    for m in _CANDIDATE.finditer(folded):
+        start, end = m.start(), m.end()
+        while end > start and folded[end - 1] in _TRAILING:
+            end -= 1
+        found.append(_found(start, end, original[start:end]))
+    for m in _SPOKEN.finditer(folded):
+        if any(f.start <= m.start() < f.end for f in found):
+            continue
+        domain = re.sub(r"\s*(?:точка|\.)\s*", ".", m.group(2) + m.group(3))
+        candidate = f"{original[m.start(1):m.end(1)]}@{domain}"
+        found.append(_found(m.start(), m.end(), candidate))
+    return found

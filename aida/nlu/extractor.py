@@ -1,0 +1,95 @@
+"""`extract`: every slot in one customer message, each parser seeing only what is left.
+
+Order (research note, section 8): email → phone → address → tariff and segment → extras →
+date and time → name. Each step blanks what it understood, so a phone never becomes a Unix
+timestamp, `кв. 12, две камеры` never a date, `Домашний 70` never a house, and `Ленина`
+never a name. Emails go first because their local part may hold a phone-like digit run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import cast
+
+from aida.catalog import Catalog
+from aida.domain import CameraCount
+from aida.llm.types import Expect, Extraction, Problem
+from aida.nlu.address import find_address
+from aida.nlu.datetime import find_date_time
+from aida.nlu.email import find_emails
+from aida.nlu.extras import find_extras
+from aida.nlu.name import find_name
+from aida.nlu.phone import find_phones
+from aida.nlu.tariff import find_tariff
+from aida.nlu.text import Scratch
+
+# Longer input is not a chat message; reading only its start keeps the cost bounded.
+MAX_CHARS = 4000
+
+
+def extract(
+    text: str, *, now: dt.datetime, catalog: Catalog, expect: Expect | None = None
+) -> Extraction:
+    """The slots in `text`, with what was unusable (`problems`) and what is unsure (`doubtful`).
+
+    `now` is the current time in the provider's time zone; relative dates count from it.
+    `expect` is the slot just asked for: it lets a bare answer count (`2` for cameras,
+    `ольга` for the name, `к 10` for the time). Never raises on any text.
+    """
+    s = Scratch(text[:MAX_CHARS])
+    out = Extraction()
+    problems: list[Problem] = []
+    doubtful: list[str] = []
+
+    emails = find_emails(s.original, s.text)
+    out.email = next((e.email for e in emails if e.email), None)
+    if out.email is None:
+        problems += [e.problem for e in emails if e.problem][:1]
+    for e in emails:
+        s.mask(e.start, e.end)
+
+    phones = find_phones(s.text)
+    out.phone = next((p.e164 for p in phones if p.e164), None)
+    if out.phone is None:
+        problems += [p.problem for p in phones if p.problem][:1]
+    for p in phones:
+        s.mask(p.start, p.end)
+
+    address = find_address(s.text, catalog, expect)
+    out.address = address.address
+    problems += address.problems
+    if address.doubtful:
+        doubtful.append("address")
+    for a, b in address.spans:
+        s.mask(a, b)
+
+    tariff = find_tariff(s.text, catalog)
+    out.tariff, out.segment = tariff.tariff, tariff.segment
+    problems += tariff.problems
+    if tariff.doubtful and tariff.tariff:
+        doubtful.append("tariff")
+    for a, b in tariff.spans:
+        s.mask(a, b)
+
+    extras = find_extras(s.text, catalog, expect)
+    out.router, out.static_ip = extras.router, extras.static_ip
+    out.cctv_cameras = cast(CameraCount | None, extras.cctv_cameras)  # checked vs the catalog
+    problems += extras.problems
+    for a, b in extras.spans:
+        s.mask(a, b)
+
+    when = find_date_time(s.text, now, catalog, expect)
+    out.date, out.time = when.date, when.time
+    problems += when.problems
+    doubtful += when.doubtful
+    for a, b in when.spans:
+        s.mask(a, b)
+
+    name = find_name(s.text, s.original, expect)
+    out.name = name.name
+    if name.doubtful:
+        doubtful.append("name")
+
+    out.problems = problems
+    out.doubtful = list(dict.fromkeys(doubtful))
+    return out

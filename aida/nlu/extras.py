@@ -1,0 +1,303 @@
+"""Extras: the router option, the number of CCTV cameras, the static IP.
+
+Customers answer several at once and with negation: "камеры не надо, а IP нужен", "роутер
+у нас свой", "пару камер", "без IP". Each object word (роутер, камеры, IP) takes the
+predicates nearest to it in its sentence (`не нужны`, `без`, `куплю`, `свой`, a count); when
+a predicate sits exactly between two objects, the one it agrees with (`нужен`/`нужны`) or the
+one before it gets it. Sentences that ask (`сколько стоит камера?`) are not answers.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from aida.catalog import Catalog
+from aida.domain import RouterOption
+from aida.llm.types import Expect, Problem
+from aida.nlu.tariff import in_spans, question_spans
+from aida.nlu.text import NUMBER, Token, number_value, tokens
+
+_OBJECTS: dict[str, re.Pattern[str]] = {
+    "router": re.compile(
+        r"(?<![\w-])(?:wi-?fi\s+)?(?:роут\w*|раут\w*|ротер\w*|роутор\w*|маршрутизатор\w*|"
+        r"router\w*|вай-?фай\w*|wi-?fi)"
+    ),
+    "cctv": re.compile(
+        r"(?<![\w-])(?:видео\s*наблюдени\w*|видеонаблюдени\w*|видеокамер\w*|камер\w*|"
+        r"наблюдени\w*|cctv)"
+    ),
+    "ip": re.compile(
+        r"(?<![\w-])(?:(?:статическ|статичн|постоянн|бел|выделенн|фиксированн|внешн|публичн)"
+        r"\w*\s+(?:ip|айпи|ай[\s-]?пи|ип)(?:[\s-]*адрес\w*)?"
+        r"|(?:статическ|статичн|бел|выделенн|фиксированн|внешн|публичн)\w*\s+адрес\w*"
+        r"|ip(?:[\s-]*адрес\w*)?|айпи\w*|ай[\s-]пи\w*|ипишник\w*)(?![a-z])"
+    ),
+}
+_NEG = re.compile(
+    r"(?<![\w-])(?:не\s+(?:очень\s+)?(?:нужн\w*|надо|требу\w*|хочу|хотим|будем|буду|"
+    r"интересу\w*|ставьте|ставить|подключайте|подключать|устанавливайте|стоит|"
+    r"обязательно|планиру\w*|нуж\w*)|ненужн\w*|ненадо|нет|не|отказ\w*|откаж\w*|обойд\w*|"
+    r"лишн\w*)(?![\w-])"
+)
+# "не хочу покупать", "не буду брать в аренду": the option after it is ruled out.
+_OPTION_NEGATED = re.compile(
+    r"(?<![\w-])не\s+(?:(?:хочу|хотим|буду|будем|надо|нужно|стоит|планирую|собираюсь)\s+)?"
+    r"(?:брать\s+|взять\s+)?(?:в\s+|на\s+)?$"
+)
+_WITHOUT = re.compile(r"(?<![\w-])(?:без|ни)(?![\w-])")
+_POS = re.compile(
+    r"(?<![\w-])(?:нужн\w*|нуж[еа]н|надо|хочу|хотим|хотел\w*|давайте|добав\w*|подключ\w*|"
+    r"постав\w*|установ\w*|требуется|возьм\w*|бер[уе]м?|интересу\w*|плюс|да)(?![\w-])"
+)
+_OPTIONS: list[tuple[RouterOption, re.Pattern[str]]] = [
+    ("rent", re.compile(r"(?<![\w-])(?:аренд\w*|напрокат|прокат\w*)")),
+    ("buy", re.compile(r"(?<![\w-])(?:куп\w*|покуп\w*|приобр\w*|выкуп\w*|в\s+собственность)")),
+    (
+        "own",
+        re.compile(
+            r"(?<![\w-])(?:сво[йеяиюм]\w*|собственн\w*|имеется|имеются|"
+            r"(?:уже\s+)?есть(?!\s+ли)(?![\w-]))"
+        ),
+    ),
+    ("included", re.compile(r"(?<![\w-])(?:подар\w*)")),
+]
+_COUNT_BEFORE = re.compile(
+    rf"(?:на\s+)?(?P<n>{NUMBER})(?:-?(?:х|ух|ти|ми|е))?\s*(?:шт\w*\.?\s*)?(?:видео)?камер"
+)
+_COUNT_AFTER = re.compile(
+    rf"(?:видео)?(?:камер\w*|наблюдени\w*)\s*(?:[:\-–]\s*)?(?:нужн\w*\s+|надо\s+)?"
+    rf"(?:на\s+)?(?P<n>{NUMBER})(?![\w-])(?:\s*шт\w*\.?)?"
+)
+_SINGULAR = re.compile(r"(?:видео)?камер(?:а|у|ой)$")
+_BARE_COUNT = re.compile(rf"^\W*(?:давайте\s+|нужно\s+|нужны\s+|хочу\s+|на\s+)?(?P<n>{NUMBER})"
+                         r"(?:\s*(?:шт\w*|штуки))?\W*$")
+_LINK = re.compile(r"[\s,]*(?:и|или|да\s+и|а\s+также|плюс)?[\s,]*")
+_BREAK_WORDS = frozenset({"а", "но", "зато", "однако"})
+_SENTENCE_END = re.compile(r"[.;!?\n]")
+# Predicate forms and the objects they agree with (to settle a tie between two objects).
+_AGREES = {"нужен": ("router", "ip"), "нужна": ("cctv",), "нужны": ("cctv",), "нужно": ("cctv",)}
+
+
+@dataclass
+class _Object:
+    kind: str
+    first: int  # token indexes
+    last: int
+    surface: str
+    sentence: int
+    start: int  # characters
+    end: int
+    # (distance, positive, predicate word): the nearest predicate decides
+    polarity: list[tuple[int, bool, str]] = field(default_factory=list)
+    count: int | None = None
+
+
+@dataclass
+class FoundExtras:
+    router: RouterOption | None = None
+    cctv_cameras: int | None = None
+    static_ip: bool | None = None
+    problems: list[Problem] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+class _Reader:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.toks: list[Token] = tokens(text)
+        self.starts = [t.start for t in self.toks]
+        self.sentence_of: list[int] = []
+        self.clause_of: list[int] = []  # commas split a sentence into clauses
+        sentence = clause = 0
+        for i, t in enumerate(self.toks):
+            gap = text[self.toks[i - 1].end : t.start] if i else ""
+            if i and (_SENTENCE_END.search(gap) or t.text in _BREAK_WORDS):
+                sentence += 1
+            if i and ("," in gap or _SENTENCE_END.search(gap) or t.text in _BREAK_WORDS):
+                clause += 1
+            self.sentence_of.append(sentence)
+            self.clause_of.append(clause)
+
+    def tok(self, pos: int) -> int:
+        return max(0, bisect_right(self.starts, pos) - 1)
+
+    def span(self, m: re.Match[str]) -> tuple[int, int]:
+        return self.tok(m.start()), self.tok(max(m.start(), m.end() - 1))
+
+
+def _distance(obj: _Object, first: int, last: int) -> int:
+    if last < obj.first:
+        return obj.first - last
+    if first > obj.last:
+        return first - obj.last
+    return 0
+
+
+def _nearest(r: _Reader, objs: list[_Object], first: int, last: int, word: str) -> _Object | None:
+    """The object a predicate at tokens [first, last] belongs to: same clause, then nearest."""
+    if not objs:
+        return None
+
+    def far(o: _Object) -> tuple[int, int]:
+        return abs(r.clause_of[o.first] - r.clause_of[first]), _distance(o, first, last)
+
+    best = min(far(o) for o in objs)
+    tied = [o for o in objs if far(o) == best]
+    agreeing = [o for o in tied if o.kind in _AGREES.get(word, ())]
+    return (agreeing or tied)[0]
+
+
+def find_extras(text: str, catalog: Catalog, expect: Expect | None = None) -> FoundExtras:
+    """Router, cameras and static IP in `text` (folded, earlier slots masked)."""
+    r = _Reader(text)
+    questions = question_spans(text)
+    found = FoundExtras()
+    objs: list[_Object] = []
+    for kind, rx in _OBJECTS.items():
+        for m in rx.finditer(text):
+            if in_spans(m.start(), questions):
+                continue
+            first, last = r.span(m)
+            near = next(
+                (o for o in objs if o.kind == kind and 0 <= first - o.last <= 3), None
+            )  # "видеонаблюдение на 2 камеры" is one object
+            if near is not None:
+                near.last, near.end = last, m.end()
+            else:
+                objs.append(
+                    _Object(kind, first, last, m.group(), r.sentence_of[first], m.start(), m.end())
+                )
+            found.spans.append(m.span())
+    objs.sort(key=lambda o: o.first)
+
+    option_negations: set[int] = set()  # where a "не" negates an option, not an object
+    options: list[tuple[int, RouterOption]] = []
+    routers = [o for o in objs if o.kind == "router"]
+    for option, rx in _OPTIONS:
+        for m in rx.finditer(text):
+            if in_spans(m.start(), questions):
+                continue
+            offset = max(0, m.start() - 40)
+            negated = _OPTION_NEGATED.search(text[offset : m.start()])
+            if negated:
+                option_negations.add(offset + negated.start())  # "не хочу покупать"
+                continue
+            # "камеры уже есть" is about the cameras: an option word goes to its nearest object
+            first, last = r.span(m)
+            same = [o for o in objs if o.sentence == r.sentence_of[first]]
+            target = _nearest(r, same, first, last, "")
+            if (target is not None and target.kind == "router") or (
+                target is None and (routers or expect == "router")
+            ):
+                options.append((m.start(), option))
+                found.spans.append(m.span())
+    options.sort()
+
+    def attach(m: re.Match[str], positive: bool) -> None:
+        if in_spans(m.start(), questions):
+            return
+        first, last = r.span(m)
+        if m.start() in option_negations:
+            return  # the negation belongs to a router option, not to the object
+        same = [o for o in objs if o.sentence == r.sentence_of[first]]
+        word = m.group().split()[-1]
+        target = _nearest(r, same, first, last, word)
+        if target is None:
+            return
+        target.polarity.append((_distance(target, first, last), positive, m.group()))
+        found.spans.append(m.span())
+
+    negations = list(_NEG.finditer(text))
+    for m in negations:
+        attach(m, False)
+    for m in _POS.finditer(text):
+        if not any(n.start() <= m.start() < n.end() for n in negations):
+            attach(m, True)
+    for m in _WITHOUT.finditer(text):
+        first, _ = r.span(m)
+        target = next((o for o in objs if 0 < o.first - first <= 3), None)
+        if target is not None:
+            target.polarity.append((0, False, m.group()))
+            found.spans.append(m.span())
+
+    for rx in (_COUNT_BEFORE, _COUNT_AFTER):
+        for m in rx.finditer(text):
+            if in_spans(m.start(), questions):
+                continue
+            n = number_value(m.group("n"))
+            first, last = r.span(m)
+            target = next((o for o in objs if o.kind == "cctv" and _distance(o, first, last) == 0),
+                          None)
+            if target is not None and n is not None and target.count is None:
+                target.count = n
+                target.polarity.append((1, True, "count"))  # "две камеры" is a yes
+                found.spans.append(m.span("n"))
+
+    _inherit(text, objs)
+    _decide(found, objs, options, catalog)
+    if expect == "router" and not routers and options:
+        found.router = options[-1][1]
+    if expect == "cctv" and found.cctv_cameras is None and not objs:
+        m = _BARE_COUNT.match(text)
+        n = number_value(m.group("n")) if m else None
+        if m and n is not None:
+            _set_cameras(found, n, catalog)
+            found.spans.append(m.span("n"))
+    return found
+
+
+def _inherit(text: str, objs: list[_Object]) -> None:
+    """"камеры и IP не нужны": an object with no predicate of its own shares its neighbour's."""
+    for _ in range(len(objs)):
+        changed = False
+        for a, b in zip(objs, objs[1:]):
+            if a.sentence != b.sentence or not _LINK.fullmatch(text[a.end : b.start]):
+                continue
+            if not a.polarity and b.polarity:
+                a.polarity = [min(b.polarity)]
+                changed = True
+            elif not b.polarity and a.polarity:
+                b.polarity = [min(a.polarity)]
+                changed = True
+        if not changed:
+            return
+
+
+def _positive(obj: _Object, ignore: tuple[str, ...] = ()) -> bool | None:
+    relevant = [p for p in obj.polarity if p[2] not in ignore]
+    if not relevant:
+        return None
+    return min(relevant)[1]  # the nearest predicate decides
+
+
+def _set_cameras(found: FoundExtras, n: int, catalog: Catalog) -> None:
+    if n in catalog.camera_choices():
+        found.cctv_cameras = n
+    else:
+        found.problems.append(Problem(slot="cctv_cameras", code="not_in_catalog", value=str(n)))
+
+
+def _decide(
+    found: FoundExtras,
+    objs: list[_Object],
+    options: list[tuple[int, RouterOption]],
+    catalog: Catalog,
+) -> None:
+    for obj in objs:
+        positive = _positive(obj)
+        if obj.kind == "ip":
+            found.static_ip = positive is not False
+        elif obj.kind == "cctv":
+            if positive is False:
+                found.cctv_cameras = 0
+            elif obj.count is not None:
+                _set_cameras(found, obj.count, catalog)
+            elif _SINGULAR.search(obj.surface):
+                found.cctv_cameras = 1
+        elif obj.kind == "router":
+            if options:
+                found.router = options[-1][1]  # the last stated option is the decision
+            elif _positive(obj, ignore=("нет",)) is False:
+                found.router = "own"  # "роутер не нужен": the customer has one

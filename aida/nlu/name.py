@@ -1,0 +1,208 @@
+"""The customer's name: after `меня зовут`/`это`/`я`, as the answer to "как к вам обращаться?",
+or (with doubt) a first name standing on its own.
+
+pymorphy3's `Name`/`Surn`/`Patr` tags tell names from words, in any letter case, so
+`это ольга` is a name and `это дорого` is not. The name is kept in the order given
+(`Петров Иван` stays surname first), put in the nominative (`запишите на Сергея Иванова` →
+`Сергей Иванов`) and capitalised. Streets, tariffs and dates are masked before this runs, so
+`Ленина` or `Премиум` never reach it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pymorphy3.analyzer import Parse
+
+from aida.llm.types import Expect
+from aida.nlu import morph
+
+_NAME_TAGS = ("Name", "Surn", "Patr")
+# After these the next word is the name whatever it looks like (unless it is plainly a verb).
+_STRONG = re.compile(
+    r"(?<![\w-])(?:меня\s+зовут|зовут|звать|мое\s+имя|имя(?:\s+и\s+фамилия)?|фио|"
+    r"(?:запишите|записать|оформ\w*)\s+на(?:\s+имя)?|на\s+имя|контактное\s+лицо|"
+    r"с\s+вами\s+говорит|обращайтесь\s+ко?|обращаться\s+ко?)\s*[:\-–—]?\s+"
+)
+# After these only a word that is a name (`это Ольга`, not `это дорого`).
+_WEAK = re.compile(r"(?<![\w-])(?:я|это|вас\s+беспокоит)\s*[-–—]?\s+")
+_TOKEN = re.compile(r"[а-яёa-z]+(?:-[а-яёa-z]+)?")
+_NOT_A_NAME = frozenset(
+    "аида здравствуйте здравствуй привет добрый доброе доброй день вечер утро спасибо "
+    "пожалуйста да нет ок хорошо интернет тариф пакет роутер камера камеры мастер оператор "
+    "менеджер клиент абонент улица дом квартира офис город телефон номер почта адрес "
+    "хочу нужно надо можно подключить подключение заявка".split()
+)
+_NOT_NAME_POS = frozenset(
+    {"VERB", "INFN", "ADVB", "PREP", "CONJ", "PRCL", "NPRO", "INTJ", "PRED", "NUMR", "COMP",
+     "GRND", "PRTF", "PRTS", "ADJS"}
+)
+
+
+@dataclass
+class FoundName:
+    name: str | None = None
+    doubtful: bool = False
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _name_parse(word: str, score: float = 0.0) -> Parse | None:
+    tagged = [p for p in morph.parses(word) if any(t in p.tag for t in _NAME_TAGS)]
+    tagged = [p for p in tagged if p.score >= score]
+    return max(tagged, key=lambda p: p.score) if tagged else None
+
+
+def _first_name_top(word: str) -> bool:
+    """The word's most likely reading is a first name (`ольга`, not `вера` or `роман`)."""
+    top = morph.parses(word)[0]
+    return "Name" in top.tag and top.score >= 0.5
+
+
+def _wordlike(word: str) -> bool:
+    """Could be a name after `меня зовут`: not a verb, adverb, pronoun..."""
+    if word in _NOT_A_NAME or len(word) < 2:
+        return False
+    if _name_parse(word) is not None:
+        return True
+    return morph.parses(word)[0].tag.POS not in _NOT_NAME_POS
+
+
+def _capitalise(word: str) -> str:
+    return "-".join(p.capitalize() for p in word.split("-"))
+
+
+def _readings(word: str) -> list[Parse]:
+    return [p for p in morph.parses(word) if any(t in p.tag for t in _NAME_TAGS)]
+
+
+def _already_nominative(words: list[str]) -> bool:
+    """Every word can be the nominative of one gender (`иванова анна`: yes; `сергея`: no)."""
+    for gender in ("masc", "femn"):
+        if all(
+            any("nomn" in p.tag and "sing" in p.tag and (p.tag.gender == gender or "ms-f" in p.tag)
+                for p in _readings(w)) or not _readings(w)
+            for w in words
+        ):
+            return True
+    return False
+
+
+def _nominative(words: list[str], governed: bool) -> list[str]:
+    """`сергея иванова` → `сергей иванов`, `ольгу` → `ольга`; nominatives stay as written.
+
+    `governed`: the name follows `на` (`запишите на Петра`), so it is not in the nominative
+    even when a reading says it could be (`петра`).
+    """
+    readings = _readings(words[0])
+    if governed:
+        readings = [p for p in readings if "nomn" not in p.tag] or readings
+    elif _already_nominative(words):
+        return words
+    if not readings:
+        return words
+    first = max(readings, key=lambda p: p.score)
+    case, gender = first.tag.case, first.tag.gender
+    if case == "nomn":
+        return words
+    out = []
+    for word in words:
+        options = [
+            p for p in _readings(word)
+            if p.tag.case == case
+            and (gender is None or p.tag.gender == gender or "ms-f" in p.tag)
+        ]
+        inflected = options[0].inflect({"nomn"}) if options else None
+        out.append(inflected.word if inflected else word)
+    return out
+
+
+def _collect(text: str, start: int, strict_first: bool) -> tuple[list[str], int, int] | None:
+    """Up to three name words from `start`: first name, surname, patronymic in any order."""
+    words: list[str] = []
+    end = start
+    for m in _TOKEN.finditer(text, start):
+        if text[end : m.start()].strip():
+            break  # punctuation or a masked slot ends the name
+        word = m.group()
+        if not words:
+            ok = _name_parse(word, 0.3) is not None if strict_first else _wordlike(word)
+        else:
+            ok = word not in _NOT_A_NAME and _name_parse(word) is not None
+        if not ok:
+            break
+        words.append(word)
+        end = m.end()
+        if len(words) == 3:
+            break
+    if not words:
+        return None
+    return words, start, end
+
+
+@dataclass(frozen=True)
+class _Hit:
+    words: list[str]
+    start: int
+    end: int
+    doubtful: bool
+    governed: bool = False
+
+
+def find_name(text: str, original: str, expect: Expect | None = None) -> FoundName:
+    """The name in `text` (folded, other slots masked); `original` for the letters as typed."""
+    hits: list[_Hit] = []
+    for rx, strict in ((_STRONG, False), (_WEAK, True)):
+        for m in rx.finditer(text):
+            got = _collect(text, m.end(), strict)
+            if got:
+                governed = bool(re.search(r"на(?:\s+имя)?\W*$", m.group()))
+                hits.append(_Hit(*got, doubtful=False, governed=governed))
+    if not hits and expect == "name":
+        first = _TOKEN.search(text)
+        got = _collect(text, first.start(), False) if first else None
+        if got:
+            hits.append(_Hit(*got, doubtful=not any(_name_parse(w) for w in got[0])))
+    if not hits:
+        hits = _untriggered(text, original)
+    if not hits:
+        return FoundName()
+    hit = min(hits, key=lambda h: h.start)
+    # the letters as typed (`Пётр` keeps its `ё`), the nominative where it was another case
+    typed = [m.group() for m in _TOKEN.finditer(original[hit.start : hit.end].lower())]
+    nominative = _nominative(hit.words, hit.governed)
+    out = [
+        t if n == w else (n if "ё" in t else n.replace("ё", "е"))
+        for t, w, n in zip(typed, hit.words, nominative)
+    ]
+    return FoundName(" ".join(_capitalise(w) for w in out), hit.doubtful, [(hit.start, hit.end)])
+
+
+def _untriggered(text: str, original: str) -> list[_Hit]:
+    """A first name on its own (`Ольга, 8 999...`): capitalised, or in a very short message."""
+    tokens = list(_TOKEN.finditer(text))
+    short = len(tokens) <= 3
+    for i, m in enumerate(tokens):
+        word = m.group()
+        if word in _NOT_A_NAME:
+            continue
+        # "Надежда Петровна": a patronymic makes a first name of a word that is also a noun
+        after = tokens[i + 1].group() if i + 1 < len(tokens) else ""
+        paired = _name_parse(word) is not None and _name_parse(after, 0.5) is not None and any(
+            "Patr" in p.tag for p in _readings(after)
+        )
+        if not (_first_name_top(word) or paired):
+            continue
+        if not (short or original[m.start()].isupper()):
+            continue
+        start = m.start()
+        # a surname written first: "Петров Иван"
+        prev = next((p for p in tokens if p.end() < start and not text[p.end():start].strip()),
+                    None)
+        if prev is not None and _name_parse(prev.group(), 0.3) is not None and \
+                prev.group() not in _NOT_A_NAME:
+            start = prev.start()
+        got = _collect(text, start, False)
+        if got:
+            return [_Hit(*got, doubtful=True)]
+    return []

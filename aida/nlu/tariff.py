@@ -1,0 +1,253 @@
+"""Tariffs and the home/office segment: names, parts of names, typos, speeds and prices.
+
+Evidence from the name (`премиум`, `безлимитеще`, `офисный старт`), the speed (`250 мегабит`)
+and the price (`за 1290`) is intersected; what is still ambiguous is narrowed by the segment
+the customer named (`для офиса`), and otherwise reported with the candidates. Name words are
+compared whole, by lemma, by prefix or with rapidfuzz, so `оптимальный` (home) and `оптимум`
+(office) never meet, while `оптим` alone is reported as ambiguous between them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from aida.catalog import Catalog, Tariff
+from aida.domain import Segment
+from aida.llm.types import Problem
+from aida.nlu import morph
+from aida.nlu.cache import per_catalog
+from aida.nlu.text import NUMBER, fold, number_value
+
+# Segment phrases; the "домашний/офисный интернет" forms also keep a tariff word from being
+# read as a tariff name ("хочу домашний интернет" is about the segment).
+_SEGMENT_PHRASES: list[tuple[Segment, re.Pattern[str]]] = [
+    (
+        "home",
+        re.compile(
+            r"(?<![\w-])(?:для\s+дома|домой|в\s+квартиру|на\s+квартиру|для\s+квартиры|"
+            r"в\s+частный\s+дом|в\s+(?:свой\s+)?дом(?![\w-])|для\s+семьи|для\s+себя|"
+            r"физ\.?\s*лиц\w*|физлиц\w*|частн\w+\s+лиц\w*|"
+            r"домашн\w*\s+(?:интернет|тариф|подключени|пользовани)\w*)"
+        ),
+    ),
+    (
+        "office",
+        re.compile(
+            r"(?<![\w-])(?:для\s+(?:офиса|бизнеса|компании|организации|фирмы|магазина|кафе|"
+            r"салона|склада|предприятия|ип(?![\w-])|юр\w*)|в\s+офис\w*|на\s+офис\w*|"
+            r"офисн\w*\s+(?:интернет|тариф|подключени)\w*|юр\.?\s*лиц\w*|юрлиц\w*|"
+            r"юридическ\w+\s+лиц\w*|на\s+ип(?![\w-])|бизнес\w*|офис(?:а|е|у|ом)?(?![\w-]))"
+        ),
+    ),
+]
+_SPEED = re.compile(
+    rf"(?P<n>{NUMBER})\s*(?:мбит\w*|мегабит\w*|мб/?с\w*|мб(?![\w])|mbit\w*|mbps|mb/?s|"
+    r"мегов|мегабайт\w*|м/с)(?:\s*/\s*с(?:ек)?)?"
+)
+_GIGABIT = re.compile(r"(?<![\w-])(?:гигабит\w*|1\s*гб(?:ит)?(?:/с)?|гиг)(?![\w])")
+_PRICE = re.compile(
+    rf"(?:(?<![\w-])за\s+(?P<a>{NUMBER})(?:\s*(?:р|руб\w*|₽))?\.?"
+    rf"|(?P<b>\d{{3,5}})\s*(?:р|руб\w*|₽)(?![\w]))"
+)
+# "тариф 500", "пакет на 250": a bare number next to the word tariff is a speed or a price.
+_BARE = re.compile(rf"(?<![\w-])(?:тариф\w*|пакет\w*)\s+(?:на\s+|за\s+)?(?P<n>\d{{2,5}})(?![\d\w])")
+_WORD = re.compile(r"[а-яa-z]+")
+# Clauses that ask rather than tell: "сколько стоит премиум?" is not a choice.
+QUESTION = re.compile(
+    r"(?<![\w-])(?:сколько|как(?:ой|ая|ое|ие|ую|им|ого|ов)|зачем|почему|ли|чем\s+отлича\w*|"
+    r"в\s+чем\s+разниц\w*|что\s+(?:такое|входит|лучше))(?![\w-])"
+)
+_REQUEST = re.compile(
+    r"(?<![\w-])(?:можно|давайте|подключите|подключить|хочу|хотим|хотел\w*|оформите|"
+    r"запишите|поставьте|сможете|получится|удобно)(?![\w-])"
+)
+_CLAUSE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
+# A number right after a tariff name: "премиум 250", "офисный на 100", "домашний за 1090".
+_AFTER_NAME = re.compile(r"\s*(?:на|за)?\s*(?P<n>\d{2,5})(?![\d\w])")
+_GENERIC_SHARE = 0.5  # a word in more than half of the names ("пакет") says nothing
+
+
+def question_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences of `text` that ask something (their slots are questions, not answers).
+
+    A sentence with a question word asks; one that only ends with "?" asks unless it is a
+    request ("можно мастера в пятницу?", "подключите премиум?").
+    """
+    return [
+        (m.start(), m.end())
+        for m in _CLAUSE.finditer(text)
+        if QUESTION.search(m.group())
+        or (m.group().rstrip().endswith("?") and not _REQUEST.search(m.group()))
+    ]
+
+
+def in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+@dataclass
+class TariffIndex:
+    tariffs: list[Tariff]
+    words: dict[str, list[str]]  # folded name word → tariff names containing it
+
+
+@per_catalog
+def tariff_index(catalog: Catalog) -> TariffIndex:
+    counts: Counter[str] = Counter()
+    for t in catalog.tariffs:
+        counts.update(set(_WORD.findall(fold(t.name))))
+    words: dict[str, list[str]] = {}
+    for t in catalog.tariffs:
+        for w in dict.fromkeys(_WORD.findall(fold(t.name))):
+            if counts[w] == 1 or counts[w] <= len(catalog.tariffs) * _GENERIC_SHARE:
+                words.setdefault(w, []).append(t.name)
+    return TariffIndex(list(catalog.tariffs), words)
+
+
+def _word_matches(token: str, word: str) -> bool:
+    if token == word:
+        return True
+    if len(token) < 4:
+        return False
+    if morph.lemma(token) == morph.lemma(word):
+        return True
+    if len(token) >= 5 and (word.startswith(token) or (len(word) >= 5 and token.startswith(word))):
+        return True
+    return (
+        len(token) >= 5
+        and abs(len(token) - len(word)) <= 2
+        and fuzz.ratio(token, word) >= 82
+    )
+
+
+@dataclass
+class FoundTariff:
+    tariff: str | None = None
+    segment: Segment | None = None
+    problems: list[Problem] = field(default_factory=list)
+    doubtful: bool = False
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def find_segment(text: str) -> tuple[Segment | None, list[tuple[int, int]]]:
+    """The segment named in `text` (the first phrase wins) and the phrases' spans."""
+    hits: list[tuple[int, int, Segment]] = []
+    for segment, rx in _SEGMENT_PHRASES:
+        hits += [(m.start(), m.end(), segment) for m in rx.finditer(text)]
+    hits.sort()
+    return (hits[0][2] if hits else None), [(a, b) for a, b, _ in hits]
+
+
+def _name_evidence(
+    text: str, index: TariffIndex, skip: list[tuple[int, int]]
+) -> tuple[set[str] | None, bool, list[tuple[int, int]]]:
+    """Tariffs the name words point to (intersected), whether by a fuzzy match, spans."""
+    result: set[str] | None = None
+    union: set[str] = set()
+    fuzzy = False
+    spans: list[tuple[int, int]] = []
+    for m in _WORD.finditer(text):
+        if in_spans(m.start(), skip):
+            continue
+        token = m.group()
+        hit: set[str] = set()
+        for word, names in index.words.items():
+            if _word_matches(token, word):
+                hit.update(names)
+                fuzzy = fuzzy or (token != word and morph.lemma(token) != morph.lemma(word))
+        if not hit:
+            continue
+        spans.append(m.span())
+        union |= hit
+        result = hit if result is None else result & hit
+    if result is not None and not result:
+        result = union  # two different tariffs named: ambiguous between them
+    return result, fuzzy, spans
+
+
+def find_tariff(text: str, catalog: Catalog) -> FoundTariff:
+    """The tariff (and segment) in `text` (folded, contact and address masked)."""
+    index = tariff_index(catalog)
+    found = FoundTariff()
+    found.segment, segment_spans = find_segment(text)
+    questions = question_spans(text)
+    skip = segment_spans + questions
+
+    by_name, found.doubtful, name_spans = _name_evidence(text, index, skip)
+    evidence: list[set[str]] = [by_name] if by_name else []
+    spans = list(name_spans)
+    for _, end in name_spans:
+        m = _AFTER_NAME.match(text, end)
+        if m:
+            n = int(m.group("n"))
+            names = {t.name for t in index.tariffs if n in (t.speed_mbps, t.price)}
+            if names:
+                evidence.append(names)
+                spans.append(m.span())
+    for m in _SPEED.finditer(text):
+        if in_spans(m.start(), questions):
+            continue
+        speed = number_value(m.group("n"))
+        names = {t.name for t in index.tariffs if t.speed_mbps == speed}
+        spans.append(m.span())
+        if not names:
+            found.problems.append(Problem(slot="tariff", code="not_in_catalog", value=f"{speed}"))
+            continue
+        evidence.append(names)
+    for m in _GIGABIT.finditer(text):
+        if not in_spans(m.start(), questions):
+            spans.append(m.span())
+            found.problems.append(Problem(slot="tariff", code="not_in_catalog", value="1000"))
+    for m in _PRICE.finditer(text):
+        if in_spans(m.start(), questions):
+            continue
+        price = number_value(m.group("a") or m.group("b"))
+        names = {t.name for t in index.tariffs if t.price == price}
+        if names:
+            evidence.append(names)
+            spans.append(m.span())
+    for m in _BARE.finditer(text):
+        if in_spans(m.start(), questions) or any(a <= m.start("n") < b for a, b in spans):
+            continue
+        n = int(m.group("n"))
+        names = {t.name for t in index.tariffs if n in (t.speed_mbps, t.price)}
+        if names:
+            evidence.append(names)
+            spans.append(m.span())
+    found.spans = spans + segment_spans
+    if not evidence:
+        return found
+
+    candidates = set.intersection(*evidence)
+    if not candidates:
+        # The name and the number disagree ("домашний 500"): the name is what was meant.
+        candidates = evidence[0] if by_name else set.union(*evidence)
+        found.doubtful = True
+    if len(candidates) > 1 and found.segment:
+        narrowed = {n for n in candidates if _segment_of(index, n) == found.segment}
+        candidates = narrowed or candidates
+    ordered = [t.name for t in index.tariffs if t.name in candidates]
+    if len(ordered) == 1:
+        found.tariff = ordered[0]
+        found.segment = found.segment or _segment_of(index, ordered[0])
+        found.problems = [p for p in found.problems if p.code != "not_in_catalog"]
+    else:
+        found.problems.append(Problem(slot="tariff", code="ambiguous", options=ordered))
+        segments = {_segment_of(index, n) for n in ordered}
+        if found.segment is None and len(segments) == 1:
+            found.segment = segments.pop()
+    return found
+
+
+def _segment_of(index: TariffIndex, name: str) -> Segment:
+    return next(t.segment for t in index.tariffs if t.name == name)
+
+
+def match_tariff(s: str, catalog: Catalog) -> str | None:
+    """The canonical name of the one tariff `s` names (`премиум`, `Пакет Офисный СТАРТ`,
+    `250 мегабит`, `безлимитеще`), or None when it names none or several."""
+    return find_tariff(fold(s), catalog).tariff

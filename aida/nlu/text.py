@@ -1,0 +1,137 @@
+"""Text plumbing shared by the extractors: case folding, tokens, masking, number words.
+
+Every extractor works on the same folded copy of the message and blanks out what it has
+understood, so one slot's text never reaches another slot's parser. Folding and masking keep
+the length of the text, so an offset means the same character in the original and the copy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower case, `ё`→`е`, same length as `text` (offsets stay valid)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few letters (e.g. `İ`) lower to two characters
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return lowered.replace("ё", "е")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+
+def tokens(text: str) -> list[Token]:
+    return [Token(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
+
+
+class Scratch:
+    """The message being read: the original, and a folded copy where found spans are blanked."""
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        self.text = fold(original)
+
+    def mask(self, start: int, end: int) -> None:
+        self.text = self.text[:start] + " " * (end - start) + self.text[end:]
+
+    def words(self) -> list[Token]:
+        return tokens(self.text)
+
+
+# -- number words ------------------------------------------------------------------------
+# Forms customers use for counts, hours and speeds; values add up ("двести пятьдесят").
+_UNITS: dict[str, int] = {}
+for _value, _forms in {
+    1: "один одна одно одну одного одной одному",
+    2: "два две двух двум двумя пара пару парочка парочку",
+    3: "три трех трем тремя",
+    4: "четыре четырех четырем",
+    5: "пять пяти",
+    6: "шесть шести",
+    7: "семь семи",
+    8: "восемь восьми",
+    9: "девять девяти",
+    10: "десять десяти",
+    11: "одиннадцать одиннадцати",
+    12: "двенадцать двенадцати",
+    13: "тринадцать тринадцати",
+    14: "четырнадцать четырнадцати",
+    15: "пятнадцать пятнадцати",
+    16: "шестнадцать шестнадцати",
+    17: "семнадцать семнадцати",
+    18: "восемнадцать восемнадцати",
+    19: "девятнадцать девятнадцати",
+    20: "двадцать двадцати",
+    30: "тридцать тридцати",
+    40: "сорок",
+    50: "пятьдесят",
+    60: "шестьдесят",
+    70: "семьдесят",
+    80: "восемьдесят",
+    90: "девяносто",
+    100: "сто",
+    200: "двести",
+    300: "триста",
+    400: "четыреста",
+    500: "пятьсот",
+    600: "шестьсот",
+    700: "семьсот",
+    800: "восемьсот",
+    900: "девятьсот",
+}.items():
+    for _form in _forms.split():
+        _UNITS[_form] = _value
+_THOUSAND = ("тысяча", "тысячу", "тысячи", "тысяч")
+
+NUMBER_WORDS: frozenset[str] = frozenset(_UNITS) | frozenset(_THOUSAND)
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex matching any of `words`, as a prefix tree: compiles several times faster than
+    a flat `a|b|c` list of a hundred words (this matters for the import time)."""
+    tree: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:  # type: ignore[type-arg]
+        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = "(?:" + "|".join(branches) + ")"
+        return body + "?" if "" in node else body
+
+    return emit(tree)
+
+
+_WORD_ALT = alternation(NUMBER_WORDS)
+# One number written in digits or in words (words may combine: "двести пятьдесят").
+NUMBER = rf"(?<![\w-])(?:\d+(?!\d)|(?:{_WORD_ALT})(?:\s+(?:{_WORD_ALT}))*(?!\w))"
+
+
+def number_value(phrase: str) -> int | None:
+    """`"12"` → 12, `"две"` → 2, `"двести пятьдесят"` → 250, `"тысячу двести"` → 1200."""
+    phrase = phrase.strip()
+    if phrase.isdigit():
+        return int(phrase)
+    total, current = 0, 0
+    for word in phrase.split():
+        if word in _THOUSAND:
+            total += (current or 1) * 1000
+            current = 0
+        elif word in _UNITS:
+            current += _UNITS[word]
+        else:
+            return None
+    return total + current if (total or current) else None
