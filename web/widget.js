@@ -61,7 +61,8 @@
     newMessages: 'Новые сообщения',
     historyError: 'Не удалось загрузить прошлую переписку.'
   };
-  var DEFAULT_SUGGESTIONS = ['Тарифы для дома', 'Тарифы для офиса', 'Проверить адрес подключения'];
+  // The first buttons, before the conversation starts: the ones the engine itself offers.
+  var DEFAULT_SUGGESTIONS = ['Тарифы для дома', 'Тарифы для офиса'];
 
   // ---------------------------------------------------------------- storage (never throws)
   function storage(name) {
@@ -157,6 +158,23 @@
   var ICON_CHAT = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z';
   var ICON_CLOSE = 'M6 6l12 12M18 6L6 18';
   var ICON_SEND = 'M3 20l18-8L3 4l2.5 8zM5.5 12H12';
+  // Puts text into a bubble, as text nodes only. Numbers with their units ("1 490 ₽/мес",
+  // "250 Мбит/с", "+7 999 123-45-67") are kept on one line; the text itself is unchanged.
+  var KEEP = /(?:\+7 )?\d+(?: \d{3})*(?:-\d+)*(?: (?:₽|руб\.?|[МмГгКк]бит\/с))?(?:\/мес)?/g;
+  function fill(node, text) {
+    text = String(text);
+    while (node.firstChild) node.removeChild(node.firstChild);
+    var last = 0, m;
+    KEEP.lastIndex = 0;
+    while ((m = KEEP.exec(text))) {
+      if (!/[ /]/.test(m[0])) continue;
+      if (m.index > last) node.appendChild(D.createTextNode(text.slice(last, m.index)));
+      node.appendChild(el('span', { class: 'nw', text: m[0] }));
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) node.appendChild(D.createTextNode(text.slice(last)));
+    return node;
+  }
   function fmt(s, vars) { return String(s).replace(/\{(\w+)\}/g, function (m, k) { return vars[k] != null ? vars[k] : m; }); }
   function emit(name, detail) {
     try { W.dispatchEvent(new CustomEvent('aida:' + name, { detail: detail })); } catch (e) { /* old browser */ }
@@ -199,12 +217,13 @@
     '.x{width:44px;height:44px;border:0;border-radius:10px;background:transparent;color:inherit;display:flex;align-items:center;justify-content:center}',
     '.x:focus-visible{outline-color:currentColor;outline-offset:-4px}',
     '.body{position:relative;flex:1;min-height:0;display:flex;flex-direction:column}',
-    '.scroll{flex:1;min-height:0;overflow-y:auto;overscroll-behavior:contain;padding:16px 14px 8px;background:#f7f8fa;scroll-behavior:smooth}',
+    '.scroll{position:relative;flex:1;min-height:0;overflow-y:auto;overscroll-behavior:contain;padding:16px 14px 8px;background:#f7f8fa}',
     '.log{display:flex;flex-direction:column;gap:8px;outline-offset:-3px}',
-    '.msg{max-width:86%;display:flex;flex-direction:column;gap:3px}',
+    '.msg{max-width:88%;display:flex;flex-direction:column;gap:3px}',
     '.msg.a{align-self:flex-start}',
     '.msg.u{align-self:flex-end;align-items:flex-end}',
     '.b{padding:9px 13px;border-radius:16px;white-space:pre-wrap;overflow-wrap:anywhere;word-break:normal}',
+    '.nw{white-space:nowrap}',
     '.a .b{background:#fff;border:1px solid #e3e7ee;border-bottom-left-radius:5px}',
     '.u .b{background:var(--aida-p);color:var(--aida-on);border-bottom-right-radius:5px}',
     '.u.bad .b{opacity:.75}',
@@ -252,7 +271,7 @@
     /* hover only where there is a pointer that hovers: on touch screens it would stick */
     '@media (hover:hover){.launch:hover{transform:translateY(-1px);box-shadow:0 10px 26px rgba(16,24,40,.3)}',
     '.sugg button:hover{background:var(--aida-p);color:var(--aida-on)}.x:hover{background:rgba(255,255,255,.16)}}',
-    '@media (prefers-reduced-motion:reduce){.panel,.launch,.typing i{animation:none!important;transition:none!important}.scroll{scroll-behavior:auto}}',
+    '@media (prefers-reduced-motion:reduce){.panel,.launch,.typing i{animation:none!important;transition:none!important}}',
     '@media (forced-colors:active){.b,.sugg button,.launch,.send,.panel{border:1px solid CanvasText}}'
   ].join('\n');
 
@@ -314,6 +333,9 @@
     this.busy = false;
     this.ready = false; // history loaded (or failed): sending waits for it to keep the order
     this.isOpen = false;
+    this.stick = true; // the conversation is scrolled to its end: keep it there
+    this.follow = false; // the customer sent a message: show the answer when it comes
+    this.autoAt = 0;
     this.step = null;
     this.timers = [];
     this.ctrl = null;
@@ -414,8 +436,23 @@
       }
     });
     this.on(this.input, 'input', function () { self.grow(); });
-    this.on(this.scroll, 'scroll', function () { if (self.atBottom()) self.pill.hidden = true; }, { passive: true });
-    this.on(this.pill, 'click', function () { self.toBottom(); self.pill.hidden = true; });
+    this.on(this.scroll, 'scroll', function () {
+      var bottom = self.atBottom();
+      if (bottom) self.pill.hidden = true;
+      // Only the customer's own scrolling changes what we follow, not ours.
+      if (Date.now() - self.autoAt > 250) {
+        self.stick = bottom;
+        if (!bottom) self.follow = false;
+      }
+    }, { passive: true });
+    this.on(this.pill, 'click', function () { self.toBottom(); });
+    if (W.ResizeObserver) {
+      // The suggestions bar, the input growing, the keyboard: keep the end in view.
+      var ro = new ResizeObserver(function () { if (self.stick) self.toBottom(); });
+      ro.observe(this.scroll);
+      ro.observe(this.log);
+      this.off.push(function () { ro.disconnect(); });
+    }
     this.on(W, 'online', function () {
       var m = self.queue[0];
       if (m && m.state === 'failed' && m.network) self.retry(m);
@@ -495,10 +532,9 @@
     var s = this.panel.style;
     var vv = W.visualViewport;
     if (!this.page && this.isOpen && this.isSmall() && vv) {
-      var stick = this.atBottom();
       s.height = vv.height + 'px';
       s.top = vv.offsetTop + 'px';
-      if (stick) this.toBottom();
+      if (this.stick) this.toBottom();
     } else {
       s.height = '';
       s.top = '';
@@ -510,9 +546,26 @@
     var s = this.scroll;
     return s.scrollHeight - s.scrollTop - s.clientHeight < 48;
   };
+  P.scrollTo = function (top) {
+    this.autoAt = Date.now();
+    this.scroll.scrollTop = top;
+  };
   P.toBottom = function () {
+    this.scrollTo(this.scroll.scrollHeight);
+    this.stick = true;
+    this.pill.hidden = true;
+  };
+  // Shows a new reply: all of it when it fits, else from its first line (a long list must
+  // not scroll its beginning away).
+  P.reveal = function (node) {
     var s = this.scroll;
-    s.scrollTop = s.scrollHeight;
+    if (node.offsetHeight > s.clientHeight - 24) {
+      this.scrollTo(Math.max(0, node.offsetTop - 12));
+      this.stick = false;
+      this.pill.hidden = true;
+    } else {
+      this.toBottom();
+    }
   };
   P.grow = function () {
     var s = this.input.style;
@@ -520,17 +573,20 @@
     s.height = Math.min(Math.max(this.input.scrollHeight + 2, 46), 140) + 'px';
   };
 
-  P.addMessage = function (role, text, m) {
-    var stick = this.atBottom();
+  // live: a reply that has just come (not restored history).
+  P.addMessage = function (role, text, m, live) {
     var user = role === 'user';
     var node = el('div', { class: 'msg ' + (user ? 'u' : 'a') }, [
       el('span', { class: 'sr', text: (user ? this.t.you : this.t.assistant) + ':' }),
-      el('div', { class: 'b', text: String(text) })
+      user ? el('div', { class: 'b', text: String(text) }) : fill(el('div', { class: 'b' }), text)
     ]);
     this.log.appendChild(node);
     if (m) m.el = node;
-    if (user || stick) this.toBottom();
-    else if (this.isOpen) this.pill.hidden = false;
+    if (user) { this.follow = true; this.toBottom(); }
+    else if (live && (this.follow || this.stick)) this.reveal(node);
+    else if (live && this.isOpen) this.pill.hidden = false;
+    else if (this.stick) this.toBottom();
+    if (live) this.follow = false;
     return node;
   };
 
@@ -540,6 +596,7 @@
     while (box.firstChild) box.removeChild(box.firstChild);
     list = (list || []).filter(function (s) { return typeof s === 'string' && s.trim(); });
     box.hidden = !list.length;
+    if (this.stick) this.toBottom();
     list.forEach(function (s) {
       var b = el('button', { type: 'button', text: s });
       b.addEventListener('click', function () {
@@ -548,13 +605,13 @@
       });
       box.appendChild(b);
     });
-    if (this.atBottom()) this.toBottom();
+    if (this.stick) this.toBottom();
   };
 
   P.showTyping = function (on) {
     this.typing.hidden = !on;
     this.log.setAttribute('aria-busy', on ? 'true' : 'false');
-    if (on) this.toBottom();
+    if (on && (this.follow || this.stick)) this.toBottom();
   };
 
   P.setStatus = function (m, state, info) {
@@ -585,7 +642,7 @@
       this.later(function () { se.hidden = false; }, 900);
     }
     node.appendChild(m.statusEl);
-    if (state === 'failed' && this.atBottom()) this.toBottom();
+    if (state === 'failed' && this.stick) this.toBottom();
   };
 
   P.later = function (fn, ms) {
@@ -664,6 +721,7 @@
 
   P.retry = function (m) {
     if (this.queue[0] !== m || this.busy) return;
+    this.follow = true;
     this.setStatus(m, 'queued');
     this.pump();
   };
@@ -687,9 +745,11 @@
         self.setStatus(m, 'sent');
         self.clearDraft();
         self.showTyping(false);
-        self.addMessage('assistant', res.reply);
+        var shown = self.follow || self.stick;
+        var node = self.addMessage('assistant', res.reply, null, true);
         self.step = res.step || self.step;
         self.setSuggestions(self.queue.length ? [] : res.suggestions);
+        if (shown) self.reveal(node); // again, now that the suggestions take their room
         emit('message', { role: 'assistant', text: res.reply, suggestions: res.suggestions, step: res.step });
         if (res.step === 'done') emit('done', { session_id: self.session });
         self.queue.forEach(function (q) { if (q.state === 'queued') self.setStatus(q, 'queued'); });
@@ -804,10 +864,9 @@
             bubble = el('div', { class: 'b' });
             self.draft.appendChild(el('div', { class: 'msg a' }, [bubble]));
           }
-          var stick = self.atBottom();
-          bubble.textContent = reply;
+          fill(bubble, reply);
           self.log.setAttribute('aria-busy', 'true');
-          if (stick) self.toBottom();
+          if (self.follow || self.stick) self.reveal(bubble.parentNode);
         } else if (ev === 'suggestions') {
           var list = Array.isArray(d) ? d : d && Array.isArray(d.suggestions) ? d.suggestions : [];
           suggestions = list.filter(function (s) { return typeof s === 'string'; });

@@ -63,7 +63,8 @@ test('a lost answer: "Не доставлено" + retry; the resend has the sam
   assert.ok(attempts.length >= 2);
   assert.deepEqual(await userTurnsOnServer(page), ['Здравствуйте', text], 'done once, not twice');
   const h = await stack.aida.history(await sessionOf(page));
-  assert.equal(await u.assistant.last().textContent(), h.messages[h.messages.length - 1].text, 'the recorded answer is shown');
+  const shown = await u.assistant.last().textContent();
+  assert.equal(shown, h.messages[h.messages.length - 1].text, 'the recorded answer is shown');
   assert.deepEqual(problems.filter((p) => !/ERR_CONNECTION_RESET|Failed to load resource|CORS/.test(p)), []);
   await page.context().close();
 });

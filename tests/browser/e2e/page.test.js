@@ -4,7 +4,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startStack, launch, newPage, shot } = require('../lib/harness');
-const { ui, say, choose, suggestionTexts, texts, settled } = require('../lib/chat');
+const { ui, say, choose, suggestionTexts, texts, settled, recordTurns, completeOnboarding } = require('../lib/chat');
 
 let stack, browser;
 before(async () => { stack = await startStack(); browser = await launch(); });
@@ -42,6 +42,25 @@ test('assistant page: full page, heading, welcome, suggestions, UTM from its URL
   await say(page, 'Без камер');
   assert.equal(bodies[bodies.length - 1].utm_source, 'vk', 'the first touch goes on with messages');
   assert.equal(bodies[bodies.length - 1].session_id, bodies[0].session_id);
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
+test('assistant page: an onboarding started by typing; the lead carries the page\'s own UTM', async () => {
+  const { page, problems } = await newPage(browser, { allowedOrigins: [stack.aida.url] });
+  await recordTurns(page);
+  const url = `${stack.aida.url}/aida_chat.html?utm_source=telegram&utm_medium=post&utm_campaign=november&gclid=abc-1`;
+  await page.goto(url);
+  await ui(page).input.waitFor();
+  await completeOnboarding(page, { start: 'type', screenshots: async (state) => { if (state === 'done') await shot(page, 'page-3-done'); } });
+  const sid = await page.evaluate(() => localStorage.getItem('aida_session_id'));
+  const lead = (await stack.aida.leads()).find((l) => l.session_id === sid);
+  assert.ok(lead, 'a lead for this session');
+  assert.equal(lead.tariff, 'Пакет Премиум');
+  assert.deepEqual(lead.attribution, {
+    utm_source: 'telegram', utm_medium: 'post', utm_campaign: 'november', utm_content: null, utm_term: null,
+    gclid: 'abc-1', yclid: null, referrer: null, landing_page: url,
+  });
   assert.deepEqual(problems, []);
   await page.context().close();
 });

@@ -47,6 +47,17 @@ async function waitReply(page, before, u, timeout = 20000) {
     },
     [WIDGET, before], { timeout },
   );
+  // The customer sees the answer: its first line is inside the visible part of the conversation
+  // (a long reply is not scrolled past, a short one not left below the fold).
+  const view = await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => {
+    const r = document.querySelector('aida-widget').shadowRoot;
+    const s = r.querySelector('.scroll').getBoundingClientRect();
+    const all = r.querySelectorAll('[role=log] .msg.a');
+    const m = all[all.length - 1].getBoundingClientRect();
+    resolve({ top: m.top, bottom: m.bottom, viewTop: s.top, viewBottom: s.bottom });
+  }))));
+  assert.ok(view.top >= view.viewTop - 1 && view.top + 20 <= view.viewBottom,
+    `the new reply's first line is in view: ${JSON.stringify(view)}`);
   return (await u.assistant.last().textContent()).trim();
 }
 
@@ -103,4 +114,39 @@ async function cspViolations(page) {
   return page.evaluate(() => window.__cspViolations || []);
 }
 
-module.exports = { ui, say, choose, suggestionTexts, texts, focused, recordTurns, lastStep, waitReply, cspViolations, settled };
+// The whole onboarding as a customer does it, by clicking suggestions and typing; checks the
+// step after every turn. Suggestion texts come from the engine: only the ones a customer
+// would look for are matched, loosely. Returns the replies in order.
+async function completeOnboarding(page, { start = 'click', screenshots = null } = {}) {
+  const replies = [];
+  const step = async (expected, what) => {
+    const got = await lastStep(page);
+    assert.equal(got, expected, `after ${what}: step ${got}, expected ${expected}. Last reply: ${replies[replies.length - 1]}`);
+  };
+  replies.push(start === 'click' ? await choose(page, 'Тарифы для дома') : await say(page, 'хочу интернет домой'));
+  await step('tariff', 'asking for home tariffs');
+  assert.ok((await suggestionTexts(page)).includes('Пакет Премиум'), 'the home tariffs are offered as buttons');
+  if (screenshots) await screenshots('suggestions');
+  replies.push(await choose(page, 'Пакет Премиум'));
+  await step('extras', 'choosing the tariff');
+  replies.push(await choose(page, /^Без камер/));
+  await step('extras', 'declining cameras');
+  replies.push(await choose(page, /^(Нет|Не нужен)/));
+  await step('address', 'declining a static IP');
+  replies.push(await say(page, 'ул. Мира, 5, кв 12'));
+  await step('contacts', 'giving the address');
+  replies.push(await say(page, 'Иван, +7 999 123-45-67'));
+  await step('contacts', 'giving name and phone');
+  replies.push(await choose(page, /Без e-?mail/i));
+  await step('schedule', 'declining email');
+  replies.push(await choose(page, 'Завтра вечером'));
+  await step('confirm', 'choosing a time');
+  if (screenshots) await screenshots('confirm');
+  replies.push(await choose(page, /^Да, вс[её] верно/));
+  await step('done', 'confirming');
+  if (screenshots) await screenshots('done');
+  return replies;
+}
+
+module.exports = {
+  completeOnboarding, ui, say, choose, suggestionTexts, texts, focused, recordTurns, lastStep, waitReply, cspViolations, settled };
