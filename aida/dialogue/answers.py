@@ -52,17 +52,19 @@ def _coverage(conv: ConversationState, env: Env) -> str:
             "когда дойдём до него в заявке.")
 
 
-def answer(topics: list[str], conv: ConversationState, env: Env,
-           tariff_name: str | None = None) -> list[str]:
-    """One short paragraph per topic; unknown topics get nothing (the caller says so)."""
+def answer(topics: list[str], conv: ConversationState, env: Env) -> list[str]:
+    """One short paragraph per topic (`tariff:<name>` asks about one tariff); unknown topics
+    get nothing (the caller says so)."""
     c = env.catalog
     out: list[str] = []
-    if tariff_name and (tariff := c.tariff(tariff_name)):
+    named = [t for t in (c.tariff(x.split(":", 1)[1]) for x in topics if x.startswith("tariff:"))
+             if t is not None]
+    for tariff in named:
         router = ("роутер в подарок" if tariff.router_included
                   else f"роутер в аренду за {per_month(c.router.rent_price)} или свой")
         out.append(f"{tariff_line(tariff)}, {router}.")
     for topic in topics:
-        if topic == "tariffs" and not tariff_name:
+        if topic == "tariffs" and not named:
             out.append(tariff_list(env, conv.slots.segment))
         elif topic == "tariffs_home":
             out.append(tariff_list(env, "home"))

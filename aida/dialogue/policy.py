@@ -155,9 +155,7 @@ class _Turn:
     def _answers(self) -> list[str]:
         if self.u.intent is not Intent.question:
             return []
-        topics = [t for t in self.u.topics if not t.startswith("tariff:")]
-        named = next((t.split(":", 1)[1] for t in self.u.topics if t.startswith("tariff:")), None)
-        out = answer(topics, self.conv, self.env, tariff_name=named)
+        out = answer(self.u.topics, self.conv, self.env)
         if not out and not self.u.slots.has_slots():
             out = ["На этот вопрос точно ответит оператор. " + support_text(self.env)]
             self.events.append("unanswered_question")

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from typing import get_args
 
 from aida.catalog import Catalog
 from aida.dialogue.types import DeltaSink
 from aida.llm.types import Expect, Intent, ReplyDraft, TurnContext, Understanding
 from aida.nlu import extract, intents
+from aida.nlu.tariff import QUESTION
 
 # The pending questions the extractor itself understands (the rest are yes/no or free text).
 _EXTRACT_EXPECTS = frozenset(get_args(Expect)) - {
-    "confirm", "change", "verify_address", "verify_name", "referrer", "callback", "tech_check"
+    "confirm",
+    "change",
+    "verify_address",
+    "verify_name",
+    "referrer",
+    "callback",
+    "tech_check",
 }
-_CLAUSE = re.compile(r"[^.!?;,\n]+[.!?;,\n]*")
 
 
 class OfflineBrain:
@@ -31,26 +36,35 @@ class OfflineBrain:
         slots = extract(message, now=ctx.now, catalog=ctx.catalog, expect=expect)
         reading = intents.read(message, ctx.catalog, has_slots=slots.has_slots())
         topics = list(reading.topics)
-        if reading.intent is Intent.question and slots.tariff:
-            # "Сколько стоит Премиум?" asks about a tariff; it does not choose it.
-            if self._only_asked_about(message, slots.tariff, ctx):
-                topics.append(f"tariff:{slots.tariff}")
-                slots = slots.model_copy(update={"tariff": None, "segment": None})
+        if reading.intent is Intent.question and slots.tariff is None:
+            topics.extend(f"tariff:{name}" for name in self._asked_about(message, ctx))
         found = slots.found()
-        reset = [f for f in intents.changes(message, bare=ctx.expect == "change")
-                 if f not in found and not (f == "address" and slots.problems)]
-        return Understanding(intent=reading.intent, slots=slots, topics=topics,
-                             email_declined=reading.email_declined, reset=reset)
+        reset = [
+            f
+            for f in intents.changes(message, bare=ctx.expect == "change")
+            if f not in found and not (f == "address" and slots.problems)
+        ]
+        return Understanding(
+            intent=reading.intent,
+            slots=slots,
+            topics=topics,
+            email_declined=reading.email_declined,
+            reset=reset,
+        )
 
-    def _only_asked_about(self, message: str, tariff: str, ctx: TurnContext) -> bool:
-        for clause in _CLAUSE.findall(message):
-            found = extract(clause, now=ctx.now, catalog=ctx.catalog).tariff
-            if found == tariff and not intents.is_question(clause):
-                return False
-        return True
+    def _asked_about(self, message: str, ctx: TurnContext) -> list[str]:
+        """Tariffs a question names ("сколько стоит премиум?"): the extractor does not take
+        a tariff from a question as a choice, so read the question without its question words."""
+        plain = QUESTION.sub(" ", message.lower()).replace("?", " ")
+        found = extract(plain, now=ctx.now, catalog=ctx.catalog)
+        if found.tariff:
+            return [found.tariff]
+        return next((p.options for p in found.problems
+                     if p.slot == "tariff" and p.code == "ambiguous"), [])
 
-    async def word(self, draft: ReplyDraft, ctx: TurnContext,
-                   on_delta: DeltaSink | None = None) -> str:
+    async def word(
+        self, draft: ReplyDraft, ctx: TurnContext, on_delta: DeltaSink | None = None
+    ) -> str:
         text = draft.text()
         if on_delta is not None:
             await on_delta(text)

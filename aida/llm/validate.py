@@ -51,8 +51,9 @@ def validate_slots(ex: Extraction, catalog: Catalog) -> Extraction:
     if ex.segment not in catalog.segments():
         out.segment = None
     if ex.cctv_cameras not in (None, *catalog.camera_choices()):
-        problems.append(Problem(slot="cctv_cameras", code="not_in_catalog",
-                                value=str(ex.cctv_cameras)))
+        problems.append(
+            Problem(slot="cctv_cameras", code="not_in_catalog", value=str(ex.cctv_cameras))
+        )
         out.cctv_cameras = None
     if ex.phone is not None:
         out.phone = normalize_phone(ex.phone)
@@ -89,5 +90,12 @@ def validate_understanding(u: Understanding, ctx: TurnContext) -> Understanding:
         intent = Intent.answer
     free_text = u.free_text[:500] if u.free_text else None
     reset = [f for f in dict.fromkeys(u.reset) if f in CHANGE_FIELDS]
-    return u.model_copy(update={"slots": slots, "topics": topics, "intent": intent,
-                                "free_text": free_text, "reset": reset})
+    return u.model_copy(
+        update={
+            "slots": slots,
+            "topics": topics,
+            "intent": intent,
+            "free_text": free_text,
+            "reset": reset,
+        }
+    )

@@ -37,6 +37,8 @@ YES = _rx(r"^(да|ага|угу|ок|окей|ok|okay|конечно|верно
 NO = _rx(r"^(нет|неа|не-а|no|никак\w*|не\s+надо|не\s+нужно|не\s+нужен|не\s+нужна|не\s+нужны"
          r"|не\s+хочу|не\s+требуется|без\s+(этого|них|него|нее)|отказываюсь)\b",
          r"^не\s+(верно|так|правильно)\b")
+WANT_CHANGE = _rx(r"^(хочу\s+|нужно\s+|надо\s+|давайте\s+)?(изменить|исправить|поменять|"
+                  r"внести\s+изменени\w*|не\s+все\s+верно|есть\s+ошибк\w*)\b")
 CONTINUE = _rx(r"^(продолжить|продолжим|продолжаем|дальше|продолжить\s+здесь)\b")
 GREETING = _rx(r"^(здравствуй\w*|привет\w*|добрый\s+(день|вечер)|доброе\s+утро|доброй\s+ночи|хай|hello|hi)\b")
 THANKS = _rx(r"^(спасибо|благодарю|спс|сенкс)\b")
@@ -124,12 +126,13 @@ def read(text: str, catalog: Catalog, *, has_slots: bool) -> Reading:
         topics = topics_of(t, catalog)
         if topics or not has_slots:
             return Reading(Intent.question, topics, email_declined)
+    if has_slots:
+        # "Давайте вечером", "да, 2 камеры": the values answer; the yes is only a manner.
+        return Reading(Intent.answer, email_declined=email_declined)
     if YES.search(t):
         return Reading(Intent.yes, email_declined=email_declined)
     if NO.search(t) or email_declined:
         return Reading(Intent.no, email_declined=email_declined)
-    if has_slots:
-        return Reading(Intent.answer)
     if GREETING.search(t):
         return Reading(Intent.greeting)
     if THANKS.search(t) or CONTINUE.search(t):
@@ -144,6 +147,11 @@ def changes(text: str, *, bare: bool) -> list[str]:
     if not bare and not CHANGE_VERB.search(t):
         return []
     return [name for name, rx in CHANGE_FIELDS.items() if rx.search(t)]
+
+
+def wants_change(text: str) -> bool:
+    """«Изменить» and its kin: the customer wants to change something not yet named."""
+    return bool(WANT_CHANGE.search(normalise(text)))
 
 
 def is_skip(text: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from aida.domain import ConversationState, Lead, Step
+from aida.nlu import intents
 from aida.replies.format import bullets, cameras, date_label, per_month, phone, rub
 from aida.steps.base import Ask, Env, Message, Note
 
@@ -19,7 +20,8 @@ CHANGE = "Изменить"
 
 
 def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
-    if msg.answers("confirm") and msg.no and not msg.u.slots.has_slots():
+    wants_change = msg.no or intents.wants_change(msg.text)
+    if msg.answers("confirm", "change") and wants_change and not msg.u.slots.has_slots():
         return [Note("", STEP, Ask(
             "change", "Что нужно изменить? Например: тариф, адрес, телефон или время визита.",
             [YES]))]
