@@ -5,7 +5,9 @@ when it
 - shows a number the draft does not (a price, total, speed, date, phone digit),
 - names a tariff the draft does not, or drops a tariff name, price or total the draft shows,
 - promises something the draft does not (free, discount, gift: "сделай бесплатно" never works),
-- shows an email or link the draft does not, or rambles far beyond the draft's length.
+- shows an email or link the draft does not, or rambles far beyond the draft's length,
+- is not a reply in shape: no Russian text, the draft's question lost, or under 40 % of its
+  length.
 
 The check works on any prefix made of whole sentences too (`Guard.clean`), so a streamed reply
 can be shown sentence by sentence, each one verified before the customer sees it.
@@ -36,9 +38,11 @@ _PROMISES = (
     "free",
     "discount",
 )
-# Lets a model be wordier than the template, not write an essay.
+# Lets a model be wordier than the template, not write an essay, nor drop half of it.
 _MAX_GROWTH = 2.0
 _MAX_EXTRA_CHARS = 240
+_MIN_SHARE = 0.4
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 
 
 def numbers(text: str) -> set[int]:
@@ -107,6 +111,8 @@ class Guard:
     allowed_promises: set[str]
     allowed_links: set[str]
     max_chars: int
+    min_chars: int
+    asks: bool  # the draft ends with a question: the reply must still ask it
     template: str = field(repr=False)
 
     @classmethod
@@ -131,6 +137,8 @@ class Guard:
                 m.group().casefold().rstrip(".,;:!?)") for m in _EMAIL_OR_LINK.finditer(text)
             },
             max_chars=int(len(text) * _MAX_GROWTH) + _MAX_EXTRA_CHARS,
+            min_chars=int(len(text) * _MIN_SHARE),
+            asks=text.rstrip().endswith("?"),
             template=text,
         )
 
@@ -159,6 +167,11 @@ class Guard:
             return verdict
         if not text.strip():
             return Verdict(False, "empty")
+        # Not a reply at all: no Russian, the question lost, or most of the draft left out.
+        if not _CYRILLIC.search(text) or len(text.strip()) < self.min_chars:
+            return Verdict(False, "shape")
+        if self.asks and "?" not in text:
+            return Verdict(False, "shape")
         if self.required_money - numbers(text):
             return Verdict(False, "missing_price")
         if any(not self.tariffs[name].search(text) for name in self.required_tariffs):

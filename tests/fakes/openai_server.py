@@ -204,6 +204,7 @@ class StandIn:
 
     readings: dict[str, dict[str, Any]] = field(default_factory=dict)
     word_prefix: str = "Хорошо. "
+    chunk_delay: float = 0.0  # between streamed pieces of the default answers
     # Output formats this "server" does not support: such requests get a 400.
     unsupported: set[str] = field(default_factory=set)
     api_key: str | None = None
@@ -227,9 +228,9 @@ class StandIn:
 
     def default_answer(self, req: Request) -> Answer:
         if req.output_format is None:
-            return Say(self.word_prefix + (req.draft or ""))
+            return Say(self.word_prefix + (req.draft or ""), chunk_delay=self.chunk_delay)
         reading = self.readings.get(req.customer_message or "", _NULL_READING)
-        return Say(json.dumps(reading, ensure_ascii=False))
+        return Say(json.dumps(reading, ensure_ascii=False), chunk_delay=self.chunk_delay)
 
     # -- serving -----------------------------------------------------------------------
     def app(self) -> web.Application:

@@ -140,3 +140,15 @@ def test_a_prefix_is_held_until_every_price_is_in(catalog: Catalog) -> None:
     assert guard.clean("Проверьте, пожалуйста: Безлимитище, 500 Мбит/с.").ok
     assert not guard.has_required("Проверьте, пожалуйста: Безлимитище, 500 Мбит/с.")
     assert guard.has_required("Безлимитище, 2 камеры. Итого 1 690 ₽/мес, разово 2 900 ₽.")
+
+
+@pytest.mark.parametrize(
+    "worded",
+    [
+        "¯\\_(ツ)_/¯",  # no Russian at all
+        "Хорошо.",  # most of the draft left out
+        "Отличный выбор: «Пакет Премиум» — 250 Мбит/с, 1 490 ₽/мес. Роутер входит в тариф.",
+    ],
+)
+def test_a_reply_that_is_not_a_reply_is_rejected(catalog: Catalog, worded: str) -> None:
+    assert check(worded, TARIFF_CHOSEN, catalog).reason == "shape"

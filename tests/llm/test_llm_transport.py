@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import socket
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -117,3 +121,33 @@ async def test_a_tool_call_to_another_function_is_not_taken_as_the_reading(
     with pytest.raises(ModelError) as caught:
         await transport(standin, "chat").structured("sys", "user", SCHEMA, "tools", Usage())
     assert caught.value.reason == "malformed"
+
+
+async def test_the_stand_in_runs_on_its_own() -> None:
+    """`python -m tests.fakes.openai_server --port N` is a server any OpenAI client can use."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    root = Path(__file__).resolve().parents[2]
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.fakes.openai_server", "--port", str(port), cwd=root
+    )
+    try:
+        for _ in range(100):  # up to 10 s to start
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", port)
+            except OSError:
+                await asyncio.sleep(0.1)
+                continue
+            writer.close()
+            break
+        t = make_transport(
+            "chat", api_key="x", base_url=f"http://127.0.0.1:{port}/v1", model="m", timeout=5
+        )
+        user = "<customer_message>\nда\n</customer_message>"
+        text = await t.structured("sys", user, SCHEMA, "json_schema", Usage())
+        assert json.loads(text)["intent"] == "unknown"
+        await t.aclose()
+    finally:
+        proc.terminate()
+        await proc.wait()

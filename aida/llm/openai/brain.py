@@ -28,6 +28,7 @@ from aida.llm.openai.reading import parse_reading, reading_schema, to_understand
 from aida.llm.openai.stats import BrainStats
 from aida.llm.openai.transport import (
     OUTPUT_MODES,
+    ModelError,
     OutputMode,
     Transport,
     Usage,
@@ -195,10 +196,14 @@ class OpenAIBrain:
             self.circuit.failure()
             raise
         except Rejected as rejected:
-            # The model answered; it just did not keep to the facts. Not a model failure.
-            self.circuit.success()
-            self.stats.guard_rejections[rejected.reason] += 1
-            log.info("worded reply rejected by the guard (%s); template used", rejected.reason)
+            if rejected.reason == "shape":
+                # Not a reply at all: a model that keeps doing this is failing.
+                self._failed(ModelError("malformed", "not a reply"), None)
+            else:
+                # The model answered; it just did not keep to the facts.
+                self.circuit.success()
+                self.stats.guard_rejections[rejected.reason] += 1
+                log.info("worded reply rejected (%s); template used", rejected.reason)
             return await gate.fall_back(await self.fallback.word(draft, ctx))
         except Exception as exc:  # noqa: BLE001 - any failure of the model is a fallback
             self._failed(exc, None)

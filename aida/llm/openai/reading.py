@@ -185,7 +185,7 @@ def _validated(slots: ReadSlots, message: str, ctx: TurnContext) -> Extraction:
             found = _read(slots.tariff, ctx, "tariff")
             out.tariff = found.tariff
             problems += _problems(found, "tariff")
-    if slots.address and slots.address.house and _digits(slots.address.house) in message_digits:
+    if slots.address and slots.address.house:
         text = f"{slots.address.street}, {slots.address.house}"
         if slots.address.city:
             text = f"{slots.address.city}, {text}"
@@ -194,6 +194,9 @@ def _validated(slots: ReadSlots, message: str, ctx: TurnContext) -> Extraction:
         found = _read(text, ctx, "address")
         out.address = found.address
         out.doubtful += [d for d in found.doubtful if d == "address"]
+        # A house number the customer wrote in words ("пятнадцать") is asked back, not assumed.
+        if found.address and _digits(slots.address.house) not in message_digits:
+            out.doubtful = [*{*out.doubtful, "address"}]
         problems += _problems(found, "address", "house")
     if slots.name:
         out.name = _clean_name(slots.name, message)
@@ -272,6 +275,10 @@ def to_understanding(
     asked += [t for t in offline.topics if t not in asked]
     intent = reading.intent
     if intent is Intent.unknown:
+        intent = offline.intent
+    # The yes that creates a lead must be the customer's own, read by the rules too: a model
+    # talked into "yes" by the message it reads confirms nothing.
+    if ctx.expect == "confirm" and intent is Intent.yes and offline.intent is not Intent.yes:
         intent = offline.intent
     # A copy of the offline reading keeps what only the rules give (free text, resets).
     return offline.model_copy(

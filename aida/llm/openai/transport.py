@@ -168,6 +168,7 @@ class ChatTransport:
             stream=True,
             stream_options={"include_usage": True},
         )
+        said = False
         async with stream:
             async for chunk in stream:
                 if chunk.usage is not None:
@@ -181,7 +182,10 @@ class ChatTransport:
                     if choice.finish_reason == "length":
                         raise ModelError("truncated")
                     if choice.delta.content:
+                        said = True
                         yield choice.delta.content
+        if not said:
+            raise ModelError("malformed", "empty answer")
 
 
 class ResponsesTransport:
@@ -264,9 +268,11 @@ class ResponsesTransport:
             store=False,
             stream=True,
         )
+        said = False
         async with stream:
             async for event in stream:
                 if isinstance(event, ResponseTextDeltaEvent):
+                    said = said or bool(event.delta)
                     yield event.delta
                 elif isinstance(event, ResponseRefusalDeltaEvent):
                     raise ModelError("refused")
@@ -278,6 +284,8 @@ class ResponsesTransport:
                         raise ModelError("truncated")
                 elif isinstance(event, ResponseFailedEvent | ResponseErrorEvent):
                     raise ModelError("server_error", "stream failed")
+        if not said:
+            raise ModelError("malformed", "empty answer")
 
 
 def make_transport(
