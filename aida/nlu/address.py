@@ -78,6 +78,8 @@ _HOUSE_BEFORE = re.compile(
 )
 _HOUSE_ANYWHERE = re.compile(r"(?<![\w-])" + _HOUSE_MARK + "?" + _HOUSE_BODY)
 
+# "ленина, дом не помню": the street is named as an address, the house is missing.
+_HOUSE_WORD = re.compile(r"[\s,]*(?:дом|номер\s+дома|д\.)(?![\w-])")
 # Phrases that announce an address, so a street with no type word still counts.
 _TRIGGER = re.compile(
     r"(?:адрес\w*|живу|живем|проживаю|прописан\w*|подключ\w*|находимся|находится|"
@@ -466,6 +468,7 @@ def find_address(
                 if m.written_kind
                 or expect == "address"
                 or _TRIGGER.search(text[max(0, m.start - 30) : m.start])
+                or _HOUSE_WORD.match(text, m.end)
             ),
             None,
         )
@@ -486,7 +489,7 @@ def find_address(
         name = street.name
         doubtful = doubtful or unsure
         if not covered_city:  # a city outside the list: the street as written
-            name = _written_street(chosen.written_kind or street.kind, chosen.written_name)
+            name = _written_street(chosen.written_kind, chosen.written_name)
             doubtful = chosen.fuzzy
         if fold(street.city) != fold(city):
             problems.append(Problem(slot="address", code="unknown_street", value=name))

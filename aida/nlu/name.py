@@ -19,6 +19,7 @@ from aida.llm.types import Expect
 from aida.nlu import morph
 
 _NAME_TAGS = ("Name", "Surn", "Patr")
+_RARE = 0.1  # a reading less likely than this is not what the customer meant
 # After these the next word is the name whatever it looks like (unless it is plainly a verb).
 _STRONG = re.compile(
     r"(?<![\w-])(?:меня\s+зовут|зовут|звать|мое\s+имя|имя(?:\s+и\s+фамилия)?|фио|"
@@ -77,11 +78,15 @@ def _readings(word: str) -> list[Parse]:
 
 
 def _already_nominative(words: list[str]) -> bool:
-    """Every word can be the nominative of one gender (`иванова анна`: yes; `сергея`: no)."""
+    """Every word can be the nominative of one gender (`иванова анна`: yes; `сергея`: no).
+
+    A rare nominative reading does not count: `петра` is Пётр's genitive, not Петра.
+    """
     for gender in ("masc", "femn"):
         if all(
-            any("nomn" in p.tag and "sing" in p.tag and (p.tag.gender == gender or "ms-f" in p.tag)
-                for p in _readings(w)) or not _readings(w)
+            any("nomn" in p.tag and "sing" in p.tag and p.score >= _RARE
+                and (p.tag.gender == gender or "ms-f" in p.tag) for p in _readings(w))
+            or not _readings(w)
             for w in words
         ):
             return True

@@ -73,11 +73,13 @@ def _digits(s: str) -> int:
 
 
 def _looks_like_phone(run: str) -> bool:
+    """Ten digits or more, a `+`, `123-45-67`, or a mobile cut short (`89991234`)."""
     stripped = run.strip()
     return (
         _digits(stripped) >= 10
         or stripped.startswith("+")
         or bool(_LOCAL.match(stripped))
+        or (_digits(stripped) >= 8 and stripped.lstrip("(")[0] in "789")
     )
 
 

@@ -1,0 +1,95 @@
+"""Extras: router option, number of cameras, static IP — with negation and number words."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nlu.conftest import codes
+
+
+def test_negation_is_scoped_to_its_object(read):
+    found = read("камеры не надо, а IP нужен")
+    assert (found.cctv_cameras, found.static_ip) == (0, True)
+    found = read("ip нужен камеры не нужны")
+    assert (found.cctv_cameras, found.static_ip) == (0, True)
+
+
+def test_negation_shared_by_a_list(read):
+    found = read("роутер, камеры и ip не нужны")
+    assert (found.router, found.cctv_cameras, found.static_ip) == ("own", 0, False)
+    found = read("без камер и без ip")
+    assert (found.cctv_cameras, found.static_ip) == (0, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "cameras"),
+    [("пару камер", 2), ("две камеры", 2), ("четыре камеры", 4), ("одну камеру", 1),
+     ("видеонаблюдение на 4 камеры", 4), ("4-х камер хватит", 4), ("камеры 2 шт", 2),
+     ("нужна камера", 1), ("камеры не нужны", 0), ("давайте без видеонаблюдения", 0)],
+)
+def test_camera_counts(read, text, cameras):
+    assert read(text).cctv_cameras == cameras
+
+
+def test_camera_count_outside_the_packages(read, catalog):
+    found = read("три камеры")
+    assert found.cctv_cameras is None
+    [problem] = found.problems
+    assert (problem.code, problem.value) == ("not_in_catalog", "3")
+    assert 3 not in catalog.camera_choices()
+
+
+def test_cameras_wanted_without_a_count_are_not_guessed(read):
+    assert read("камеры нужны").cctv_cameras is None
+
+
+@pytest.mark.parametrize(
+    ("text", "router"),
+    [("роутер у нас свой", "own"), ("купим роутер", "buy"), ("возьму роутер в аренду", "rent"),
+     ("роутер не нужен", "own"), ("роутер не нужен, свой", "own"), ("роутер есть", "own"),
+     ("не хочу покупать роутер, возьму в аренду", "rent"), ("роутер в подарок", "included")],
+)
+def test_router_options(read, text, router):
+    assert read(text).router == router
+
+
+def test_having_no_router_is_not_having_ones_own(read):
+    assert read("у меня нет роутера").router is None
+    assert read("роутера нет").router is None
+
+
+def test_option_words_belong_to_their_object(read):
+    # "уже есть" is about the cameras here, not the router
+    assert read("роутер нужен, камеры уже есть").router is None
+
+
+@pytest.mark.parametrize(
+    ("text", "ip"),
+    [("нужен постоянный IP", True), ("белый айпи", True), ("статический ip тоже добавьте", True),
+     ("без ip", False), ("айпи не нужен", False), ("ай пи адрес нужен постоянный", True)],
+)
+def test_static_ip(read, text, ip):
+    assert read(text).static_ip is ip
+
+
+def test_a_permanent_address_is_not_an_ip(read):
+    assert read("постоянный адрес регистрации").static_ip is None
+
+
+def test_questions_are_not_answers(read):
+    assert read("сколько стоит камера?").cctv_cameras is None
+    assert read("что такое статический ip?").static_ip is None
+    assert read("а роутер в подарок?").router is None
+
+
+def test_bare_answers_in_context(read):
+    assert read("2", expect="cctv").cctv_cameras == 2
+    assert read("две", expect="cctv").cctv_cameras == 2
+    assert codes(read("3", expect="cctv")) == {"cctv_cameras:not_in_catalog"}
+    assert read("в аренду", expect="router").router == "rent"
+    assert read("у меня свой", expect="router").router == "own"
+
+
+def test_bare_numbers_without_context_are_nothing(read):
+    found = read("2")
+    assert found.found() == {} and not found.problems
