@@ -21,16 +21,22 @@ def support_text(env: Env) -> str:
     return ("Связаться с поддержкой можно " + ", ".join(ways) + ".") if ways else ""
 
 
-def _router(env: Env) -> str:
+def _router(conv: ConversationState, env: Env) -> str:
     c = env.catalog
+    chosen = c.tariff(conv.slots.tariff)
+    if chosen is not None and chosen.router_included:
+        return f"В тариф «{chosen.name}» роутер входит в подарок — платить за него не нужно."
     brands = ", ".join(c.router.buy_brands)
     buy = f"купить ({brands} — цену подскажет менеджер)" if brands else "купить"
+    offer = (f"его можно взять в аренду за {per_month(c.router.rent_price)}, {buy} или "
+             "подключить свой.")
+    if chosen is not None:
+        return f"В тариф «{chosen.name}» роутер не входит: {offer}"
     home = [t.name for t in c.tariffs if t.router_included]
-    text = ""
-    if home:
-        text = "В тарифы " + ", ".join(f"«{n}»" for n in home) + " роутер входит в подарок. "
-    return text + (f"В остальных его можно взять в аренду за {per_month(c.router.rent_price)}, "
-                   f"{buy} или подключить свой.")
+    if not home:
+        return f"Роутер в тарифы не входит: {offer}"
+    return ("В тарифы " + ", ".join(f"«{n}»" for n in home) + " роутер входит в подарок. "
+            f"В остальных {offer}")
 
 
 def _cctv(env: Env) -> str:
@@ -71,7 +77,7 @@ def answer(topics: list[str], conv: ConversationState, env: Env) -> list[str]:
         elif topic == "tariffs_office":
             out.append(tariff_list(env, "office"))
         elif topic == "router":
-            out.append(_router(env))
+            out.append(_router(conv, env))
         elif topic == "cctv":
             out.append(_cctv(env))
         elif topic == "static_ip":

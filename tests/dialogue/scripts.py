@@ -219,7 +219,7 @@ SCRIPTS: list[Script] = [
         "after the lead: thanks, and a question is still answered",
         TO_DONE,
         T("Пропустить", S.done, has="Спасибо"),
-        T("сколько стоит роутер?", S.done, has="200 ₽/мес"),
+        T("сколько стоит роутер?", S.done, has="роутер входит в подарок"),
         T("спасибо", S.done, has="Рада помочь", lead=False),
     ),
     # -- restart from every state ---------------------------------------------------------------
