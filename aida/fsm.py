@@ -160,4 +160,8 @@ def mermaid() -> str:
 
     graph = GraphMachine(model=_Diagram(), graph_engine="mermaid", show_conditions=True,
                          title="AIDA onboarding", **_machine_kwargs())
-    return str(graph.get_graph().draw(None))
+    text = str(graph.get_graph().draw(None))
+    # Drop the styling that marks a "current" state: the diagram is of the policy, not a model.
+    lines = [ln for ln in text.splitlines()
+             if ln.strip() and not ln.lstrip().startswith(("classDef ", "Class "))]
+    return "\n".join(lines)
