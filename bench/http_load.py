@@ -167,11 +167,11 @@ async def wait_until_up(url: str, timeout: float = 60.0) -> None:
             await asyncio.sleep(0.2)
 
 
-def spawn(url: str) -> subprocess.Popen[bytes]:
+def spawn(url: str, database_url: str | None) -> subprocess.Popen[bytes]:
     workdir = tempfile.mkdtemp(prefix="aida-bench-")
     env = {
         **os.environ,
-        "AIDA_DATABASE_URL": f"sqlite:///{Path(workdir) / 'aida.db'}",
+        "AIDA_DATABASE_URL": database_url or f"sqlite:///{Path(workdir) / 'aida.db'}",
         "AIDA_RATE_LIMIT": "off",
         "AIDA_LOG_LEVEL": "WARNING",
     }
@@ -192,9 +192,12 @@ def main() -> None:
     parser.add_argument(
         "--spawn", action="store_true", help="start `aida serve` (offline, SQLite, no rate limit)"
     )
+    parser.add_argument(
+        "--database-url", help="with --spawn: this database instead of a fresh SQLite file"
+    )
     args = parser.parse_args()
 
-    server = spawn(args.url) if args.spawn else None
+    server = spawn(args.url, args.database_url) if args.spawn else None
     try:
         asyncio.run(wait_until_up(args.url))
         asyncio.run(run(args.url, args.customers, args.seconds, args.think))
