@@ -112,3 +112,15 @@ async def test_the_widget_files_are_served_and_nothing_outside(
         resp = await client.get(path)
         assert resp.status == 404, path
         assert "not for the web" not in await resp.text()
+
+
+async def test_the_checkouts_widget_and_pages_are_served(client: TestClient[Any, Any]) -> None:
+    for path, kind in (
+        ("/widget.js", "javascript"),
+        ("/aida_chat.html", "text/html"),
+        ("/aida_widget.html", "text/html"),
+    ):
+        resp = await client.get(path)
+        assert resp.status == 200, path
+        assert kind in resp.content_type
+        assert len(await resp.read()) > 100
