@@ -9,6 +9,8 @@ Three phases of --seconds each, with --customers concurrent clients:
 2. saturation: the same without pauses: the most turns/s this server gives;
 3. /health: the same client hammering /health: requests/s of the framework with one tiny
    database query, so saturation turns/s ÷ /health requests/s is a machine-independent ratio.
+With --spawn it also prints the server's own CPU time per request in each phase (psutil), which
+other load on the machine does not distort.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
+import psutil
 
 # A whole onboarding in the customer's words: every step through to the confirmed lead.
 ONBOARDING: tuple[str, ...] = (
@@ -51,6 +54,7 @@ class Tally:
     onboardings: int = 0
     last_steps: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    cpu_seconds: float | None = None  # the server process's, when known
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
@@ -106,36 +110,53 @@ async def health_client(http: aiohttp.ClientSession, url: str, until: float, tal
             tally.error(problem)
 
 
-async def phase(n: int, seconds: float, make: object) -> Tally:
+def cpu_time(server: psutil.Process | None) -> float:
+    if server is None:
+        return 0.0
+    times = server.cpu_times()
+    return float(times.user + times.system)
+
+
+async def phase(n: int, seconds: float, make: object, server: psutil.Process | None) -> Tally:
     tally = Tally()
+    cpu = cpu_time(server)
     started = time.monotonic()
     await asyncio.gather(*(make(started + seconds, tally) for _ in range(n)))  # type: ignore[operator]
     tally.seconds = time.monotonic() - started
+    if server is not None:
+        tally.cpu_seconds = cpu_time(server) - cpu
     return tally
 
 
 def report(name: str, tally: Tally) -> None:
     errors = sum(tally.errors.values())
+    cpu = (
+        f"   server CPU {1000 * tally.cpu_seconds / len(tally.latencies):.2f} ms/request"
+        if tally.cpu_seconds is not None
+        else ""
+    )
     print(
         f"{name:<11} {tally.per_second:7.0f}/s   p50 {tally.percentile(50):6.1f} ms   "
         f"p99 {tally.percentile(99):6.1f} ms   {len(tally.latencies)} requests, "
-        f"{errors} errors {tally.errors or ''}"
+        f"{errors} errors {tally.errors or ''}{cpu}"
     )
 
 
-async def run(url: str, customers: int, seconds: float, think: float) -> None:
+async def run(
+    url: str, customers: int, seconds: float, think: float, server: psutil.Process | None
+) -> None:
     connector = aiohttp.TCPConnector(limit=customers)
     async with aiohttp.ClientSession(connector=connector) as http:
         await customer(http, url, time.monotonic() + 0.01, 0, Tally())  # warm-up
 
         paced = await phase(
-            customers, seconds, lambda until, t: customer(http, url, until, think, t)
+            customers, seconds, lambda until, t: customer(http, url, until, think, t), server
         )
         flat_out = await phase(
-            customers, seconds, lambda until, t: customer(http, url, until, 0, t)
+            customers, seconds, lambda until, t: customer(http, url, until, 0, t), server
         )
         health = await phase(
-            customers, seconds, lambda until, t: health_client(http, url, until, t)
+            customers, seconds, lambda until, t: health_client(http, url, until, t), server
         )
 
     print(f"{customers} concurrent customers, {seconds:.0f} s per phase, think time {think} s")
@@ -145,6 +166,10 @@ async def run(url: str, customers: int, seconds: float, think: float) -> None:
     print(
         f"saturation turns/s ÷ /health requests/s = {flat_out.per_second / health.per_second:.2f}"
     )
+    if flat_out.cpu_seconds is not None and health.cpu_seconds is not None:
+        turn_cpu = flat_out.cpu_seconds / len(flat_out.latencies)
+        health_cpu = health.cpu_seconds / len(health.latencies)
+        print(f"server CPU per /health ÷ per turn = {health_cpu / turn_cpu:.2f}")
     done = paced.last_steps.get("done", 0) + flat_out.last_steps.get("done", 0)
     total = paced.onboardings + flat_out.onboardings
     print(f"onboardings completed to `done`: {done} of {total}")
@@ -200,7 +225,8 @@ def main() -> None:
     server = spawn(args.url, args.database_url) if args.spawn else None
     try:
         asyncio.run(wait_until_up(args.url))
-        asyncio.run(run(args.url, args.customers, args.seconds, args.think))
+        process = psutil.Process(server.pid) if server is not None else None
+        asyncio.run(run(args.url, args.customers, args.seconds, args.think, process))
     finally:
         if server is not None:
             server.terminate()
