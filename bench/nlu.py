@@ -14,19 +14,19 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from aida.catalog import default_catalog  # noqa: E402
-from aida.nlu.evaluate import KINDS, Case, Report, load_corpus, run  # noqa: E402
-from aida.nlu.extractor import extract  # noqa: E402
+from aida.catalog import default_catalog
+from aida.nlu.evaluate import KINDS, Case, Report, load_corpus, run
+from aida.nlu.extractor import extract
 
 TZ = ZoneInfo("Europe/Volgograd")  # the corpus's `now` values are local times there
 TARGET_ACCURACY = 0.97
@@ -35,24 +35,30 @@ TARGET_P99_MS = 5.0
 TARGET_IMPORT_S = 0.5
 TARGET_RSS_MB = 80.0
 
-# Measured in a fresh interpreter: `import aida.nlu` (then the first extraction).
+# Measured in a fresh interpreter: `import aida.nlu`, then the first extraction (which builds
+# pymorphy3's analyzer and loads phonenumbers). CPU time is the process's own (user + system,
+# interpreter start-up included), wall time is what a user waits; they coincide on an idle
+# machine, and CPU time is not distorted by other processes when the machine is shared.
 _PROBE = r"""
 import json, resource, time
-t0 = time.perf_counter()
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+def rss():  # peak RSS of this process image (ru_maxrss would count the parent's, across exec)
+    with open("/proc/self/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("VmHWM")) / 1024
+w0 = time.perf_counter()
 import aida.nlu
 from aida.nlu import extract
-t1 = time.perf_counter()
-rss_import = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+out = {"import_wall": time.perf_counter() - w0, "import_cpu": cpu(), "import_mb": rss()}
 import datetime as dt
 from zoneinfo import ZoneInfo
 from aida.catalog import default_catalog
 now = dt.datetime(2026, 11, 27, 13, tzinfo=ZoneInfo("Europe/Volgograd"))
-extract("Премиум, ул. Ленина 5, завтра в 10, Ольга 89991234567", now=now,
+extract("Премиум, ул. Ленина 5, завтра в 10, Ольга 89991234567, olga@ya.ru", now=now,
         catalog=default_catalog())
-t2 = time.perf_counter()
-rss_first = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"import_s": t1 - t0, "import_mb": rss_import,
-                  "first_s": t2 - t0, "first_mb": rss_first}))
+out.update(first_wall=time.perf_counter() - w0, first_cpu=cpu(), first_mb=rss())
+print(json.dumps(out))
 """
 
 
@@ -69,7 +75,7 @@ def fresh_process(runs: int = 5) -> dict[str, float]:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def table(title: str, report: Report) -> None:
@@ -97,12 +103,14 @@ def main() -> int:
     extract("3 декабря в 10, ул. Мира 5, Ольга", now=warm_now, catalog=catalog)
     extract("через 2 дня", now=warm_now, catalog=catalog)
 
-    report = run(cases, catalog, TZ)
+    report = run(cases, catalog, TZ)  # per-message wall and CPU time are in the report
     parts: dict[str, list[Case]] = {"dev": [], "holdout": []}
     for case in cases:
         parts[case.split].append(case)
-    print(f"corpus: {args.corpus.relative_to(ROOT) if args.corpus.is_relative_to(ROOT) else args.corpus}"
-          f" — {len(cases)} lines ({len(parts['dev'])} dev, {len(parts['holdout'])} holdout)")
+    print(
+        f"corpus: {args.corpus.relative_to(ROOT) if args.corpus.is_relative_to(ROOT) else args.corpus}"
+        f" — {len(cases)} lines ({len(parts['dev'])} dev, {len(parts['holdout'])} holdout)"
+    )
     table("accuracy per slot kind, all lines", report)
     for name, subset in parts.items():
         if subset:
@@ -114,14 +122,27 @@ def main() -> int:
             ctx = f" [expect={m.expect}]" if m.expect else ""
             print(f"  {m.kind}: {m.text!r}{ctx}\n      want {m.want!r}\n      got  {m.got!r}")
 
-    ms = [s * 1000 for s in report.seconds]
-    p50, p99 = statistics.median(ms), percentile(ms, 0.99)
-    print(f"\nextraction time per message: median {p50:.2f} ms, p99 {p99:.2f} ms, "
-          f"max {max(ms):.2f} ms")
+    wall = [s * 1000 for s in report.seconds]
+    cpu = [s * 1000 for s in report.cpu_seconds]
+    p99 = percentile(cpu, 0.99)
+    print(
+        f"\nextraction time per message (CPU): median {statistics.median(cpu):.2f} ms, "
+        f"p99 {p99:.2f} ms, max {max(cpu):.2f} ms"
+    )
+    print(
+        f"extraction time per message (wall): median {statistics.median(wall):.2f} ms, "
+        f"p99 {percentile(wall, 0.99):.2f} ms, max {max(wall):.2f} ms"
+    )
     cost = fresh_process()
-    print(f"fresh interpreter: import aida.nlu {cost['import_s']:.3f} s, "
-          f"{cost['import_mb']:.1f} MB RSS; after the first extraction "
-          f"{cost['first_s']:.3f} s, {cost['first_mb']:.1f} MB RSS")
+    print(
+        f"fresh interpreter, import aida.nlu: {cost['import_cpu']:.3f} s CPU "
+        f"({cost['import_wall']:.3f} s wall), {cost['import_mb']:.1f} MB RSS"
+    )
+    print(
+        f"fresh interpreter, import + first extraction: {cost['first_cpu']:.3f} s CPU "
+        f"({cost['first_wall']:.3f} s wall), {cost['first_mb']:.1f} MB RSS"
+    )
+    print(f"load average while measuring: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
     failures = []
     for kind in KINDS:
@@ -131,16 +152,24 @@ def main() -> int:
             failures.append(f"{kind} {s.accuracy:.1%} < {need:.0%}")
     checks = [
         (f"p99 {p99:.2f} ms < {TARGET_P99_MS} ms", p99 < TARGET_P99_MS),
-        (f"import {cost['import_s']:.3f} s < {TARGET_IMPORT_S} s",
-         cost["import_s"] < TARGET_IMPORT_S),
-        (f"import RSS {cost['import_mb']:.1f} MB < {TARGET_RSS_MB} MB",
-         cost["import_mb"] < TARGET_RSS_MB),
-        (f"RSS after first extraction {cost['first_mb']:.1f} MB < {TARGET_RSS_MB} MB",
-         cost["first_mb"] < TARGET_RSS_MB),
+        (
+            f"import {cost['import_cpu']:.3f} s < {TARGET_IMPORT_S} s",
+            cost["import_cpu"] < TARGET_IMPORT_S,
+        ),
+        (
+            f"import RSS {cost['import_mb']:.1f} MB < {TARGET_RSS_MB} MB",
+            cost["import_mb"] < TARGET_RSS_MB,
+        ),
+        (
+            f"RSS after first extraction {cost['first_mb']:.1f} MB < {TARGET_RSS_MB} MB",
+            cost["first_mb"] < TARGET_RSS_MB,
+        ),
     ]
     print("\ntargets:")
-    print(f"  per-kind accuracy ≥97% (phone, email 100%): "
-          f"{verdict(not failures)}{'' if not failures else ' — ' + '; '.join(failures)}")
+    print(
+        f"  per-kind accuracy ≥97% (phone, email 100%): "
+        f"{verdict(not failures)}{'' if not failures else ' — ' + '; '.join(failures)}"
+    )
     for label, ok in checks:
         print(f"  {label}: {verdict(ok)}")
     return 0 if not failures and all(ok for _, ok in checks) else 1

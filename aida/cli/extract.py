@@ -30,10 +30,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="какие данные понятны из текста (JSON)",
         description="Печатает JSON со слотами, понятыми из TEXT (ключи — только найденные).",
     )
-    p.add_argument("--now", help="момент отсчёта, ISO (без зоны — в AIDA_TIMEZONE); по умолчанию сейчас")
+    p.add_argument(
+        "--now", help="момент отсчёта, ISO (без зоны — в AIDA_TIMEZONE); по умолчанию сейчас"
+    )
     p.add_argument("--expect", choices=_EXPECTS, help="какой вопрос только что задан (слот)")
-    p.add_argument("--jsonl", action="store_true",
-                   help='читать строки {"text": ..., "now": ...} со стандартного ввода')
+    p.add_argument(
+        "--jsonl",
+        action="store_true",
+        help='читать строки {"text": ..., "now": ...} со стандартного ввода',
+    )
     p.add_argument("text", nargs="*", help="текст клиента")
     p.set_defaults(func=run)
 
@@ -73,7 +78,7 @@ def _answer(line: str, catalog: Catalog, tz: ZoneInfo) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        settings = Settings()
+        settings = Settings()  # type: ignore[call-arg]  # values come from the environment
         catalog = load_catalog(settings.catalog_path)
     except (ValidationError, CatalogError) as e:
         print(f"aida extract: {e}", file=sys.stderr)

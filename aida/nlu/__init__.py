@@ -27,4 +27,4 @@ def __getattr__(name: str) -> Any:
 # aida.llm's package __init__ imports the offline brain, which imports this package: load it
 # here, after `extract` can be resolved, so whichever package is imported first, the import
 # completes (the submodules below need aida.llm.types).
-import aida.llm.types  # noqa: E402, F401
+import aida.llm.types  # noqa: F401

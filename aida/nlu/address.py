@@ -15,8 +15,9 @@ surname like `Богданова` alone is not an address.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import permutations
+from itertools import pairwise, permutations
 
 from pymorphy3.analyzer import Parse
 from rapidfuzz import fuzz, process
@@ -26,7 +27,7 @@ from aida.domain import Address
 from aida.llm.types import Expect, Problem
 from aida.nlu import morph
 from aida.nlu.cache import per_catalog
-from aida.nlu.text import alternation, fold
+from aida.nlu.text import alternation, fold, word_set
 
 # Street type words: canonical form → what customers write (abbreviations and case forms).
 _TYPE_FORMS: dict[str, str] = {
@@ -61,8 +62,7 @@ _UNIT_AFTER = (
     r"этаж|подъезд|человек|комнат|ip|айпи))"
 )
 _HOUSE_BODY = (
-    r"(?P<num>\d{1,4})(?![\d])(?![:.]\d)" + _UNIT_AFTER
-    + r"(?:(?P<lit>[а-яa-z])(?![а-яa-z\d])"
+    r"(?P<num>\d{1,4})(?![\d])(?![:.]\d)" + _UNIT_AFTER + r"(?:(?P<lit>[а-яa-z])(?![а-яa-z\d])"
     r"|-(?P<lit2>[а-я])(?![а-я\d])"
     r"|\s(?P<lit3>[а-я])(?=\s*(?:$|[,.;!?)]|кв|к\b|корп)))?"
     r"(?:\s*/\s*(?P<slash>\d{1,3}))?"
@@ -95,9 +95,9 @@ _ANSWERED = re.compile(r"^\W*(?:на|по)?\s*" + _NAME_THEN_HOUSE)
 _CITY_MARK = re.compile(r"(?<![\w-])(?:г|гор|город|городе)\.?\s+(?P<w>[а-я][а-я-]+)")
 _CITY_PREP = re.compile(r"(?<![\w-])(?:в|из|во)\s+(?P<w>[а-я][а-я-]+)")
 # Not street names even when followed by a number.
-_NOT_NAME = frozenset(
+_NOT_NAME = word_set(
     "д дом кв квартира корп корпус стр офис оф на по в и а у с к от до за из для но или "
-    "тариф пакет камера камеры камер роутер ip айпи тел телефон номер мой моя".split()
+    "тариф пакет камера камеры камер роутер ip айпи тел телефон номер мой моя"
 )
 
 
@@ -259,49 +259,52 @@ def _fuzzy(index: StreetIndex, surface: str, key: str) -> list[Street]:
     return [s for s in index.streets if s.core == core]
 
 
-def _windows(words: list[_Word], i: int, text: str, types: list[re.Match[str]], most: int):  # noqa: ANN202
+def _windows(
+    words: list[_Word], i: int, text: str, types: list[re.Match[str]], most: int
+) -> Iterator[list[_Word]]:
     """Candidate street names starting at word i: 1..most plain words, longest first."""
     for n in range(min(most, len(words) - i), 0, -1):
         window = words[i : i + n]
         if any(_in_types(types, w) or w.text in _NOT_NAME for w in window):
             continue
-        if not all(_gap(text, a.end, b.start, " -") for a, b in zip(window, window[1:])):
+        if not all(_gap(text, a.end, b.start, " -") for a, b in pairwise(window)):
             continue
         if window[-1].text.isdigit():  # "ленина 5": the number is the house
             continue
         yield window
 
 
+def _mention_at(
+    text: str, words: list[_Word], i: int, types: list[re.Match[str]], index: StreetIndex
+) -> _Mention | None:
+    """The coverage street named from word i: by the lemmas of its words, else (next to a
+    type word or a house number only, so ordinary words are not bent into streets) fuzzily."""
+    for window in _windows(words, i, text, types, index.max_words):
+        if any(_prefix(w.text) not in index.prefixes for w in window):
+            continue
+        key = tuple(_word_key(w.text) for w in window)
+        if key in index.by_key:
+            start, end = window[0].start, window[-1].end
+            return _Mention(start, end, index.by_key[key], "", text[start:end], False)
+    for window in _windows(words, i, text, types, index.max_words):
+        start, end = window[0].start, window[-1].end
+        if not (_type_before(text, types, start) or _HOUSE_AFTER.match(text, end)):
+            continue
+        lemmas = " ".join(_word_key(w.text) for w in window)
+        candidates = _fuzzy(index, text[start:end], lemmas)
+        if candidates:
+            return _Mention(start, end, candidates, "", text[start:end], True)
+    return None
+
+
 def _known_mentions(
     text: str, words: list[_Word], types: list[re.Match[str]], index: StreetIndex
 ) -> list[_Mention]:
-    """Coverage streets named in the text, longest name first, without overlaps.
-
-    An exact name (by lemmas) is preferred; a fuzzy one is tried only next to a type word or
-    a house number, so ordinary words are not bent into street names.
-    """
+    """Coverage streets named in the text, longest name first, without overlaps."""
     mentions: list[_Mention] = []
     i = 0
     while i < len(words):
-        hit: _Mention | None = None
-        for window in _windows(words, i, text, types, index.max_words):
-            if any(_prefix(w.text) not in index.prefixes for w in window):
-                continue
-            key = tuple(_word_key(w.text) for w in window)
-            if key in index.by_key:
-                start, end = window[0].start, window[-1].end
-                hit = _Mention(start, end, index.by_key[key], "", text[start:end], False)
-                break
-        if hit is None:
-            for window in _windows(words, i, text, types, index.max_words):
-                start, end = window[0].start, window[-1].end
-                if not (_type_before(text, types, start) or _HOUSE_AFTER.match(text, end)):
-                    continue
-                key = tuple(_word_key(w.text) for w in window)
-                candidates = _fuzzy(index, text[start:end], " ".join(key))
-                if candidates:
-                    hit = _Mention(start, end, candidates, "", text[start:end], True)
-                    break
+        hit = _mention_at(text, words, i, types, index)
         if hit is None:
             i += 1
             continue
@@ -357,9 +360,7 @@ def _unknown_mentions(
     return out
 
 
-def _announced_mentions(
-    text: str, taken: list[_Mention], expect: Expect | None
-) -> list[_Mention]:
+def _announced_mentions(text: str, taken: list[_Mention], expect: Expect | None) -> list[_Mention]:
     """`адрес: Тверская 7`, `живу на Садовой 3`: no type word, but announced as an address."""
     out: list[_Mention] = []
     found = list(_ANNOUNCED.finditer(text))
@@ -432,70 +433,74 @@ def _pick(candidates: list[Street], city: str, kind: str) -> tuple[Street | None
     return chosen, doubtful
 
 
-def find_address(
-    text: str, catalog: Catalog, expect: Expect | None = None
-) -> FoundAddress:
-    """The first address in `text` (folded, phones and emails masked)."""
+def _complete(m: _Mention, text: str, types: list[re.Match[str]]) -> None:
+    """Attach to a mention its type word (before or after it) and its house and flat."""
+    if m.candidates:
+        if (before := _type_before(text, types, m.start)) is not None:
+            m.written_kind, m.start = _TYPE_OF[before.group("t")], before.start()
+        elif (after := _type_after(text, types, m.end)) is not None:
+            m.written_kind, m.end = _TYPE_OF[after.group("t")], after.end()
+    if house := _HOUSE_AFTER.match(text, m.end):
+        m.house, m.flat = _house_from(house)
+        m.house_end = house.end()
+    elif house := _HOUSE_BEFORE.search(text[: m.start]):
+        m.house, m.flat = _house_from(house)
+        m.start = house.start()
+
+
+def _is_address(m: _Mention, text: str, expect: Expect | None) -> bool:
+    """Something says this street is an address, even without a house number."""
+    return bool(
+        m.written_kind
+        or expect == "address"
+        or _TRIGGER.search(text[max(0, m.start - 30) : m.start])
+        or _HOUSE_WORD.match(text, m.end)
+    )
+
+
+def _street_name(m: _Mention, city: str, index: StreetIndex) -> tuple[str, list[Problem], bool]:
+    """The street's name, problems (`unknown_street`) and whether the match is doubtful."""
+    if not m.candidates:
+        name = _written_street(m.written_kind, m.written_name)
+        return name, [Problem(slot="address", code="unknown_street", value=name)], m.fuzzy
+    street, unsure = _pick(m.candidates, city, m.written_kind)
+    assert street is not None  # candidates is not empty
+    name, doubtful = street.name, m.fuzzy or unsure
+    if fold(city) not in {fold(c) for c in index.cities.values()}:
+        # a city outside the list: its street as written, not our city's spelling
+        name, doubtful = _written_street(m.written_kind, m.written_name), m.fuzzy
+    problems = []
+    if fold(street.city) != fold(city):
+        problems.append(Problem(slot="address", code="unknown_street", value=name))
+    return name, problems, doubtful
+
+
+def find_address(text: str, catalog: Catalog, expect: Expect | None = None) -> FoundAddress:
+    """The first address in `text` (folded, phones and emails masked).
+
+    A street with no house gives no address but a `no_house` problem whose `value` is the
+    street and `options` its city, so the step can ask for the house and combine the answer
+    (`parse_house`) with them.
+    """
     index = street_index(catalog)
     types = list(_TYPE_RE.finditer(text))
-    words = _words(text)
-    known = _known_mentions(text, words, types, index)
+    known = _known_mentions(text, _words(text), types, index)
     typed = known + _unknown_mentions(text, types, known)
     mentions = sorted(typed + _announced_mentions(text, typed, expect), key=lambda m: m.start)
-    if not mentions:
-        return FoundAddress(None)
-    cities = _city_mentions(text, index)
     for m in mentions:
-        before = _type_before(text, types, m.start)
-        after = _type_after(text, types, m.end)
-        if m.candidates and before is not None:
-            m.written_kind, m.start = _TYPE_OF[before.group("t")], before.start()
-        elif m.candidates and after is not None:
-            m.written_kind, m.end = _TYPE_OF[after.group("t")], after.end()
-        house = _HOUSE_AFTER.match(text, m.end)
-        if house:
-            m.house, m.flat = _house_from(house)
-            m.house_end = house.end()
-        elif house := _HOUSE_BEFORE.search(text[: m.start]):
-            m.house, m.flat = _house_from(house)
-            m.start = house.start()
-    chosen = next((m for m in mentions if m.house), None)
-    if chosen is None:
-        chosen = next(
-            (
-                m
-                for m in mentions
-                if m.written_kind
-                or expect == "address"
-                or _TRIGGER.search(text[max(0, m.start - 30) : m.start])
-                or _HOUSE_WORD.match(text, m.end)
-            ),
-            None,
-        )
+        _complete(m, text, types)
+    chosen = next((m for m in mentions if m.house), None) or next(
+        (m for m in mentions if _is_address(m, text, expect)), None
+    )
     if chosen is None:
         return FoundAddress(None)
 
-    city_hit = next(iter(cities), None)
+    city_hit = next(iter(_city_mentions(text, index)), None)
     city = city_hit[2] if city_hit else catalog.default_city
     spans = [(chosen.start, chosen.house_end or chosen.end)]
     if city_hit:
         spans.append((city_hit[0], city_hit[1]))
-    problems: list[Problem] = []
-    doubtful = chosen.fuzzy
-    covered_city = fold(city) in {fold(c) for c in index.cities.values()}
-    if chosen.candidates:
-        street, unsure = _pick(chosen.candidates, city, chosen.written_kind)
-        assert street is not None
-        name = street.name
-        doubtful = doubtful or unsure
-        if not covered_city:  # a city outside the list: the street as written
-            name = _written_street(chosen.written_kind, chosen.written_name)
-            doubtful = chosen.fuzzy
-        if fold(street.city) != fold(city):
-            problems.append(Problem(slot="address", code="unknown_street", value=name))
-    else:
-        name = _written_street(chosen.written_kind, chosen.written_name)
-        problems.append(Problem(slot="address", code="unknown_street", value=name))
+    name, problems, doubtful = _street_name(chosen, city, index)
     if chosen.house is None:
         problems.insert(0, Problem(slot="address", code="no_house", value=name, options=[city]))
         return FoundAddress(None, problems, doubtful, spans)

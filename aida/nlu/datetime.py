@@ -3,8 +3,9 @@
 The layer the research note (section 3.3) asks for on top of dateparser: typos of date words
 fixed first (`завтро`, `в суботу`), clock times and parts of day read by rules and removed
 before any date parsing (so `в 10 часов` is never "10 hours from now" and `3 декабря в 10`
-never the year 2110), weekdays, weekends and `N числа` resolved here, and dateparser called
-only on the spans it reads well (`3 декабря 2026`, `первого декабря`, `через 2 недели`),
+never the year 2110); days and months (`3 декабря`, `первого декабря`, `1.12`), weekdays,
+weekends and `N числа` read by the layer's own patterns; dateparser called only for the
+calendar arithmetic of `через 2 недели`/`через месяц`/`через 2 часа`, on that span alone,
 never on the whole message.
 
 Conventions (the contract's, then the research note's): утром 09:00, днём 13:00, после обеда
@@ -21,20 +22,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from dateparser.date import DateDataParser
 from rapidfuzz import fuzz, process
 
 from aida.catalog import Catalog
 from aida.llm.types import Expect, Problem
 from aida.nlu import morph
-from aida.nlu.text import NUMBER, fold, number_value
+from aida.nlu.text import NUMBER, fold, numerals, word_list
 
 # -- typo repair -------------------------------------------------------------------------
-_MONTHS_GEN = (
+_MONTHS_GEN = word_list(
     "января февраля марта апреля мая июня июля августа сентября октября ноября декабря"
-).split()
+)
 _VOCABULARY = (
     "сегодня завтра послезавтра понедельник понедельника вторник вторника среду среды "
     "четверг четверга пятницу пятницы пятница субботу субботы суббота воскресенье "
@@ -119,16 +118,24 @@ _PARTS_OF_DAY: list[tuple[re.Pattern[str], dt.time, str]] = [
     (re.compile(r"(?<![\w-])(?:в|к)\s+полдень|(?<![\w-])полдень"), dt.time(12), "noon"),
     (re.compile(r"(?<![\w-])(?:в\s+обед|к\s+обеду|в\s+обеденное\s+время)"), dt.time(13), "day"),
     (
-        re.compile(r"(?<![\w-])(?:ближе\s+к\s+вечеру|под\s+вечер|к\s+вечеру|вечером|вечерком|"
-                   r"на\s+вечер|вечер)(?![\w-])"),
+        re.compile(
+            r"(?<![\w-])(?:ближе\s+к\s+вечеру|под\s+вечер|к\s+вечеру|вечером|вечерком|"
+            r"на\s+вечер|вечер)(?![\w-])"
+        ),
         dt.time(18),
         "evening",
     ),
-    (re.compile(r"(?<![\w-])(?:с\s+утра|утром|утречком|на\s+утро|утро|утра)(?![\w-])"),
-     dt.time(9), "morning"),
+    (
+        re.compile(r"(?<![\w-])(?:с\s+утра|утром|утречком|на\s+утро|утро|утра)(?![\w-])"),
+        dt.time(9),
+        "morning",
+    ),
     (re.compile(r"(?<![\w-])(?:днем|в\s+течение\s+дня)(?![\w-])"), dt.time(13), "day"),
 ]
-_GREETING = re.compile(r"(?<![\w-])(?:добр\w*|хорош\w*|всего\s+добр\w*)\s+(?:утро|день|дня|вечер|вечера)")
+_LATER = ("afternoon", "evening", "day")  # parts of day that make "в 3" mean 15:00
+_GREETING = re.compile(
+    r"(?<![\w-])(?:добр\w*|хорош\w*|всего\s+добр\w*)\s+(?:утро|день|дня|вечер|вечера)"
+)
 
 
 def _qualified(hour: int, qual: str | None) -> int:
@@ -144,8 +151,18 @@ def _qualified(hour: int, qual: str | None) -> int:
 
 # -- dates -------------------------------------------------------------------------------
 _MONTH_STEMS = (
-    ("янв", 1), ("фев", 2), ("мар", 3), ("апр", 4), ("ма", 5), ("июн", 6), ("июл", 7),
-    ("авг", 8), ("сен", 9), ("окт", 10), ("ноя", 11), ("дек", 12),
+    ("янв", 1),
+    ("фев", 2),
+    ("мар", 3),
+    ("апр", 4),
+    ("ма", 5),
+    ("июн", 6),
+    ("июл", 7),
+    ("авг", 8),
+    ("сен", 9),
+    ("окт", 10),
+    ("ноя", 11),
+    ("дек", 12),
 )
 _MONTH = (
     r"(?P<mon>январ[ья]|янв|феврал[ья]|февр?|марта?|мар|апрел[ья]|апр|ма[йя]|июн[ья]|июн|"
@@ -153,13 +170,29 @@ _MONTH = (
     r"декабр[ья]|дек)\.?(?![а-я])"
 )
 _ORD_UNITS = {
-    "перв": 1, "втор": 2, "трет": 3, "четверт": 4, "пят": 5, "шест": 6, "седьм": 7,
-    "восьм": 8, "девят": 9,
+    "перв": 1,
+    "втор": 2,
+    "трет": 3,
+    "четверт": 4,
+    "пят": 5,
+    "шест": 6,
+    "седьм": 7,
+    "восьм": 8,
+    "девят": 9,
 }
 _ORD_ALONE = {
-    "десят": 10, "одиннадцат": 11, "двенадцат": 12, "тринадцат": 13, "четырнадцат": 14,
-    "пятнадцат": 15, "шестнадцат": 16, "семнадцат": 17, "восемнадцат": 18,
-    "девятнадцат": 19, "двадцат": 20, "тридцат": 30,
+    "десят": 10,
+    "одиннадцат": 11,
+    "двенадцат": 12,
+    "тринадцат": 13,
+    "четырнадцат": 14,
+    "пятнадцат": 15,
+    "шестнадцат": 16,
+    "семнадцат": 17,
+    "восемнадцат": 18,
+    "девятнадцат": 19,
+    "двадцат": 20,
+    "тридцат": 30,
 }
 _ORD_END = r"(?:ого|ое|ьего|ье|ий|ой|ый)"
 _ORDINAL = (
@@ -182,17 +215,33 @@ _RELATIVE = re.compile(
     r"вчера)(?![\w-])"
 )
 _RELATIVE_DAYS = {
-    "послепослезавтра": 3, "послезавтра": 2, "после завтра": 2, "завтра": 1, "сегодня": 0,
-    "седня": 0, "вчера": -1,
+    "послепослезавтра": 3,
+    "послезавтра": 2,
+    "после завтра": 2,
+    "завтра": 1,
+    "сегодня": 0,
+    "седня": 0,
+    "вчера": -1,
 }
 _IN = re.compile(
     rf"(?<![\w-])через\s+(?:(?P<n>{NUMBER})\s+)?"
     r"(?P<u>дн(?:я|ей)|день|денек|недел[юиь]\w*|месяц\w*|час(?:а|ов)?|полчаса|минут\w*)(?![\w-])"
 )
 _WEEKDAYS = (
-    ("понедельник", 0), ("пн", 0), ("вторник", 1), ("вт", 1), ("сред", 2), ("ср", 2),
-    ("четверг", 3), ("чт", 3), ("пятниц", 4), ("пт", 4), ("суббот", 5), ("сб", 5),
-    ("воскресен", 6), ("вс", 6),
+    ("понедельник", 0),
+    ("пн", 0),
+    ("вторник", 1),
+    ("вт", 1),
+    ("сред", 2),
+    ("ср", 2),
+    ("четверг", 3),
+    ("чт", 3),
+    ("пятниц", 4),
+    ("пт", 4),
+    ("суббот", 5),
+    ("сб", 5),
+    ("воскресен", 6),
+    ("вс", 6),
 )
 _WEEKDAY = re.compile(
     r"(?<![\w-])(?:(?P<mod>эт[уоа]т?|ближайш\w*|следующ\w*|след\.?|будущ\w*)\s+)?"
@@ -215,18 +264,19 @@ _BARE_TIME = re.compile(
 )
 
 
-@lru_cache(maxsize=1)
-def _parser_settings() -> dict[str, object]:
-    # Research note 3.3 step 5; `timestamp` is left out so digits are never a Unix time.
-    return {
-        "PREFER_DATES_FROM": "future",
-        "RETURN_TIME_AS_PERIOD": True,
-        "PARSERS": ["relative-time", "custom-formats", "absolute-time"],
-    }
+# Research note 3.3 step 5; `timestamp` is left out so digits are never a Unix time.
+_PARSER_SETTINGS: dict[str, object] = {
+    "PREFER_DATES_FROM": "future",
+    "RETURN_TIME_AS_PERIOD": True,
+    "PARSERS": ["relative-time", "custom-formats", "absolute-time"],
+}
 
 
 def _dateparser(phrase: str, now: dt.datetime) -> tuple[dt.datetime, str] | None:
-    settings = dict(_parser_settings(), RELATIVE_BASE=now.replace(tzinfo=None))
+    # Imported here: most messages never need it, and it is the slowest part of the import.
+    from dateparser.date import DateDataParser
+
+    settings = dict(_PARSER_SETTINGS, RELATIVE_BASE=now.replace(tzinfo=None))
     try:
         data = DateDataParser(languages=["ru"], settings=settings).get_date_data(phrase)
     except (ValueError, OverflowError):  # "через 99999 лет"
@@ -257,7 +307,7 @@ class FoundDateTime:
 
 
 def _refused(text: str, start: int, end: int) -> bool:
-    """"не завтра", "завтра не могу": the customer rules this one out."""
+    """ "не завтра", "завтра не могу": the customer rules this one out."""
     return bool(
         _REFUSED_BEFORE.search(text[max(0, start - 8) : start])
         or _REFUSED_AFTER.match(text[end : end + 30])
@@ -270,8 +320,9 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return text
 
 
-def _hour_ok(text: str, m: re.Match[str], n: int | None) -> bool:
-    if n is None or n > 23:
+def _hour_ok(text: str, m: re.Match[str], hour: int) -> bool:
+    """A number is a clock hour unless it is too big, a count (`в 2 раза`) or a span."""
+    if hour > 23:
         return False
     if _NOT_AN_HOUR.match(text, m.end()):
         return False
@@ -295,27 +346,28 @@ def _times(text: str) -> list[_Candidate]:
             hour, minute, q = int(m.group("h4")), int(m.group("m4")), None
         add(m, _qualified(hour, q), minute, 0)
     for m in _CLOCK.finditer(text):
-        for h, mi, q in (("h", "m", "q"), ("h2", "m2", "q2"), ("h3", "m3", None), ("h4", "m4", None)):
+        for h, mi, q in (
+            ("h", "m", "q"),
+            ("h2", "m2", "q2"),
+            ("h3", "m3", None),
+            ("h4", "m4", None),
+        ):
             if m.group(h) is not None:
                 add(m, _qualified(int(m.group(h)), m.group(q) if q else None), int(m.group(mi)), 1)
                 break
     for m in _AT_ONE.finditer(text):
         add(m, 13, 0, 2)
     for m in _AT_HOUR.finditer(text):
-        n = number_value(m.group("n"))
-        if m.group("p") == "на" and not (m.group("w") or m.group("q")):
+        said_hour = m.group("w") or m.group("q")
+        if m.group("p") in ("на", "около") and not said_hour:
             continue  # "на 2" is a count; "на 10 утра" is a time
-        if m.group("p") == "около" and not (m.group("w") or m.group("q")):
-            continue
-        if _hour_ok(text, m, n):
-            assert n is not None
-            add(m, _qualified(n, m.group("q")), 0, 2)
+        hour = int(m.group("n"))
+        if _hour_ok(text, m, hour):
+            add(m, _qualified(hour, m.group("q")), 0, 2)
     for m in _HOUR_QUAL.finditer(text):
-        phrase = m.group("n") or m.group("n2")
-        n = number_value(phrase)
-        if _hour_ok(text, m, n):
-            assert n is not None
-            add(m, _qualified(n, m.group("q")), 0, 3)
+        hour = int(m.group("n") or m.group("n2"))
+        if _hour_ok(text, m, hour):
+            add(m, _qualified(hour, m.group("q")), 0, 3)
     return found
 
 
@@ -372,12 +424,7 @@ def _dates(text: str, now: dt.datetime, expect: Expect | None) -> list[_Candidat
         if day is None:
             continue
         year = m.group("y")
-        phrase = f"{day} {_MONTHS_GEN[month - 1]}" + (f" {year}" if year else "")
-        parsed = _dateparser(phrase, now)
-        if parsed is None:
-            continue
-        date = parsed[0].date()
-        add(m, 0, date if year else _without_year(today, date.month, date.day))
+        add(m, 0, _make_date(int(year), month, day) if year else _without_year(today, month, day))
     for m in _NUMERIC.finditer(text):
         day, month, year = int(m.group("d")), int(m.group("mo")), m.group("y")
         if not 1 <= month <= 12:
@@ -400,7 +447,7 @@ def _dates(text: str, now: dt.datetime, expect: Expect | None) -> list[_Candidat
             date = _make_date(today.year + (month == 1), month, day)
         add(m, 0, date)
     for m in _IN.finditer(text):
-        n = number_value(m.group("n")) if m.group("n") else 1
+        n = int(m.group("n")) if m.group("n") else 1
         unit = "день" if m.group("u") == "денек" else m.group("u")
         parsed = _dateparser(f"через {n} {unit}" if unit != "полчаса" else "через полчаса", now)
         if parsed is None:
@@ -425,7 +472,7 @@ def _dates(text: str, now: dt.datetime, expect: Expect | None) -> list[_Candidat
 
 
 def _about_calls(text: str, start: int, end: int) -> bool:
-    """"звоните после 18" is about calling the customer, not about the installation."""
+    """ "звоните после 18" is about calling the customer, not about the installation."""
     left = max((text.rfind(ch, 0, start) for ch in ",.;!?\n"), default=-1)
     rights = [i for i in (text.find(ch, end) for ch in ",.;!?\n") if i != -1]
     clause = text[left + 1 : min(rights, default=len(text))]
@@ -434,10 +481,27 @@ def _about_calls(text: str, start: int, end: int) -> bool:
 
 def _pick(cands: list[_Candidate], text: str) -> _Candidate | None:
     live = [
-        c for c in cands
+        c
+        for c in cands
         if not _refused(text, c.start, c.end) and not _about_calls(text, c.start, c.end)
     ]
     return min(live, key=lambda c: (c.rank, c.start)) if live else None
+
+
+def _time_of_day(clock: _Candidate | None, part: _Candidate | None) -> dt.time | None:
+    """A clock time, qualified by a part of day said next to it; else the part of day's time.
+
+    "вечером в 7" is 19:00 and "днём в 3" 15:00, while "утром в 10" stays 10:00.
+    """
+    if clock is None or clock.time is None:
+        return part.time if part is not None else None
+    time = clock.time
+    if part is None or min(abs(part.start - clock.end), abs(clock.start - part.end)) >= 15:
+        return time
+    later = part.part_of_day in _LATER and time.hour < 12
+    if later and (part.part_of_day != "day" or time.hour < 8):
+        time = time.replace(hour=time.hour + 12)
+    return time
 
 
 def find_date_time(
@@ -446,42 +510,27 @@ def find_date_time(
     """Date and time in `text` (folded, other slots masked); `now` is aware, local."""
     found = FoundDateTime()
     fixed = _fix_typos(_blank(text, [m.span() for m in _GREETING.finditer(text)]))
-    t = fixed.text
+    t = numerals(fixed.text)
 
     clocks = _times(t)
-    if expect == "time" and not clocks:
-        m = _BARE_TIME.match(t)
-        if m:
-            hour = _qualified(int(m.group("h")), m.group("q"))
-            clocks.append(_Candidate(m.start(), m.end(), 0, time=dt.time(hour, int(m.group("m") or 0))))
-    clock = _pick(clocks, t)
+    if expect == "time" and not clocks and (m := _BARE_TIME.match(t)):
+        hour = _qualified(int(m.group("h")), m.group("q"))
+        at = dt.time(hour, int(m.group("m") or 0))
+        clocks.append(_Candidate(m.start(), m.end(), 0, time=at))
     parts = _parts_of_day(_blank(t, [(c.start, c.end) for c in clocks]))
-    part = _pick(parts, t)
-    time: dt.time | None = None
-    if clock is not None:
-        time = clock.time
-        assert time is not None
-        near = part is not None and (abs(part.start - clock.end) < 15 or abs(clock.start - part.end) < 15)
-        if near and part.part_of_day in ("afternoon", "evening", "day") and time.hour < 12:
-            # "вечером в 7" is 19:00, "днём в 3" 15:00; "утром в 10" stays 10:00
-            if part.part_of_day != "day" or time.hour < 8:
-                time = time.replace(hour=time.hour + 12)
-    elif part is not None:
-        time = part.time
+    time = _time_of_day(_pick(clocks, t), _pick(parts, t))
 
     used = [(c.start, c.end) for c in clocks + parts]
     dates = _dates(_blank(t, used), now, expect)
-    date_c = _pick(dates, t)
-    date = date_c.date if date_c else None
-    if date_c is not None and date_c.time is not None and time is None:
-        time = date_c.time  # "через 2 часа"
-    if date_c is not None and date_c.doubtful:
-        found.doubtful.append("date")
-
-    found.spans = [fixed.span(a, b) for a, b in used + [(c.start, c.end) for c in dates]]
-    found.date = date
+    day = _pick(dates, t)
+    if day is not None:
+        found.date = day.date
+        time = time or day.time  # "через 2 часа"
+        if day.doubtful:
+            found.doubtful.append("date")
     found.time = f"{time:%H:%M}" if time is not None else None
-    found.problems = check(date, time, now, catalog)
+    found.spans = [fixed.span(a, b) for a, b in used + [(c.start, c.end) for c in dates]]
+    found.problems = check(found.date, time, now, catalog)
     return found
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
-
 from aida.llm.types import Problem
 
 # A local part, "@", then anything up to a space: commas and double "@" stay inside, so
@@ -34,6 +32,9 @@ class FoundEmail:
 
 def normalize_email(s: str) -> str | None:
     """A valid address → its normalised form (domain lower-cased); anything else → None."""
+    # Imported here: its syntax tables take a noticeable part of the import time.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         return validate_email(s.strip(), check_deliverability=False).normalized
     except (EmailNotValidError, UnicodeError, ValueError):
@@ -58,6 +59,6 @@ def find_emails(original: str, folded: str) -> list[FoundEmail]:
         if any(f.start <= m.start() < f.end for f in found):
             continue
         domain = re.sub(r"\s*(?:точка|\.)\s*", ".", m.group(2) + m.group(3))
-        candidate = f"{original[m.start(1):m.end(1)]}@{domain}"
+        candidate = f"{original[m.start(1) : m.end(1)]}@{domain}"
         found.append(_found(m.start(), m.end(), candidate))
     return found

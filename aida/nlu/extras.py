@@ -9,6 +9,7 @@ one before it gets it. Sentences that ask (`сколько стоит камер
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from aida.catalog import Catalog
 from aida.domain import RouterOption
 from aida.llm.types import Expect, Problem
 from aida.nlu.tariff import in_spans, question_spans
-from aida.nlu.text import NUMBER, Token, number_value, tokens
+from aida.nlu.text import NUMBER, Token, numerals, tokens
 
 _OBJECTS: dict[str, re.Pattern[str]] = {
     "router": re.compile(
@@ -71,8 +72,10 @@ _COUNT_AFTER = re.compile(
     rf"(?:на\s+)?(?P<n>{NUMBER})(?![\w-])(?:\s*шт\w*\.?)?"
 )
 _SINGULAR = re.compile(r"(?:видео)?камер(?:а|у|ой)$")
-_BARE_COUNT = re.compile(rf"^\W*(?:давайте\s+|нужно\s+|нужны\s+|хочу\s+|на\s+)?(?P<n>{NUMBER})"
-                         r"(?:\s*(?:шт\w*|штуки))?\W*$")
+_BARE_COUNT = re.compile(
+    rf"^\W*(?:давайте\s+|нужно\s+|нужны\s+|хочу\s+|на\s+)?(?P<n>{NUMBER})"
+    r"(?:\s*(?:шт\w*|штуки))?\W*$"
+)
 _LINK = re.compile(r"[\s,]*(?:и|или|да\s+и|а\s+также|плюс)?[\s,]*")
 _BREAK_WORDS = frozenset({"а", "но", "зато", "однако"})
 _SENTENCE_END = re.compile(r"[.;!?\n]")
@@ -149,110 +152,128 @@ def _nearest(r: _Reader, objs: list[_Object], first: int, last: int, word: str) 
     return (agreeing or tied)[0]
 
 
+class _Extras:
+    """One message being read for extras: its objects, then what is said about each."""
+
+    def __init__(self, text: str, catalog: Catalog) -> None:
+        self.text = numerals(text)
+        self.r = _Reader(self.text)
+        self.questions = question_spans(self.text)
+        self.catalog = catalog
+        self.found = FoundExtras()
+        self.objs: list[_Object] = []
+        self.options: list[tuple[int, RouterOption]] = []
+        self.option_negations: set[int] = set()  # where a "не" negates an option
+
+    def _live(self, m: re.Match[str]) -> bool:
+        """Not inside a question; a match that counts is masked for the later parsers."""
+        if in_spans(m.start(), self.questions):
+            return False
+        self.found.spans.append(m.span())
+        return True
+
+    def _same_sentence(self, token: int) -> list[_Object]:
+        return [o for o in self.objs if o.sentence == self.r.sentence_of[token]]
+
+    def read_objects(self) -> None:
+        for kind, rx in _OBJECTS.items():
+            for m in rx.finditer(self.text):
+                if not self._live(m):
+                    continue
+                first, last = self.r.span(m)
+                # "видеонаблюдение на 2 камеры" is one object
+                near = next(
+                    (o for o in self.objs if o.kind == kind and 0 <= first - o.last <= 3), None
+                )
+                if near is not None:
+                    near.last, near.end = last, m.end()
+                else:
+                    self.objs.append(
+                        _Object(
+                            kind,
+                            first,
+                            last,
+                            m.group(),
+                            self.r.sentence_of[first],
+                            m.start(),
+                            m.end(),
+                        )
+                    )
+        self.objs.sort(key=lambda o: o.first)
+
+    def read_options(self, expect: Expect | None) -> None:
+        routers = any(o.kind == "router" for o in self.objs)
+        for option, rx in _OPTIONS:
+            for m in rx.finditer(self.text):
+                offset = max(0, m.start() - 40)
+                negated = _OPTION_NEGATED.search(self.text[offset : m.start()])
+                if negated:  # "не хочу покупать": this option is ruled out
+                    self.option_negations.add(offset + negated.start())
+                    continue
+                # "камеры уже есть" is about the cameras: an option goes to its nearest object
+                first, last = self.r.span(m)
+                target = _nearest(self.r, self._same_sentence(first), first, last, "")
+                ours = target.kind == "router" if target else routers or expect == "router"
+                if ours and self._live(m):
+                    self.options.append((m.start(), option))
+        self.options.sort()
+
+    def read_predicates(self) -> None:
+        negations = list(_NEG.finditer(self.text))
+        positives = [
+            m
+            for m in _POS.finditer(self.text)
+            if not any(n.start() <= m.start() < n.end() for n in negations)
+        ]
+        for m, positive in [(m, False) for m in negations] + [(m, True) for m in positives]:
+            if m.start() in self.option_negations:
+                continue  # the "не" of "не хочу покупать" is about the option
+            first, last = self.r.span(m)
+            word = m.group().split()[-1]
+            target = _nearest(self.r, self._same_sentence(first), first, last, word)
+            if target is not None and self._live(m):
+                target.polarity.append((_distance(target, first, last), positive, m.group()))
+        for m in _WITHOUT.finditer(self.text):  # "без камер": the next object
+            first, _ = self.r.span(m)
+            target = next((o for o in self.objs if 0 < o.first - first <= 3), None)
+            if target is not None and self._live(m):
+                target.polarity.append((0, False, m.group()))
+
+    def read_counts(self, expect: Expect | None) -> None:
+        for rx in (_COUNT_BEFORE, _COUNT_AFTER):
+            for m in rx.finditer(self.text):
+                first, last = self.r.span(m)
+                target = next(
+                    (o for o in self.objs if o.kind == "cctv" and _distance(o, first, last) == 0),
+                    None,
+                )
+                if target is not None and target.count is None and self._live(m):
+                    target.count = int(m.group("n"))
+                    target.polarity.append((1, True, "count"))  # "две камеры" is a yes
+        if expect == "cctv" and not self.objs and (bare := _BARE_COUNT.match(self.text)):
+            self.found.spans.append(bare.span("n"))
+            _set_cameras(self.found, int(bare.group("n")), self.catalog)
+
+
 def find_extras(text: str, catalog: Catalog, expect: Expect | None = None) -> FoundExtras:
     """Router, cameras and static IP in `text` (folded, earlier slots masked)."""
-    r = _Reader(text)
-    questions = question_spans(text)
-    found = FoundExtras()
-    objs: list[_Object] = []
-    for kind, rx in _OBJECTS.items():
-        for m in rx.finditer(text):
-            if in_spans(m.start(), questions):
-                continue
-            first, last = r.span(m)
-            near = next(
-                (o for o in objs if o.kind == kind and 0 <= first - o.last <= 3), None
-            )  # "видеонаблюдение на 2 камеры" is one object
-            if near is not None:
-                near.last, near.end = last, m.end()
-            else:
-                objs.append(
-                    _Object(kind, first, last, m.group(), r.sentence_of[first], m.start(), m.end())
-                )
-            found.spans.append(m.span())
-    objs.sort(key=lambda o: o.first)
-
-    option_negations: set[int] = set()  # where a "не" negates an option, not an object
-    options: list[tuple[int, RouterOption]] = []
-    routers = [o for o in objs if o.kind == "router"]
-    for option, rx in _OPTIONS:
-        for m in rx.finditer(text):
-            if in_spans(m.start(), questions):
-                continue
-            offset = max(0, m.start() - 40)
-            negated = _OPTION_NEGATED.search(text[offset : m.start()])
-            if negated:
-                option_negations.add(offset + negated.start())  # "не хочу покупать"
-                continue
-            # "камеры уже есть" is about the cameras: an option word goes to its nearest object
-            first, last = r.span(m)
-            same = [o for o in objs if o.sentence == r.sentence_of[first]]
-            target = _nearest(r, same, first, last, "")
-            if (target is not None and target.kind == "router") or (
-                target is None and (routers or expect == "router")
-            ):
-                options.append((m.start(), option))
-                found.spans.append(m.span())
-    options.sort()
-
-    def attach(m: re.Match[str], positive: bool) -> None:
-        if in_spans(m.start(), questions):
-            return
-        first, last = r.span(m)
-        if m.start() in option_negations:
-            return  # the negation belongs to a router option, not to the object
-        same = [o for o in objs if o.sentence == r.sentence_of[first]]
-        word = m.group().split()[-1]
-        target = _nearest(r, same, first, last, word)
-        if target is None:
-            return
-        target.polarity.append((_distance(target, first, last), positive, m.group()))
-        found.spans.append(m.span())
-
-    negations = list(_NEG.finditer(text))
-    for m in negations:
-        attach(m, False)
-    for m in _POS.finditer(text):
-        if not any(n.start() <= m.start() < n.end() for n in negations):
-            attach(m, True)
-    for m in _WITHOUT.finditer(text):
-        first, _ = r.span(m)
-        target = next((o for o in objs if 0 < o.first - first <= 3), None)
-        if target is not None:
-            target.polarity.append((0, False, m.group()))
-            found.spans.append(m.span())
-
-    for rx in (_COUNT_BEFORE, _COUNT_AFTER):
-        for m in rx.finditer(text):
-            if in_spans(m.start(), questions):
-                continue
-            n = number_value(m.group("n"))
-            first, last = r.span(m)
-            target = next((o for o in objs if o.kind == "cctv" and _distance(o, first, last) == 0),
-                          None)
-            if target is not None and n is not None and target.count is None:
-                target.count = n
-                target.polarity.append((1, True, "count"))  # "две камеры" is a yes
-                found.spans.append(m.span("n"))
-
-    _inherit(text, objs)
-    _decide(found, objs, options, catalog)
-    if expect == "router" and not routers and options:
-        found.router = options[-1][1]
-    if expect == "cctv" and found.cctv_cameras is None and not objs:
-        m = _BARE_COUNT.match(text)
-        n = number_value(m.group("n")) if m else None
-        if m and n is not None:
-            _set_cameras(found, n, catalog)
-            found.spans.append(m.span("n"))
-    return found
+    reading = _Extras(text, catalog)
+    reading.read_objects()
+    reading.read_options(expect)
+    reading.read_predicates()
+    reading.read_counts(expect)
+    _inherit(reading.text, reading.objs)
+    _decide(reading.found, reading.objs, reading.options, catalog)
+    if expect == "router" and reading.found.router is None and reading.options:
+        reading.found.router = reading.options[-1][1]
+    return reading.found
 
 
 def _inherit(text: str, objs: list[_Object]) -> None:
-    """"камеры и IP не нужны": an object with no predicate of its own shares its neighbour's."""
+    """ "камеры и IP не нужны": an object with no predicate of its own shares its neighbour's."""
     for _ in range(len(objs)):
         changed = False
-        for a, b in zip(objs, objs[1:]):
+        for a, b in itertools.pairwise(objs):
             if a.sentence != b.sentence or not _LINK.fullmatch(text[a.end : b.start]):
                 continue
             if not a.polarity and b.polarity:

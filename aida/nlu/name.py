@@ -17,6 +17,7 @@ from pymorphy3.analyzer import Parse
 
 from aida.llm.types import Expect
 from aida.nlu import morph
+from aida.nlu.text import word_set
 
 _NAME_TAGS = ("Name", "Surn", "Patr")
 _RARE = 0.1  # a reading less likely than this is not what the customer meant
@@ -29,15 +30,30 @@ _STRONG = re.compile(
 # After these only a word that is a name (`это Ольга`, not `это дорого`).
 _WEAK = re.compile(r"(?<![\w-])(?:я|это|вас\s+беспокоит)\s*[-–—]?\s+")
 _TOKEN = re.compile(r"[а-яёa-z]+(?:-[а-яёa-z]+)?")
-_NOT_A_NAME = frozenset(
+_NOT_A_NAME = word_set(
     "аида здравствуйте здравствуй привет добрый доброе доброй день вечер утро спасибо "
-    "пожалуйста да нет ок хорошо интернет тариф пакет роутер камера камеры мастер оператор "
-    "менеджер клиент абонент улица дом квартира офис город телефон номер почта адрес "
-    "хочу нужно надо можно подключить подключение заявка".split()
+    "пожалуйста да нет ок хорошо интернет тариф пакет роутер камера камеры мастер "
+    "оператор менеджер клиент абонент улица дом квартира офис город телефон номер почта "
+    "адрес хочу нужно надо можно подключить подключение заявка"
 )
 _NOT_NAME_POS = frozenset(
-    {"VERB", "INFN", "ADVB", "PREP", "CONJ", "PRCL", "NPRO", "INTJ", "PRED", "NUMR", "COMP",
-     "GRND", "PRTF", "PRTS", "ADJS"}
+    {
+        "VERB",
+        "INFN",
+        "ADVB",
+        "PREP",
+        "CONJ",
+        "PRCL",
+        "NPRO",
+        "INTJ",
+        "PRED",
+        "NUMR",
+        "COMP",
+        "GRND",
+        "PRTF",
+        "PRTS",
+        "ADJS",
+    }
 )
 
 
@@ -84,8 +100,13 @@ def _already_nominative(words: list[str]) -> bool:
     """
     for gender in ("masc", "femn"):
         if all(
-            any("nomn" in p.tag and "sing" in p.tag and p.score >= _RARE
-                and (p.tag.gender == gender or "ms-f" in p.tag) for p in _readings(w))
+            any(
+                "nomn" in p.tag
+                and "sing" in p.tag
+                and p.score >= _RARE
+                and (p.tag.gender == gender or "ms-f" in p.tag)
+                for p in _readings(w)
+            )
             or not _readings(w)
             for w in words
         ):
@@ -113,9 +134,9 @@ def _nominative(words: list[str], governed: bool) -> list[str]:
     out = []
     for word in words:
         options = [
-            p for p in _readings(word)
-            if p.tag.case == case
-            and (gender is None or p.tag.gender == gender or "ms-f" in p.tag)
+            p
+            for p in _readings(word)
+            if p.tag.case == case and (gender is None or p.tag.gender == gender or "ms-f" in p.tag)
         ]
         inflected = options[0].inflect({"nomn"}) if options else None
         out.append(inflected.word if inflected else word)
@@ -193,8 +214,10 @@ def _untriggered(text: str, original: str) -> list[_Hit]:
             continue
         # "Надежда Петровна": a patronymic makes a first name of a word that is also a noun
         after = tokens[i + 1].group() if i + 1 < len(tokens) else ""
-        paired = _name_parse(word) is not None and _name_parse(after, 0.5) is not None and any(
-            "Patr" in p.tag for p in _readings(after)
+        paired = (
+            _name_parse(word) is not None
+            and _name_parse(after, 0.5) is not None
+            and any("Patr" in p.tag for p in _readings(after))
         )
         if not (_first_name_top(word) or paired):
             continue
@@ -202,10 +225,14 @@ def _untriggered(text: str, original: str) -> list[_Hit]:
             continue
         start = m.start()
         # a surname written first: "Петров Иван"
-        prev = next((p for p in tokens if p.end() < start and not text[p.end():start].strip()),
-                    None)
-        if prev is not None and _name_parse(prev.group(), 0.3) is not None and \
-                prev.group() not in _NOT_A_NAME:
+        prev = next(
+            (p for p in tokens if p.end() < start and not text[p.end() : start].strip()), None
+        )
+        if (
+            prev is not None
+            and _name_parse(prev.group(), 0.3) is not None
+            and prev.group() not in _NOT_A_NAME
+        ):
             start = prev.start()
         got = _collect(text, start, False)
         if got:

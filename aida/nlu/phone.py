@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat
+from typing import TYPE_CHECKING
 
 from aida.llm.types import Problem
+
+if TYPE_CHECKING:
+    from phonenumbers import PhoneNumber
 
 # A digit run with the separators people type: "+7 (999) 123-45-67", "8 999 1234567".
 _CANDIDATE = re.compile(r"(?<![\w@+/-])(?<!\d\.)\+?\s?\(?\d[\d\s()\-]{4,}\d(?![\w@]|[.,]\d)")
@@ -35,18 +36,23 @@ class FoundPhone:
     problem: Problem | None
 
 
-def _parse(candidate: str) -> phonenumbers.PhoneNumber | None:
+def _parse(candidate: str) -> PhoneNumber | None:
+    # Imported here: most messages hold no phone, and its metadata is slow to import.
+    import phonenumbers
+
     try:
         return phonenumbers.parse(candidate, "RU")
-    except NumberParseException:
+    except phonenumbers.NumberParseException:
         return None
 
 
 def _check(candidate: str) -> tuple[str | None, Problem | None]:
+    import phonenumbers
+
     number = _parse(candidate)
     if number is None or not phonenumbers.is_valid_number(number):
         return None, Problem(slot="phone", code="invalid", value=candidate.strip())
-    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     if phonenumbers.region_code_for_number(number) != "RU":
         return None, Problem(slot="phone", code="foreign", value=e164)
     return e164, None
@@ -96,7 +102,7 @@ def _best_part(text: str, start: int, end: int) -> FoundPhone | None:
     for a, b in spans:
         if not 10 <= _digits(text[a:b]) <= 12:
             continue
-        e164, problem = _check(text[a:b])
+        e164, _problem = _check(text[a:b])
         if e164 is not None:
             return FoundPhone(a, b, e164, None)
     return None

@@ -20,7 +20,7 @@ from aida.domain import Segment
 from aida.llm.types import Problem
 from aida.nlu import morph
 from aida.nlu.cache import per_catalog
-from aida.nlu.text import NUMBER, fold, number_value
+from aida.nlu.text import NUMBER, fold, numerals
 
 # Segment phrases; the "домашний/офисный интернет" forms also keep a tariff word from being
 # read as a tariff name ("хочу домашний интернет" is about the segment).
@@ -54,7 +54,7 @@ _PRICE = re.compile(
     rf"|(?P<b>\d{{3,5}})\s*(?:р|руб\w*|₽)(?![\w]))"
 )
 # "тариф 500", "пакет на 250": a bare number next to the word tariff is a speed or a price.
-_BARE = re.compile(rf"(?<![\w-])(?:тариф\w*|пакет\w*)\s+(?:на\s+|за\s+)?(?P<n>\d{{2,5}})(?![\d\w])")
+_BARE = re.compile(r"(?<![\w-])(?:тариф\w*|пакет\w*)\s+(?:на\s+|за\s+)?(?P<n>\d{2,5})(?![\d\w])")
 _WORD = re.compile(r"[а-яa-z]+")
 # Clauses that ask rather than tell: "сколько стоит премиум?" is not a choice.
 QUESTION = re.compile(
@@ -117,11 +117,7 @@ def _word_matches(token: str, word: str) -> bool:
         return True
     if len(token) >= 5 and (word.startswith(token) or (len(word) >= 5 and token.startswith(word))):
         return True
-    return (
-        len(token) >= 5
-        and abs(len(token) - len(word)) <= 2
-        and fuzz.ratio(token, word) >= 82
-    )
+    return len(token) >= 5 and abs(len(token) - len(word)) <= 2 and fuzz.ratio(token, word) >= 82
 
 
 @dataclass
@@ -172,6 +168,7 @@ def _name_evidence(
 def find_tariff(text: str, catalog: Catalog) -> FoundTariff:
     """The tariff (and segment) in `text` (folded, contact and address masked)."""
     index = tariff_index(catalog)
+    text = numerals(text)
     found = FoundTariff()
     found.segment, segment_spans = find_segment(text)
     questions = question_spans(text)
@@ -191,7 +188,7 @@ def find_tariff(text: str, catalog: Catalog) -> FoundTariff:
     for m in _SPEED.finditer(text):
         if in_spans(m.start(), questions):
             continue
-        speed = number_value(m.group("n"))
+        speed = int(m.group("n"))
         names = {t.name for t in index.tariffs if t.speed_mbps == speed}
         spans.append(m.span())
         if not names:
@@ -205,7 +202,7 @@ def find_tariff(text: str, catalog: Catalog) -> FoundTariff:
     for m in _PRICE.finditer(text):
         if in_spans(m.start(), questions):
             continue
-        price = number_value(m.group("a") or m.group("b"))
+        price = int(m.group("a") or m.group("b"))
         names = {t.name for t in index.tariffs if t.price == price}
         if names:
             evidence.append(names)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_TOKEN = re.compile(r"[^\W_]+")
 
 
 def fold(text: str) -> str:
@@ -30,7 +30,16 @@ class Token:
 
 
 def tokens(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def word_set(words: str) -> frozenset[str]:
+    """A set of words written as one space-separated string (long word lists stay readable)."""
+    return frozenset(words.split())
+
+
+def word_list(words: str) -> list[str]:
+    return words.split()
 
 
 class Scratch:
@@ -43,14 +52,10 @@ class Scratch:
     def mask(self, start: int, end: int) -> None:
         self.text = self.text[:start] + " " * (end - start) + self.text[end:]
 
-    def words(self) -> list[Token]:
-        return tokens(self.text)
-
 
 # -- number words ------------------------------------------------------------------------
 # Forms customers use for counts, hours and speeds; values add up ("двести пятьдесят").
-_UNITS: dict[str, int] = {}
-for _value, _forms in {
+_FORMS = {
     1: "один одна одно одну одного одной одному",
     2: "два две двух двум двумя пара пару парочка парочку",
     3: "три трех трем тремя",
@@ -87,12 +92,9 @@ for _value, _forms in {
     700: "семьсот",
     800: "восемьсот",
     900: "девятьсот",
-}.items():
-    for _form in _forms.split():
-        _UNITS[_form] = _value
+}
+_UNITS = {form: value for value, forms in _FORMS.items() for form in forms.split()}
 _THOUSAND = ("тысяча", "тысячу", "тысячи", "тысяч")
-
-NUMBER_WORDS: frozenset[str] = frozenset(_UNITS) | frozenset(_THOUSAND)
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -115,23 +117,28 @@ def alternation(words: Iterable[str]) -> str:
     return emit(tree)
 
 
-_WORD_ALT = alternation(NUMBER_WORDS)
-# One number written in digits or in words (words may combine: "двести пятьдесят").
-NUMBER = rf"(?<![\w-])(?:\d+(?!\d)|(?:{_WORD_ALT})(?:\s+(?:{_WORD_ALT}))*(?!\w))"
+_NUMBER_WORD = alternation([*_UNITS, *_THOUSAND])
+_NUMBER_RUN = re.compile(rf"(?<![\w-])(?:{_NUMBER_WORD})(?:\s(?:{_NUMBER_WORD}))*(?![\w-])")
+# A number in digits; number words are turned into digits first (`numerals`).
+NUMBER = r"(?<![\w-])\d+(?!\d)"
 
 
-def number_value(phrase: str) -> int | None:
-    """`"12"` → 12, `"две"` → 2, `"двести пятьдесят"` → 250, `"тысячу двести"` → 1200."""
-    phrase = phrase.strip()
-    if phrase.isdigit():
-        return int(phrase)
+def _number_of(phrase: str) -> int:
+    """`"две"` → 2, `"двести пятьдесят"` → 250, `"тысячу двести"` → 1200."""
     total, current = 0, 0
     for word in phrase.split():
         if word in _THOUSAND:
             total += (current or 1) * 1000
             current = 0
-        elif word in _UNITS:
-            current += _UNITS[word]
         else:
-            return None
-    return total + current if (total or current) else None
+            current += _UNITS[word]
+    return total + current
+
+
+def numerals(text: str) -> str:
+    """Number words as digits, padded to the same length: `две камеры` → `2   камеры`.
+
+    Offsets stay valid, and the parsers need one pattern for numbers (digits) instead of a
+    hundred word forms.
+    """
+    return _NUMBER_RUN.sub(lambda m: str(_number_of(m.group())).ljust(len(m.group())), text)

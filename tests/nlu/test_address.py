@@ -85,7 +85,9 @@ def test_street_without_house_asks_for_the_house(read):
     assert found.address is None
     [problem] = found.problems
     assert (problem.code, problem.value, problem.options) == (
-        "no_house", "проспект Ленина", ["Волгоград"]
+        "no_house",
+        "проспект Ленина",
+        ["Волгоград"],
     )
 
 

@@ -74,11 +74,17 @@ def test_jsonl_answers_every_line_in_order_even_broken_ones():
         [1, 2],
         {"text": "89991234567"},
     ]
-    stdin = "\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False)
-                      for x in lines) + "\n"
+    stdin = (
+        "\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in lines)
+        + "\n"
+    )
     done = subprocess.run(
         [sys.executable, "-m", "aida", "extract", "--jsonl"],
-        input=stdin, capture_output=True, text=True, check=True, timeout=60,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
         env={"AIDA_TIMEZONE": "Europe/Volgograd", "PATH": "/usr/bin:/bin"},
     )
     out = [json.loads(line) for line in done.stdout.splitlines()]

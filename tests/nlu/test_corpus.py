@@ -16,8 +16,18 @@ from aida.nlu.evaluate import KINDS, load_corpus, run
 CORPUS = Path(__file__).with_name("corpus.jsonl")
 TARGET = 0.97
 EXACT = {"phone", "email"}
-SLOT_KINDS = ("tariff", "router", "cctv_cameras", "static_ip", "address", "name", "phone",
-              "email", "date", "time")
+SLOT_KINDS = (
+    "tariff",
+    "router",
+    "cctv_cameras",
+    "static_ip",
+    "address",
+    "name",
+    "phone",
+    "email",
+    "date",
+    "time",
+)
 
 
 @pytest.fixture(scope="module")

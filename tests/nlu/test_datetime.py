@@ -62,16 +62,23 @@ def test_dateparser_traps(read, text, date, time):
     assert when(read(text)) == (date, time)
 
 
-@pytest.mark.parametrize("text", ["5", "4", "12", "кв. 12, две камеры", "дом 5, 4 этаж",
-                                  "мне 25 лет", "в 2 раза быстрее"])
+@pytest.mark.parametrize(
+    "text",
+    ["5", "4", "12", "кв. 12, две камеры", "дом 5, 4 этаж", "мне 25 лет", "в 2 раза быстрее"],
+)
 def test_numbers_that_are_not_dates_or_times(read, text):
     assert when(read(text)) == (None, None)
 
 
 @pytest.mark.parametrize(
     ("text", "date"),
-    [("завтро", "2026-11-28"), ("послезавтро", "2026-11-29"), ("в суботу", "2026-11-28"),
-     ("в пятнецу", "2026-12-04"), ("зафтра", "2026-11-28")],
+    [
+        ("завтро", "2026-11-28"),
+        ("послезавтро", "2026-11-29"),
+        ("в суботу", "2026-11-28"),
+        ("в пятнецу", "2026-12-04"),
+        ("зафтра", "2026-11-28"),
+    ],
 )
 def test_typos_of_date_words(read, text, date):
     assert read(text).date.isoformat() == date

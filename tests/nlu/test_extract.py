@@ -36,14 +36,19 @@ def test_one_slots_text_never_feeds_another(read):
     # the tariff's number is not a house, the flat and the count are not a date
     found = read("Домашний 70 через 3 дня")
     assert (found.tariff, found.date, found.address) == (
-        "Пакет Домашний", dt.date(2026, 11, 30), None
+        "Пакет Домашний",
+        dt.date(2026, 11, 30),
+        None,
     )
     found = read("ленина 5, кв. 12, две камеры")
     assert found.address == Address(street="проспект Ленина", house="5", flat="12")
     assert (found.cctv_cameras, found.date, found.time) == (2, None, None)
     found = read("Меня зовут Иван Петров, телефон 89991234567, подключите премиум через 3 дня")
     assert (found.name, found.phone, found.tariff, found.date) == (
-        "Иван Петров", "+79991234567", "Пакет Премиум", dt.date(2026, 11, 30)
+        "Иван Петров",
+        "+79991234567",
+        "Пакет Премиум",
+        dt.date(2026, 11, 30),
     )
 
 
@@ -63,8 +68,10 @@ _CHAT = "абвгдежзийклмнопрстуфхцчшщыэюя0123456789 
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(alphabet=_CHAT, max_size=80), st.sampled_from([None, "cctv", "name", "time",
-                                                              "date", "address", "router"]))
+@given(
+    st.text(alphabet=_CHAT, max_size=80),
+    st.sampled_from([None, "cctv", "name", "time", "date", "address", "router"]),
+)
 def test_never_raises_and_output_is_json(text, expect):
     found = extract(text, now=FRIDAY, catalog=default_catalog(), expect=expect)
     assert isinstance(found, Extraction)

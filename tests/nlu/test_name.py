@@ -47,8 +47,17 @@ def test_name_without_a_trigger_is_doubtful(read):
 
 
 @pytest.mark.parametrize(
-    "text", ["Здравствуйте", "это дорого", "я из волжского", "я на связи", "ленина",
-             "хочу премиум", "спасибо", "добрый вечер"],
+    "text",
+    [
+        "Здравствуйте",
+        "это дорого",
+        "я из волжского",
+        "я на связи",
+        "ленина",
+        "хочу премиум",
+        "спасибо",
+        "добрый вечер",
+    ],
 )
 def test_not_names(read, text):
     assert read(text).name is None

@@ -51,8 +51,14 @@ def test_tariff_implies_its_segment(read):
 
 @pytest.mark.parametrize(
     ("text", "segment"),
-    [("интернет для офиса", "office"), ("юрлицо", "office"), ("для бизнеса", "office"),
-     ("домашний интернет", "home"), ("интернет в квартиру", "home"), ("для дома", "home")],
+    [
+        ("интернет для офиса", "office"),
+        ("юрлицо", "office"),
+        ("для бизнеса", "office"),
+        ("домашний интернет", "home"),
+        ("интернет в квартиру", "home"),
+        ("для дома", "home"),
+    ],
 )
 def test_segment_words(read, text, segment):
     found = read(text)
@@ -63,7 +69,9 @@ def test_family_word_alone_is_ambiguous_within_its_segment(read):
     found = read("что-нибудь офисное")
     assert found.segment == "office"
     assert found.problems[0].options == [
-        "Пакет Офисный СТАРТ", "Пакет Офисный СТАНДАРТ", "Пакет Офисный ОПТИМУМ"
+        "Пакет Офисный СТАРТ",
+        "Пакет Офисный СТАНДАРТ",
+        "Пакет Офисный ОПТИМУМ",
     ]
 
 
