@@ -36,24 +36,8 @@ _NOT_A_NAME = word_set(
     "оператор менеджер клиент абонент улица дом квартира офис город телефон номер почта "
     "адрес хочу нужно надо можно подключить подключение заявка"
 )
-_NOT_NAME_POS = frozenset(
-    {
-        "VERB",
-        "INFN",
-        "ADVB",
-        "PREP",
-        "CONJ",
-        "PRCL",
-        "NPRO",
-        "INTJ",
-        "PRED",
-        "NUMR",
-        "COMP",
-        "GRND",
-        "PRTF",
-        "PRTS",
-        "ADJS",
-    }
+_NOT_NAME_POS = word_set(
+    "VERB INFN ADVB PREP CONJ PRCL NPRO INTJ PRED NUMR COMP GRND PRTF PRTS ADJS"
 )
 
 
@@ -68,12 +52,6 @@ def _name_parse(word: str, score: float = 0.0) -> Parse | None:
     tagged = [p for p in morph.parses(word) if any(t in p.tag for t in _NAME_TAGS)]
     tagged = [p for p in tagged if p.score >= score]
     return max(tagged, key=lambda p: p.score) if tagged else None
-
-
-def _first_name_top(word: str) -> bool:
-    """The word's most likely reading is a first name (`ольга`, not `вера` or `роман`)."""
-    top = morph.parses(word)[0]
-    return "Name" in top.tag and top.score >= 0.5
 
 
 def _wordlike(word: str) -> bool:
@@ -204,34 +182,36 @@ def find_name(text: str, original: str, expect: Expect | None = None) -> FoundNa
     return FoundName(" ".join(_capitalise(w) for w in out), hit.doubtful, [(hit.start, hit.end)])
 
 
+def _is_first_name(word: str, after: str) -> bool:
+    """Most likely a first name (`ольга`, not `вера`), or one followed by a patronymic
+    (`Надежда Петровна`: the patronymic settles that `надежда` is a name here)."""
+    if word in _NOT_A_NAME:
+        return False
+    top = morph.parses(word)[0]
+    if "Name" in top.tag and top.score >= 0.5:
+        return True
+    patronymic = any("Patr" in p.tag and p.score >= 0.5 for p in _readings(after))
+    return patronymic and _name_parse(word) is not None
+
+
 def _untriggered(text: str, original: str) -> list[_Hit]:
     """A first name on its own (`Ольга, 8 999...`): capitalised, or in a very short message."""
     tokens = list(_TOKEN.finditer(text))
     short = len(tokens) <= 3
     for i, m in enumerate(tokens):
-        word = m.group()
-        if word in _NOT_A_NAME:
-            continue
-        # "Надежда Петровна": a patronymic makes a first name of a word that is also a noun
         after = tokens[i + 1].group() if i + 1 < len(tokens) else ""
-        paired = (
-            _name_parse(word) is not None
-            and _name_parse(after, 0.5) is not None
-            and any("Patr" in p.tag for p in _readings(after))
-        )
-        if not (_first_name_top(word) or paired):
+        if not _is_first_name(m.group(), after):
             continue
         if not (short or original[m.start()].isupper()):
             continue
         start = m.start()
         # a surname written first: "Петров Иван"
-        prev = next(
-            (p for p in tokens if p.end() < start and not text[p.end() : start].strip()), None
-        )
+        prev = tokens[i - 1] if i else None
         if (
             prev is not None
-            and _name_parse(prev.group(), 0.3) is not None
+            and not text[prev.end() : start].strip()
             and prev.group() not in _NOT_A_NAME
+            and _name_parse(prev.group(), 0.3) is not None
         ):
             start = prev.start()
         got = _collect(text, start, False)

@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from aida.llm.types import Problem
-
-if TYPE_CHECKING:
-    from phonenumbers import PhoneNumber
 
 # A digit run with the separators people type: "+7 (999) 123-45-67", "8 999 1234567".
 _CANDIDATE = re.compile(r"(?<![\w@+/-])(?<!\d\.)\+?\s?\(?\d[\d\s()\-]{4,}\d(?![\w@]|[.,]\d)")
@@ -36,20 +32,15 @@ class FoundPhone:
     problem: Problem | None
 
 
-def _parse(candidate: str) -> PhoneNumber | None:
+def _check(candidate: str) -> tuple[str | None, Problem | None]:
+    """(E.164, None) for a valid Russian number, else (None, why)."""
     # Imported here: most messages hold no phone, and its metadata is slow to import.
     import phonenumbers
 
     try:
-        return phonenumbers.parse(candidate, "RU")
+        number = phonenumbers.parse(candidate, "RU")
     except phonenumbers.NumberParseException:
-        return None
-
-
-def _check(candidate: str) -> tuple[str | None, Problem | None]:
-    import phonenumbers
-
-    number = _parse(candidate)
+        number = None
     if number is None or not phonenumbers.is_valid_number(number):
         return None, Problem(slot="phone", code="invalid", value=candidate.strip())
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -80,12 +71,11 @@ def _digits(s: str) -> int:
 
 def _looks_like_phone(run: str) -> bool:
     """Ten digits or more, a `+`, `123-45-67`, or a mobile cut short (`89991234`)."""
-    stripped = run.strip()
     return (
-        _digits(stripped) >= 10
-        or stripped.startswith("+")
-        or bool(_LOCAL.match(stripped))
-        or (_digits(stripped) >= 8 and stripped.lstrip("(")[0] in "789")
+        _digits(run) >= 10
+        or run.startswith("+")
+        or bool(_LOCAL.match(run))
+        or (_digits(run) >= 8 and run.lstrip("(")[0] in "789")
     )
 
 
@@ -100,10 +90,7 @@ def _best_part(text: str, start: int, end: int) -> FoundPhone | None:
         key=lambda s: s[0] - s[1],
     )
     for a, b in spans:
-        if not 10 <= _digits(text[a:b]) <= 12:
-            continue
-        e164, _problem = _check(text[a:b])
-        if e164 is not None:
+        if 10 <= _digits(text[a:b]) <= 12 and (e164 := normalize_phone(text[a:b])):
             return FoundPhone(a, b, e164, None)
     return None
 
@@ -112,13 +99,10 @@ def find_phones(text: str) -> list[FoundPhone]:
     """Phones in `text` (folded, other slots masked), each valid or with its problem."""
     found: list[FoundPhone] = []
     for m in _CANDIDATE.finditer(text):
-        start, end = m.start(), m.end()
-        run = m.group()
+        start, end = m.span()
         if _NOT_A_PHONE.search(text[max(0, start - 30) : start]):
             continue
-        lead = len(run) - len(run.lstrip())
-        start += lead
-        if not _looks_like_phone(run):
+        if not _looks_like_phone(m.group()):
             continue
         best = _best_part(text, start, end)
         if best is not None:

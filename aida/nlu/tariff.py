@@ -165,6 +165,61 @@ def _name_evidence(
     return result, fuzzy, spans
 
 
+@dataclass
+class _Evidence:
+    """What the message says about the tariff: sets of tariff names each clue allows."""
+
+    sets: list[set[str]] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, names: set[str], span: tuple[int, int]) -> None:
+        if names:
+            self.sets.append(names)
+            self.spans.append(span)
+
+    def covers(self, pos: int) -> bool:
+        return in_spans(pos, self.spans)
+
+
+def _number_evidence(
+    text: str, index: TariffIndex, questions: list[tuple[int, int]], names_end: list[int]
+) -> _Evidence:
+    """Speeds (`250 мегабит`), prices (`за 1290`) and numbers after a name or `тариф`."""
+    ev = _Evidence()
+
+    def having(n: int, *, speed: bool = True, price: bool = True) -> set[str]:
+        return {
+            t.name
+            for t in index.tariffs
+            if (speed and t.speed_mbps == n) or (price and t.price == n)
+        }
+
+    for end in names_end:
+        if m := _AFTER_NAME.match(text, end):
+            ev.add(having(int(m.group("n"))), m.span())
+    for m in _SPEED.finditer(text):
+        if in_spans(m.start(), questions):
+            continue
+        speed = int(m.group("n"))
+        if names := having(speed, price=False):
+            ev.add(names, m.span())
+        else:
+            ev.spans.append(m.span())
+            ev.problems.append(Problem(slot="tariff", code="not_in_catalog", value=str(speed)))
+    for m in _GIGABIT.finditer(text):
+        if not in_spans(m.start(), questions):
+            ev.spans.append(m.span())
+            ev.problems.append(Problem(slot="tariff", code="not_in_catalog", value="1000"))
+    for m in _PRICE.finditer(text):
+        if not in_spans(m.start(), questions):
+            ev.add(having(int(m.group("a") or m.group("b")), speed=False), m.span())
+    for m in _BARE.finditer(text):
+        if not in_spans(m.start(), questions) and not ev.covers(m.start("n")):
+            ev.add(having(int(m.group("n"))), m.span())
+    return ev
+
+
 def find_tariff(text: str, catalog: Catalog) -> FoundTariff:
     """The tariff (and segment) in `text` (folded, contact and address masked)."""
     index = tariff_index(catalog)
@@ -172,50 +227,11 @@ def find_tariff(text: str, catalog: Catalog) -> FoundTariff:
     found = FoundTariff()
     found.segment, segment_spans = find_segment(text)
     questions = question_spans(text)
-    skip = segment_spans + questions
-
-    by_name, found.doubtful, name_spans = _name_evidence(text, index, skip)
-    evidence: list[set[str]] = [by_name] if by_name else []
-    spans = list(name_spans)
-    for _, end in name_spans:
-        m = _AFTER_NAME.match(text, end)
-        if m:
-            n = int(m.group("n"))
-            names = {t.name for t in index.tariffs if n in (t.speed_mbps, t.price)}
-            if names:
-                evidence.append(names)
-                spans.append(m.span())
-    for m in _SPEED.finditer(text):
-        if in_spans(m.start(), questions):
-            continue
-        speed = int(m.group("n"))
-        names = {t.name for t in index.tariffs if t.speed_mbps == speed}
-        spans.append(m.span())
-        if not names:
-            found.problems.append(Problem(slot="tariff", code="not_in_catalog", value=f"{speed}"))
-            continue
-        evidence.append(names)
-    for m in _GIGABIT.finditer(text):
-        if not in_spans(m.start(), questions):
-            spans.append(m.span())
-            found.problems.append(Problem(slot="tariff", code="not_in_catalog", value="1000"))
-    for m in _PRICE.finditer(text):
-        if in_spans(m.start(), questions):
-            continue
-        price = int(m.group("a") or m.group("b"))
-        names = {t.name for t in index.tariffs if t.price == price}
-        if names:
-            evidence.append(names)
-            spans.append(m.span())
-    for m in _BARE.finditer(text):
-        if in_spans(m.start(), questions) or any(a <= m.start("n") < b for a, b in spans):
-            continue
-        n = int(m.group("n"))
-        names = {t.name for t in index.tariffs if n in (t.speed_mbps, t.price)}
-        if names:
-            evidence.append(names)
-            spans.append(m.span())
-    found.spans = spans + segment_spans
+    by_name, found.doubtful, name_spans = _name_evidence(text, index, segment_spans + questions)
+    ev = _number_evidence(text, index, questions, [end for _, end in name_spans])
+    evidence = ([by_name] if by_name else []) + ev.sets
+    found.spans = name_spans + ev.spans + segment_spans
+    found.problems = ev.problems
     if not evidence:
         return found
 
@@ -231,7 +247,7 @@ def find_tariff(text: str, catalog: Catalog) -> FoundTariff:
     if len(ordered) == 1:
         found.tariff = ordered[0]
         found.segment = found.segment or _segment_of(index, ordered[0])
-        found.problems = [p for p in found.problems if p.code != "not_in_catalog"]
+        found.problems = []  # a speed we lack, said next to a tariff we have, is not a problem
     else:
         found.problems.append(Problem(slot="tariff", code="ambiguous", options=ordered))
         segments = {_segment_of(index, n) for n in ordered}
