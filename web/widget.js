@@ -208,6 +208,7 @@
     'box-shadow:0 16px 48px rgba(16,24,40,.28),0 0 0 1px rgba(16,24,40,.06);animation:aida-in .16s ease-out}',
     '.left .panel{right:auto;left:20px}',
     '@keyframes aida-in{from{opacity:0;transform:translateY(8px) scale(.98)}to{opacity:1;transform:none}}',
+    '.panel:focus{outline:none}',
     '.head{display:flex;align-items:center;gap:12px;padding:12px 8px 12px 16px;background:var(--aida-p);color:var(--aida-on);flex:none}',
     '.ava{width:36px;height:36px;border-radius:50%;display:flex;align-items:center;justify-content:center;flex:none;',
     'background:rgba(255,255,255,.22);font-weight:700;font-size:17px}',
@@ -396,7 +397,7 @@
     ]);
 
     var panelAttrs = this.page
-      ? { class: 'panel', id: uid + '-p', role: 'region', 'aria-labelledby': uid + '-t' }
+      ? { class: 'panel', id: uid + '-p', role: 'region', 'aria-labelledby': uid + '-t', tabindex: '-1' }
       : { class: 'panel', id: uid + '-p', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': uid + '-t', tabindex: '-1', hidden: true };
     this.panel = el('div', panelAttrs, [head, el('div', { class: 'body' }, [this.scroll, this.pill]), this.sugg, this.form]);
     wrap.appendChild(this.panel);
@@ -489,11 +490,12 @@
       this.off.push(function () { mo.disconnect(); });
     }
     if (this.page || SS.getItem(KEY_OPEN) === '1') this.open(false);
-    this.loadHistory();
   };
 
   // ---------------------------------------------------------------- open / close
   P.open = function (focus) {
+    // The conversation so far is fetched when it is first shown, not on every page view.
+    if (!this.asked) { this.asked = true; this.loadHistory(); }
     if (this.page) { this.isOpen = true; return; }
     var was = this.isOpen;
     this.isOpen = true;
@@ -503,11 +505,7 @@
     SS.setItem(KEY_OPEN, '1');
     this.fit();
     this.toBottom();
-    if (focus) {
-      // On touch phones the keyboard would cover the conversation: focus the dialog instead.
-      if (this.isSmall() || (W.matchMedia && W.matchMedia('(pointer: coarse)').matches)) this.panel.focus({ preventScroll: true });
-      else this.input.focus({ preventScroll: true });
-    }
+    if (focus) this.keepFocus();
     if (!was) emit('open', {});
   };
 
@@ -522,6 +520,13 @@
     this.fit();
     if (focusLauncher || hadFocus) this.launcher.focus();
     emit('close', {});
+  };
+
+  // Focus into the chat: the input, or on touch screens the panel itself, so the on-screen
+  // keyboard does not pop up and cover the conversation.
+  P.keepFocus = function () {
+    if (this.isSmall() || (W.matchMedia && W.matchMedia('(pointer: coarse)').matches)) this.panel.focus({ preventScroll: true });
+    else this.input.focus({ preventScroll: true });
   };
 
   P.isSmall = function () { return !!(this.small && this.small.matches); };
@@ -602,6 +607,7 @@
       b.addEventListener('click', function () {
         if (box.hidden) return; // a second click while the first is on its way
         self.send(s);
+        self.keepFocus(); // the button is gone: focus must not fall out of the chat
       });
       box.appendChild(b);
     });
@@ -629,7 +635,7 @@
       kids.push(el('span', { text: t.notDelivered + (info ? ': ' + info : '') }));
       if (m.canRetry) {
         var rb = el('button', { type: 'button', class: 'rt', text: t.retry });
-        rb.addEventListener('click', function () { self.retry(m); });
+        rb.addEventListener('click', function () { self.retry(m); self.keepFocus(); });
         kids.push(rb);
       }
     }
@@ -859,6 +865,7 @@
           if (typeof piece !== 'string') return;
           reply += piece;
           if (!bubble) {
+            self.setStatus(m, 'sent'); // it has arrived: the answer is coming
             self.showTyping(false);
             self.typing.hidden = true;
             bubble = el('div', { class: 'b' });

@@ -67,6 +67,7 @@ test('keyboard only: open, type, Shift+Enter, Enter, Tab order, Esc', async () =
     const n = await u.assistant.count();
     await u.suggestions.first().focus();
     await page.keyboard.press('Enter');
+    assert.equal(await focused(page), 'textarea:Сообщение', 'focus stays in the chat when the chosen button goes away');
     await waitReply(page, n, u);
     assert.equal(await u.user.last().textContent(), name);
   }

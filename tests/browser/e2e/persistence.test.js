@@ -64,10 +64,13 @@ test('reload and another page: conversation, suggestions and open state restored
 
   // Closed stays closed on the next page; opening shows the same conversation.
   await u.close.click();
+  const historyCalls = [];
+  page.on('request', (r) => { if (/\/chat\/history/.test(r.url())) historyCalls.push(r.url()); });
   await page.goto(stack.host.url('/about.html'));
   await u.launcher.waitFor();
   await page.waitForTimeout(500);
   assert.equal(await u.dialog.isVisible(), false, 'closed stays closed');
+  assert.equal(historyCalls.length, 0, 'a closed widget asks the server nothing on a page view');
   assert.equal(await u.launcher.getAttribute('aria-expanded'), 'false');
   await u.launcher.click();
   await page.waitForFunction((n) => document.querySelector('aida-widget').shadowRoot.querySelectorAll('[role=log] .msg').length >= n, before.length + 2);

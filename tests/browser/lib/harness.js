@@ -108,7 +108,7 @@ async function startAida({ corsOrigins = [], env = {} } = {}) {
 async function startHost() {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const state = { aida: null, requests: [], csp: true };
+  const state = { aida: null, connect: [], requests: [], csp: true };
   const server = http.createServer((req, res) => {
     const u = new URL(req.url, origin);
     state.requests.push(u.pathname + u.search);
@@ -132,7 +132,7 @@ async function startHost() {
         "default-src 'none'",
         `script-src 'nonce-${nonce}' ${aida}/widget.js`,
         `style-src 'nonce-${nonce}'`,
-        `connect-src ${aida}`,
+        `connect-src ${[aida, ...state.connect].join(' ')}`,
         "img-src 'self'",
         "base-uri 'none'",
         "form-action 'none'",
@@ -158,6 +158,41 @@ async function startStack(opts = {}) {
   const aida = await startAida({ corsOrigins: [host.origin], ...opts });
   host.state.aida = aida.url;
   return { host, aida, stop: async () => { await host.stop(); await aida.stop(); } };
+}
+
+// A proxy in front of aida serve that re-chunks each streamed `delta` into small pieces with a
+// pause between them, so the widget really receives a reply bit by bit.
+async function startSlowStream(target, { allowOrigin, piece = 6, delayMs = 40 } = {}) {
+  const port = await freePort();
+  const cors = { 'Access-Control-Allow-Origin': allowOrigin, 'Access-Control-Expose-Headers': 'Retry-After', Vary: 'Origin' };
+  const server = http.createServer(async (req, res) => {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { ...cors, 'Access-Control-Allow-Methods': 'GET, POST, OPTIONS', 'Access-Control-Allow-Headers': 'content-type' });
+      res.end();
+      return;
+    }
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const upstream = await fetch(target + req.url, {
+      method: req.method, headers: { 'Content-Type': 'application/json' }, body: req.method === 'POST' ? Buffer.concat(chunks) : undefined,
+    });
+    const type = upstream.headers.get('content-type') || '';
+    res.writeHead(upstream.status, { ...cors, 'Content-Type': type, 'Cache-Control': 'no-cache' });
+    if (!type.includes('event-stream')) { res.end(Buffer.from(await upstream.arrayBuffer())); return; }
+    const text = await upstream.text();
+    for (const block of text.split('\n\n').filter(Boolean)) {
+      const ev = /^event: (.*)$/m.exec(block)[1];
+      const data = JSON.parse(/^data: (.*)$/m.exec(block)[1]);
+      if (ev !== 'delta') { res.write(block + '\n\n'); continue; }
+      for (let i = 0; i < data.text.length; i += piece) {
+        res.write(`event: delta\ndata: ${JSON.stringify({ text: data.text.slice(i, i + piece) })}\n\n`);
+        await sleep(delayMs);
+      }
+    }
+    res.end();
+  });
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${port}`, stop: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }) };
 }
 
 async function launch() {
@@ -197,5 +232,5 @@ async function shot(page, name) {
 
 module.exports = {
   HERE, REPO, WEB, ARTIFACTS, SHOTS, CHROMIUM, CHROMIUM_ARGS,
-  startAida, startHost, startStack, launch, newPage, shot, screenshotPath, sleep, freePort,
+  startAida, startHost, startStack, startSlowStream, launch, newPage, shot, screenshotPath, sleep, freePort,
 };
