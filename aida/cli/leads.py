@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
+import sys
 from typing import Any
 
 from aida.config import Settings
+from aida.crm.requeue import retry_leads
 from aida.replies.format import phone as phone_display
 from aida.store import LeadRecord, open_store
 
@@ -18,6 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("leads", help="заявки и статус доставки в CRM")
     p.add_argument("--json", action="store_true", help="вывести JSON (список заявок)")
     p.add_argument("--transcript", action="store_true", help="с перепиской (только с --json)")
+    p.add_argument(
+        "--retry",
+        metavar="ID",
+        action="append",
+        help="вернуть заявку в очередь доставки в CRM (после исправления настроек)",
+    )
     p.set_defaults(func=run)
 
 
@@ -56,7 +65,25 @@ async def _leads() -> list[LeadRecord]:
         await store.close()
 
 
+async def _retry(settings: Settings, ids: list[str]) -> int:
+    store = open_store(settings.database_url)
+    await store.open()
+    try:
+        results = await retry_leads(store, ids, dt.datetime.now(dt.UTC))
+    finally:
+        await store.close()
+    for result in results:
+        print(result.message, file=sys.stdout if result.lead_id else sys.stderr)
+    return 0 if all(r.lead_id for r in results) else 1
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.retry:
+        settings = Settings()
+        if not settings.amo_enabled:
+            print("CRM не настроена: заявки хранятся локально, повторять нечего.", file=sys.stderr)
+            return 2
+        return asyncio.run(_retry(settings, args.retry))
     records = asyncio.run(_leads())
     if args.json:
         print(json.dumps([lead_json(r, transcript=args.transcript) for r in records],

@@ -12,6 +12,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 
 Clock = Callable[[], float]
+# Sleeping exactly until a slot frees can land a rounding error short of it.
+_EPSILON = 1e-6
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -38,7 +40,7 @@ class RateLimiter:
         async with self._lock:
             while True:
                 now = self._clock()
-                while self._recent and now - self._recent[0] >= self.per:
+                while self._recent and now - self._recent[0] >= self.per - _EPSILON:
                     self._recent.popleft()
                 if len(self._recent) < self.rate:
                     self._recent.append(now)

@@ -225,6 +225,7 @@ async def test_validation_error_fails_the_lead_until_the_operator_retries(
         await crm.close()
     record = await store.lead(lead.id)
     assert record is not None and record.delivery == "delivered" and record.last_error is None
+    assert record.crm_lead_id is not None
     # The contact made by the refused attempt is the one the lead is linked to.
     assert (amo.leads_created, amo.contacts_created) == (1, 1)
     assert amo.leads[record.crm_lead_id]["contacts"] == [record.crm_contact_id]

@@ -33,7 +33,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from http import HTTPStatus
 from typing import Any, Literal
 
@@ -114,7 +114,9 @@ class FakeAmo:
         max_rps: int | None = 7,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.lead_fields = dict(DEFAULT_LEAD_FIELDS if lead_fields is None else lead_fields)
+        # Copies: a test may change a field's type or options without touching the defaults.
+        source = DEFAULT_LEAD_FIELDS if lead_fields is None else lead_fields
+        self.lead_fields = {k: replace(f, enums=list(f.enums)) for k, f in source.items()}
         self.access_ttl = access_ttl
         self.max_rps = max_rps
         self.clock = clock
@@ -209,8 +211,7 @@ class FakeAmo:
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", port)
         await site.start()
-        sockets = site._server.sockets if site._server else []  # type: ignore[union-attr]
-        fake.url = f"http://127.0.0.1:{sockets[0].getsockname()[1]}"
+        fake.url = f"http://127.0.0.1:{runner.addresses[0][1]}"
         try:
             yield fake
         finally:
@@ -283,6 +284,9 @@ class FakeAmo:
         if request.path.startswith("/_fake/"):
             return await handler(request)
         self.requests.append((request.method, request.path))
+        # Read the body now, as a real server would: a client that gives up during a slow
+        # answer must not stop the work it already sent.
+        await request.read()
         if self.max_rps is not None:
             now = time.monotonic()
             while self._recent and now - self._recent[0] >= 1.0:
@@ -491,7 +495,7 @@ class FakeAmo:
         by_id = {f.id: f for f in self.lead_fields.values()}
         for n, cf in enumerate(item.get("custom_fields_values") or []):
             path = f"custom_fields_values.{n}"
-            f = by_id.get(cf.get("field_id")) if isinstance(cf, dict) else None
+            f = by_id.get(cf.get("field_id", -1)) if isinstance(cf, dict) else None
             if f is None:
                 issues.append(
                     _issue(

@@ -73,7 +73,7 @@ def check_fields(
                     setting=setting,
                     field_id=None,
                     status="not_set",
-                    message="not set: this value is left out of leads",
+                    message="не задан: это значение в сделку не передаётся",
                 )
             )
             continue
@@ -84,7 +84,7 @@ def check_fields(
                     setting=setting,
                     field_id=field_id,
                     status="missing",
-                    message=f"no lead field with id {field_id} in the account",
+                    message=f"в аккаунте нет поля сделки с id {field_id}",
                 )
             )
             continue
@@ -95,7 +95,7 @@ def check_fields(
                     setting=setting,
                     field_id=field_id,
                     status="wrong_type",
-                    message=f"{label}: expected {' or '.join(sorted(accepted))}",
+                    message=f"{label}: нужен тип {' или '.join(sorted(accepted))}",
                 )
             )
             continue
@@ -108,7 +108,8 @@ def check_fields(
                         setting=setting,
                         field_id=field_id,
                         status="missing_options",
-                        message=f"{label}: add the options " + ", ".join(f"«{v}»" for v in absent),
+                        message=f"{label}: добавьте варианты "
+                        + ", ".join(f"«{v}»" for v in absent),
                     )
                 )
                 continue

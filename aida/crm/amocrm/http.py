@@ -10,7 +10,7 @@ is spent or the client credentials are wrong (`CrmAuthError`). Bodies may be HTM
 from __future__ import annotations
 
 import json as jsonlib
-from typing import Any
+from typing import Any, NoReturn
 
 import aiohttp
 from pydantic import ValidationError
@@ -151,7 +151,7 @@ class AmoHttp:
 
     def _raise(
         self, status: int, problem: Problem | None, text: str, resp: aiohttp.ClientResponse
-    ) -> None:
+    ) -> NoReturn:
         message = describe(status, problem, text, resp.headers.get("X-Request-Id"))
         if status == 429:
             raise CrmUnavailable(message, retry_after=_retry_after(resp, problem))

@@ -1,0 +1,153 @@
+"""The worker as the service runs it: in the background, within amoCRM's rate, stopping
+cleanly at shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+from aiohttp import web
+
+from aida.crm.ratelimit import RateLimiter
+from aida.crm.worker import OutboxWorker, crm_worker, worker_cleanup_ctx
+from aida.store import Store
+from tests.crm.helpers import FakeClock, amo_settings, make_lead, open_crm_for
+from tests.crm.test_outbox import confirm
+from tests.fakes.amocrm import FakeAmo
+
+
+async def until(condition: object, timeout: float = 10.0) -> None:
+    async def wait() -> None:
+        while not await condition():  # type: ignore[operator]
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(wait(), timeout)
+
+
+def real_now() -> FakeClock:
+    return FakeClock(start=dt.datetime.now(dt.UTC))
+
+
+async def test_limiter_never_allows_more_than_seven_in_any_second() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(7, 1.0, clock=clock.monotonic, sleep=clock.sleep)
+    stamps = []
+    for _ in range(50):
+        await limiter.acquire()
+        stamps.append(clock.monotonic())
+        clock.advance(0.01)  # callers arrive much faster than 7/s
+    for i, start in enumerate(stamps):  # (a microsecond of float rounding aside)
+        assert sum(1 for t in stamps[i:] if t < start + 1.0 - 1e-6) <= 7
+    assert stamps[-1] >= 6.0  # 50 requests need at least 7 windows: they were held back
+
+
+async def test_worker_keeps_within_amocrm_rate(amo: FakeAmo, store: Store) -> None:
+    clock = real_now()
+    for i in range(4):
+        await confirm(store, make_lead(session_id=f"s-{i}", phone=f"+7999111223{i}"), clock)
+    crm = open_crm_for(amo_settings(amo), store)
+    try:
+        worker = OutboxWorker(store, crm)
+        while await worker.run_once():
+            pass
+    finally:
+        await crm.close()
+    assert amo.leads_created == 4
+    assert len(amo.requests) >= 20  # enough requests to cross several one-second windows
+    assert amo.rate_limited == 0  # the stand-in enforces 7/s and never had to refuse
+
+
+async def test_stop_finishes_the_request_in_flight_and_releases_the_job(
+    amo: FakeAmo, store: Store
+) -> None:
+    clock = real_now()
+    lead = make_lead()
+    await confirm(store, lead, clock)
+    # amoCRM creates the lead at once but answers a second later.
+    amo.fail(status=0, delay=1.0, delay_after=True, method="POST", path=r"^/api/v4/leads$")
+    crm = open_crm_for(amo_settings(amo), store)
+    try:
+        worker = OutboxWorker(store, crm)
+        async with worker.running(grace=10):
+            await until(lambda: _async(amo.leads_created == 1))
+        # Shutdown waited for the answer and saved it, then handed the job back.
+        record = await store.lead(lead.id)
+        assert record is not None and record.crm_lead_id is not None
+        assert record.delivery == "pending"
+        assert amo.notes_created == 0
+
+        restarted = OutboxWorker(store, crm)  # no lease to wait for
+        assert await restarted.run_once()
+    finally:
+        await crm.close()
+    record = await store.lead(lead.id)
+    assert record is not None and record.delivery == "delivered"
+    assert (amo.leads_created, amo.notes_created) == (1, 1)
+
+
+async def test_stop_after_the_grace_period_releases_the_job(amo: FakeAmo, store: Store) -> None:
+    clock = real_now()
+    lead = make_lead()
+    await confirm(store, lead, clock)
+    # Slower than the grace period: the request is cut, amoCRM still creates the lead.
+    amo.fail(status=0, delay=1.0, method="POST", path=r"^/api/v4/leads$")
+    crm = open_crm_for(amo_settings(amo), store)
+    try:
+        worker = OutboxWorker(store, crm)
+        async with worker.running(grace=0.2):
+            await until(lambda: _async(amo.count("POST", r"^/api/v4/leads$") == 1))
+        record = await store.lead(lead.id)
+        assert record is not None and record.delivery == "pending"
+        await until(lambda: _async(amo.leads_created == 1))  # amoCRM finished it anyway
+
+        assert await OutboxWorker(store, crm).run_once()  # claimable at once: lease released
+    finally:
+        await crm.close()
+    record = await store.lead(lead.id)
+    assert record is not None and record.delivery == "delivered"
+    assert (amo.leads_created, amo.notes_created) == (1, 1)  # found, not created again
+
+
+async def test_no_worker_without_amocrm(store: Store) -> None:
+    from aida.config import Settings
+
+    async with crm_worker(Settings(_env_file=None), store) as worker:  # type: ignore[call-arg]
+        assert worker is None
+
+
+async def test_http_app_delivers_leads_in_the_background(amo: FakeAmo, store: Store) -> None:
+    store_key = web.AppKey("store", Store)  # type: ignore[type-abstract]
+    app = web.Application()
+    app[store_key] = store
+    app.cleanup_ctx.append(worker_cleanup_ctx(amo_settings(amo), lambda a: a[store_key]))
+    runner = web.AppRunner(app)
+    await runner.setup()  # runs the cleanup contexts' start: the worker is running now
+    try:
+        lead = make_lead()
+        await confirm(store, lead, real_now())
+
+        async def delivered() -> bool:
+            record = await store.lead(lead.id)
+            return record is not None and record.delivery == "delivered"
+
+        await until(delivered)
+    finally:
+        await runner.cleanup()
+    assert amo.leads_created == 1
+
+
+async def _async(value: bool) -> bool:
+    return value
+
+
+@pytest.fixture(autouse=True)
+def _fast_idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The background worker looks for new jobs every second; tests need not wait that long.
+    original = OutboxWorker.__init__
+
+    def init(self: OutboxWorker, *args: object, **kw: object) -> None:
+        kw.setdefault("idle_wait", 0.05)
+        original(self, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(OutboxWorker, "__init__", init)
