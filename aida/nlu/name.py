@@ -188,8 +188,8 @@ def _is_first_name(word: str, after: str) -> bool:
     if word in _NOT_A_NAME:
         return False
     top = morph.parses(word)[0]
-    if "Name" in top.tag and top.score >= 0.5:
-        return True
+    if "Name" in top.tag and top.score >= 0.5 and morph.is_known(word):
+        return True  # a guess for an unknown word (`тарифчик`) is not enough
     patronymic = any("Patr" in p.tag and p.score >= 0.5 for p in _readings(after))
     return patronymic and _name_parse(word) is not None
 
