@@ -228,7 +228,7 @@
     '.a .b{background:#fff;border:1px solid #e3e7ee;border-bottom-left-radius:5px}',
     '.u .b{background:var(--aida-p);color:var(--aida-on);border-bottom-right-radius:5px}',
     '.u.bad .b{opacity:.75}',
-    '.st{font-size:12.5px;color:#5b6575;display:flex;align-items:center;gap:6px;flex-wrap:wrap;justify-content:flex-end}',
+    '.st{font-size:12.5px;color:#5b6575;display:flex;align-items:center;gap:6px;flex-wrap:wrap;justify-content:flex-end;text-align:right}',
     '.bad .st{color:#b42318;font-weight:600}',
     '.rt{border:1px solid currentColor;background:#fff;color:#b42318;border-radius:12px;padding:3px 12px;font-size:13px;font-weight:600;min-height:28px}',
     '.typing{align-self:flex-start;display:flex;gap:5px;padding:13px 14px;margin-top:8px;background:#fff;border:1px solid #e3e7ee;',
