@@ -257,17 +257,17 @@ def _catalog(settings: Settings) -> Catalog:
 async def crm_worker(
     settings: Settings, store: Store, catalog: Catalog | None = None
 ) -> AsyncIterator[OutboxWorker | None]:
-    """The outbox worker, running while inside; None when amoCRM is not configured.
+    """The outbox worker, running while inside; None when leads stay in the local store.
 
     `store` must be open already and stay open until this exits.
     """
-    if not settings.amo_enabled:
-        yield None
-        return
-    from aida.crm.amocrm.adapter import open_amocrm
+    from aida.crm import open_crm
 
-    crm = open_amocrm(settings, store, catalog or _catalog(settings))
+    crm = open_crm(settings, store, catalog or _catalog(settings))
     try:
+        if not crm.queues_leads:
+            yield None
+            return
         worker = OutboxWorker(store, crm)
         async with worker.running():
             yield worker
