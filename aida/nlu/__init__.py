@@ -16,7 +16,9 @@ __all__ = ["extract"]
 
 
 def __getattr__(name: str) -> Any:
-    # Lazy, so importing a helper module (aida.nlu.phone) does not load the whole extractor.
+    # `extract` is looked up on first use rather than imported above: the aida.llm package
+    # imports the offline brain, which imports `extract` from here, possibly while this
+    # package is still being imported (by the last line below).
     if name == "extract":
         from aida.nlu.extractor import extract
 
@@ -24,7 +26,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-# aida.llm's package __init__ imports the offline brain, which imports this package: load it
-# here, after `extract` can be resolved, so whichever package is imported first, the import
-# completes (the submodules below need aida.llm.types).
+# Every submodule needs aida.llm.types; loading the aida.llm package here, once `extract` can
+# be resolved, lets the import complete whichever of the two packages is imported first.
 import aida.llm.types  # noqa: F401

@@ -2,9 +2,10 @@
 
 Customers answer several at once and with negation: "камеры не надо, а IP нужен", "роутер
 у нас свой", "пару камер", "без IP". Each object word (роутер, камеры, IP) takes the
-predicates nearest to it in its sentence (`не нужны`, `без`, `куплю`, `свой`, a count); when
-a predicate sits exactly between two objects, the one it agrees with (`нужен`/`нужны`) or the
-one before it gets it. Sentences that ask (`сколько стоит камера?`) are not answers.
+predicates nearest to it in its sentence, those of its own clause (between commas) first:
+`не нужны`, `без`, `куплю`, `свой`, a count. When a predicate sits exactly between two
+objects, the one it agrees with (`нужен`/`нужны`) or the one before it gets it. Sentences
+that ask (`сколько стоит камера?`) are not answers.
 """
 
 from __future__ import annotations

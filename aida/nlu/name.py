@@ -11,7 +11,7 @@ pymorphy3's `Name`/`Surn`/`Patr` tags tell names from words, in any letter case,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pymorphy3.analyzer import Parse
 
@@ -45,7 +45,6 @@ _NOT_NAME_POS = word_set(
 class FoundName:
     name: str | None = None
     doubtful: bool = False
-    spans: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _name_parse(word: str, score: float = 0.0) -> Parse | None:
@@ -179,7 +178,7 @@ def find_name(text: str, original: str, expect: Expect | None = None) -> FoundNa
         t if n == w else (n if "ё" in t else n.replace("ё", "е"))
         for t, w, n in zip(typed, hit.words, nominative)
     ]
-    return FoundName(" ".join(_capitalise(w) for w in out), hit.doubtful, [(hit.start, hit.end)])
+    return FoundName(" ".join(_capitalise(w) for w in out), hit.doubtful)
 
 
 def _is_first_name(word: str, after: str) -> bool:
