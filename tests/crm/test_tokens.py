@@ -11,6 +11,7 @@ import pytest
 
 from aida.crm.amocrm.tokens import jwt_expiry
 from aida.crm.port import CrmAuthError, CrmRefs
+from aida.store import open_store
 from aida.store.base import TokenPair
 from tests.crm.helpers import MemoryTokens, amo_settings, make_lead, open_crm_for
 from tests.fakes.amocrm import FakeAmo
@@ -174,3 +175,27 @@ async def test_first_start_seeds_the_database_from_the_environment(
         env["AMO_REFRESH_TOKEN"],
     )
     assert stored.expires_at == jwt_expiry(env["AMO_ACCESS_TOKEN"])
+
+
+@pytest.mark.postgres
+async def test_two_instances_on_postgres_refresh_once(amo: FakeAmo, postgres_url: str) -> None:
+    """Two AIDA instances (two connections, two token managers) share one PostgreSQL."""
+    env = amo.env()
+    stores = [open_store(postgres_url), open_store(postgres_url)]
+    for store in stores:
+        await store.open()
+    crms = [open_crm_for(amo_settings(amo, env), store) for store in stores]
+    try:
+        for crm in crms:
+            await crm.api.tokens.access_token()
+        amo.expire_access_tokens()
+        await asyncio.gather(
+            *(crm.create_lead(make_lead(), CrmRefs(), _noop) for crm in crms + crms)
+        )
+    finally:
+        for crm in crms:
+            await crm.close()
+        for store in stores:
+            await store.close()
+    assert amo.refreshes == 1 and amo.refresh_rejections == 0
+    assert amo.leads_created == 4
