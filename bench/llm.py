@@ -24,14 +24,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from aida.catalog import default_catalog  # noqa: E402
-from aida.dialogue.engine import Engine  # noqa: E402
-from aida.llm.circuit import CircuitBreaker  # noqa: E402
-from aida.llm.openai.brain import OpenAIBrain  # noqa: E402
-from tests.fakes import openai_server  # noqa: E402
-from tests.fakes.openai_server import Fail, StandIn  # noqa: E402
-from tests.llm.conftest import TZ, llm_brain  # noqa: E402
-from tests.llm.onboardings import ONBOARDINGS, Onboarding, run  # noqa: E402
+from aida.catalog import default_catalog
+from aida.dialogue.engine import Engine
+from aida.llm.circuit import CircuitBreaker
+from aida.llm.openai.brain import OpenAIBrain
+from tests.fakes import openai_server
+from tests.fakes.openai_server import Fail, StandIn
+from tests.llm.conftest import TZ, llm_brain
+from tests.llm.onboardings import ONBOARDINGS, Onboarding, run
 
 _ROW = "{:<56} {:>4} {:>6} {:>6} {:>8} {:>8} {:>8}  {}"
 
@@ -48,12 +48,20 @@ async def _one(
     standin: StandIn, brain: OpenAIBrain, onboarding: Onboarding, session: str
 ) -> tuple[int, int, int, int, int, str]:
     stats = brain.stats
-    before = (stats.understand_calls, stats.word_calls, stats.tokens.prompt_tokens,
-              stats.tokens.completion_tokens)
+    before = (
+        stats.understand_calls,
+        stats.word_calls,
+        stats.tokens.prompt_tokens,
+        stats.tokens.completion_tokens,
+    )
     result = await run(Engine(brain.catalog, brain, TZ), standin, onboarding, session_id=session)
     assert all(t.calls <= 1 for t in result.turns), "more than one call for a message"
-    after = (stats.understand_calls, stats.word_calls, stats.tokens.prompt_tokens,
-             stats.tokens.completion_tokens)
+    after = (
+        stats.understand_calls,
+        stats.word_calls,
+        stats.tokens.prompt_tokens,
+        stats.tokens.completion_tokens,
+    )
     reads, words, prompt, completion = (a - b for a, b in zip(after, before, strict=True))
     return len(result.turns), reads, words, prompt, completion, _lead_ok(onboarding, result.leads)
 
@@ -62,7 +70,9 @@ async def _table(api: Any, wording: Any, failing: bool = False) -> None:
     catalog = default_catalog()
     title = f"api={api} wording={wording}" + (" — model down (HTTP 500)" if failing else "")
     print(f"\n{title}")
-    print(_ROW.format("onboarding", "msgs", "reads", "words", "calls/m", "prompt", "compl.", "lead"))
+    print(
+        _ROW.format("onboarding", "msgs", "reads", "words", "calls/m", "prompt", "compl.", "lead")
+    )
     totals = [0, 0, 0, 0, 0]
     for i, onboarding in enumerate(ONBOARDINGS):
         standin = StandIn()
@@ -76,6 +86,8 @@ async def _table(api: Any, wording: Any, failing: bool = False) -> None:
                 standin, brain, onboarding, f"bench-{i}"
             )
             if failing:
+                if ok.startswith("FAIL (0"):
+                    ok = "none: the rules alone cannot read it"
                 ok += f"; requests {len(standin.requests)}, fallbacks {dict(brain.stats.fallbacks)}"
         finally:
             await brain.aclose()
@@ -83,13 +95,25 @@ async def _table(api: Any, wording: Any, failing: bool = False) -> None:
         for j, v in enumerate((msgs, reads, words, prompt, completion)):
             totals[j] += v
         calls = (reads + words) / msgs
-        print(_ROW.format(onboarding.name[:56], msgs, reads, words, f"{calls:.2f}", prompt,
-                          completion, ok))
+        print(
+            _ROW.format(
+                onboarding.name[:56], msgs, reads, words, f"{calls:.2f}", prompt, completion, ok
+            )
+        )
     msgs, reads, words, prompt, completion = totals
     n = len(ONBOARDINGS)
-    print(_ROW.format("per onboarding (mean)", f"{msgs / n:.1f}", f"{reads / n:.1f}",
-                      f"{words / n:.1f}", f"{(reads + words) / msgs:.2f}", prompt // n,
-                      completion // n, ""))
+    print(
+        _ROW.format(
+            "per onboarding (mean)",
+            f"{msgs / n:.1f}",
+            f"{reads / n:.1f}",
+            f"{words / n:.1f}",
+            f"{(reads + words) / msgs:.2f}",
+            prompt // n,
+            completion // n,
+            "",
+        )
+    )
 
 
 async def main() -> None:

@@ -142,6 +142,17 @@ async def test_what_the_model_leaves_out_the_rules_still_give(
     assert (u.slots.name, u.slots.phone) == ("Ольга", "+79991234567")
 
 
+async def test_a_question_about_a_tariff_does_not_choose_it(
+    standin: StandIn, catalog: Catalog, new_brain: BrainFactory
+) -> None:
+    standin.readings["а премиальный почём?"] = reading("question", tariff="Пакет Премиум")
+    brain = new_brain()
+    u = await brain.understand("а премиальный почём?", context(catalog, Step.tariff, "tariff"))
+    assert len(standin.requests) == 1
+    assert u.intent is Intent.question
+    assert u.slots.tariff is None and "tariff:Пакет Премиум" in u.topics
+
+
 FAILURES: list[tuple[Answer, str]] = [
     (Fail(500), "server_error"),
     (Fail(503), "server_error"),

@@ -39,6 +39,7 @@ from aida.llm.openai.transport import (
 from aida.llm.openai.wording import Rejected, SentenceGate
 from aida.llm.prompts import reading_system, reading_user, wording_system, wording_user
 from aida.llm.types import ReplyDraft, TurnContext, Understanding
+from aida.privacy import scrub
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +161,11 @@ class OpenAIBrain:
         self.circuit.failure()
         if error.reason == "error":
             log.warning("llm call failed unexpectedly; offline fallback", exc_info=exc)
+        elif error.reason in ("auth", "bad_request"):
+            # The operator's to fix (key, model name, server features): worth a warning.
+            log.warning(
+                "llm call failed (%s): %s; offline fallback", error.reason, scrub(str(error))
+            )
         else:
             log.info("llm call failed (%s); offline fallback", error.reason)
         # A server that rejects the request shape gets a more widely supported one next time.

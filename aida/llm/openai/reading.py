@@ -238,18 +238,9 @@ def _when(date: str | None, time: str | None, ctx: TurnContext) -> Extraction:
     return _read(" ".join(parts), ctx, "date" if date else "time")
 
 
-_SLOT_FIELDS: tuple[str, ...] = (
-    "segment",
-    "tariff",
-    "router",
-    "cctv_cameras",
-    "static_ip",
-    "address",
-    "name",
-    "phone",
-    "email",
-    "date",
-    "time",
+# Every slot of an extraction (what is not a problem or a doubt).
+_SLOT_FIELDS: tuple[str, ...] = tuple(
+    name for name in Extraction.model_fields if name not in ("problems", "doubtful")
 )
 
 
@@ -270,8 +261,12 @@ def to_understanding(
         p for p in theirs.problems if p.slot not in decided and p.slot not in problem_slots
     ]
     merged.doubtful = mine.doubtful + [d for d in theirs.doubtful if d not in decided]
-    known_topics = set(topics(ctx.catalog))
+    known_topics = {*topics(ctx.catalog), *(f"tariff:{t.name}" for t in ctx.catalog.tariffs)}
     asked = [t for t in reading.topics if t in known_topics]
+    if reading.intent is Intent.question and mine.tariff and offline.slots.tariff is None:
+        # "Сколько стоит Премиум?" asks about a tariff; it does not choose it (as the rules).
+        asked.append(f"tariff:{mine.tariff}")
+        merged.tariff = None
     asked += [t for t in offline.topics if t not in asked]
     intent = reading.intent
     if intent is Intent.unknown:
