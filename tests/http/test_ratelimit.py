@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import make_mocked_request
@@ -91,3 +93,20 @@ def test_the_client_address_behind_a_local_proxy_is_the_forwarded_one() -> None:
 def test_a_public_peer_cannot_forge_its_address() -> None:
     forged = _request("95.31.18.9", {"X-Real-IP": "1.2.3.4", "X-Forwarded-For": "1.2.3.4"})
     assert client_address(forged) == "95.31.18.9"  # type: ignore[arg-type]
+
+
+@pytest.mark.redis
+async def test_two_instances_with_redis_share_one_sessions_limit(
+    make_client: Any, redis_url: str
+) -> None:
+    first = await make_client(rate_limit="on", redis_url=redis_url)
+    second = await make_client(rate_limit="on", redis_url=redis_url)
+    session_id = f"shared-{uuid.uuid4().hex}"  # keys of other runs never meet this one
+    statuses = []
+    for i in range(14):
+        client = first if i % 2 else second
+        resp = await client.post("/chat", json={"session_id": session_id, "message": f"m{i}"})
+        statuses.append(resp.status)
+    assert statuses[:12] == [200] * 12
+    assert statuses[12:] == [429, 429]
+    assert int(resp.headers["Retry-After"]) >= 1
