@@ -28,6 +28,7 @@ def when(found) -> tuple[str | None, str | None]:
         ("в среду днем", "2026-12-02", "13:00"),
         ("завтра в 7 вечера", "2026-11-28", "19:00"),
         ("завтра с 10 до 12", "2026-11-28", "10:00"),
+        ("с 2 до 4 дня", None, "14:00"),  # the part of day said at the end applies to both
         ("через 3 дня", "2026-11-30", None),
         ("через неделю", "2026-12-04", None),
         ("через 2 часа", "2026-11-27", "15:00"),
@@ -64,7 +65,16 @@ def test_dateparser_traps(read, text, date, time):
 
 @pytest.mark.parametrize(
     "text",
-    ["5", "4", "12", "кв. 12, две камеры", "дом 5, 4 этаж", "мне 25 лет", "в 2 раза быстрее"],
+    [
+        "5",
+        "4",
+        "12",
+        "кв. 12, две камеры",
+        "дом 5, 4 этаж",
+        "мне 25 лет",
+        "в 2 раза быстрее",
+        "2 часа назад",
+    ],
 )
 def test_numbers_that_are_not_dates_or_times(read, text):
     assert when(read(text)) == (None, None)
