@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -364,3 +365,26 @@ async def test_tokens_are_counted_per_conversation(
     assert 0 < b.completion_tokens < 100
     total = brain.stats.tokens
     assert total.total_tokens == a.total_tokens + b.total_tokens
+
+
+async def test_concurrent_conversations_keep_their_own_call_budget(
+    standin: StandIn, catalog: Catalog, new_brain: BrainFactory
+) -> None:
+    standin.readings["беру премиальный"] = reading(tariff="Пакет Премиум")
+    brain = new_brain()
+    replies: dict[str, str] = {}
+
+    async def conversation(name: str, message: str, step: Step, expect: Any) -> None:
+        # Like the service: one task per request, understand then word in it.
+        ctx = context(catalog, step, expect, session_id=name)
+        await brain.understand(message, ctx)
+        await asyncio.sleep(0.05)  # let the other conversation interleave
+        replies[name] = await brain.word(ASK_ADDRESS, ctx)
+
+    await asyncio.gather(
+        conversation("reads", "беру премиальный", Step.tariff, "tariff"),
+        conversation("words", "2 камеры", Step.extras, "cctv"),
+    )
+    assert replies["reads"] == ASK_ADDRESS.text()  # its call went on reading
+    assert replies["words"].startswith("Хорошо. ")  # its call was spare: the model worded
+    assert brain.stats.session("reads").calls == 1 and brain.stats.session("words").calls == 1
