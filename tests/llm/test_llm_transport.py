@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from openai import AsyncOpenAI
 
 from aida.llm.openai.transport import (
+    ChatTransport,
     ModelError,
     OutputMode,
     Transport,
@@ -151,3 +153,14 @@ async def test_the_stand_in_runs_on_its_own() -> None:
     finally:
         proc.terminate()
         await proc.wait()
+
+
+async def test_the_token_limit_is_named_as_each_server_knows_it(standin: StandIn) -> None:
+    client = AsyncOpenAI(api_key="x", base_url=standin.base_url, max_retries=0)
+    for openai_itself, key in ((False, "max_tokens"), (True, "max_completion_tokens")):
+        standin.script(Say('{"intent": "yes"}'))
+        t = ChatTransport(client, "m", openai_itself=openai_itself)
+        await t.structured("sys", "user", SCHEMA, "json_schema", Usage())
+        body = standin.requests[-1].body
+        assert key in body and ({"max_tokens", "max_completion_tokens"} - {key}).isdisjoint(body)
+    await client.close()

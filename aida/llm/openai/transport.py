@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 import openai
-from openai import AsyncOpenAI
+from openai import AsyncOpenAI, omit
 from openai.types.responses import (
     ResponseCompletedEvent,
     ResponseErrorEvent,
@@ -97,9 +97,17 @@ def _count(usage: Usage, prompt: int | None, completion: int | None) -> None:
 class ChatTransport:
     """`POST /chat/completions`: what OpenAI, vLLM, Ollama and llama.cpp server all speak."""
 
-    def __init__(self, client: AsyncOpenAI, model: str) -> None:
+    def __init__(self, client: AsyncOpenAI, model: str, *, openai_itself: bool = False) -> None:
         self._client = client
         self._model = model
+        # OpenAI's newer models take only `max_completion_tokens`; other servers know
+        # `max_tokens` (some only that).
+        self._openai_itself = openai_itself
+
+    def _limit(self, tokens: int) -> dict[str, Any]:
+        if self._openai_itself:
+            return {"max_tokens": omit, "max_completion_tokens": tokens}
+        return {"max_tokens": tokens, "max_completion_tokens": omit}
 
     async def aclose(self) -> None:
         await self._client.close()
@@ -136,7 +144,7 @@ class ChatTransport:
             model=self._model,
             messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
             temperature=0,
-            max_tokens=_READING_MAX_TOKENS,
+            **self._limit(_READING_MAX_TOKENS),
             **extra,
         )
         if resp.usage is not None:
@@ -164,7 +172,7 @@ class ChatTransport:
             model=self._model,
             messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
             temperature=0.3,
-            max_tokens=_WORDING_MAX_TOKENS,
+            **self._limit(_WORDING_MAX_TOKENS),
             stream=True,
             stream_options={"include_usage": True},
         )
@@ -295,7 +303,8 @@ def make_transport(
     client = AsyncOpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0)
     if api == "responses":
         return ResponsesTransport(client, model)
-    return ChatTransport(client, model)
+    openai_itself = base_url is None or "api.openai.com" in base_url
+    return ChatTransport(client, model, openai_itself=openai_itself)
 
 
 def json_text(text: str) -> Any:
