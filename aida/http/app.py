@@ -26,9 +26,7 @@ async def api_errors(request: web.Request, handler: Handler) -> web.StreamRespon
     try:
         return await handler(request)
     except ApiError as e:
-        return error_response(
-            request, e.status, e.code, e.message, headers=e.headers, field=e.field
-        )
+        return error_response(e.status, e.code, e.message, headers=e.headers, field=e.field)
 
 
 async def _open_services(app: web.Application) -> AsyncIterator[None]:

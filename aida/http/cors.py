@@ -29,9 +29,7 @@ class Cors:
             return await handler(request)
         origin = request.headers.get("Origin", "")
         if not self.allows(origin):
-            return error_response(
-                request, 403, "origin_not_allowed", "Этот сайт не подключён к ассистенту."
-            )
+            return error_response(403, "origin_not_allowed", "Этот сайт не подключён к ассистенту.")
         asked = request.headers.get("Access-Control-Request-Headers", "")
         headers = {h.strip().lower() for h in asked.split(",") if h.strip()}
         return web.Response(

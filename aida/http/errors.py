@@ -42,7 +42,6 @@ _HTTP_CODES: dict[int, tuple[str, str]] = {
 
 
 def error_response(
-    request: web.Request,
     status: int,
     code: str,
     message: str,
@@ -91,7 +90,7 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
             raise  # redirects
         code, message = _HTTP_CODES.get(e.status, ("http_error", e.reason))
         headers = {"Allow": e.headers["Allow"]} if "Allow" in e.headers else None
-        return error_response(request, e.status, code, message, headers=headers)
+        return error_response(e.status, code, message, headers=headers)
     except Exception:
         log.exception(
             "unexpected error request_id=%s %s %s",
@@ -99,4 +98,4 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
             request.method,
             request.path,
         )
-        return error_response(request, 503, "internal", POLITE_FAILURE)
+        return error_response(503, "internal", POLITE_FAILURE)
