@@ -61,7 +61,7 @@ class Engine:
     async def turn(self, state: ConversationState, text: str, *, now: dt.datetime,
                    session_id: str, on_delta: DeltaSink | None = None) -> TurnResult:
         """`now` is aware (any zone); relative dates are read in the provider's zone."""
-        ctx = self.context(state, now)
+        ctx = self.context(state, now).model_copy(update={"session_id": session_id})
         u = await self._understand(text, ctx)
         env = Env(self.catalog, ctx.now)
         decision = decide(state, u, text, env, session_id=session_id, now=now)

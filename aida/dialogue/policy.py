@@ -75,7 +75,8 @@ def decide(conv_in: ConversationState, u: Understanding, text: str, env: Env,
     conv = conv_in.model_copy(deep=True)
     turn = _Turn(conv, u, text, env, session_id, now, pending=conv.pending, offer=conv.offer)
     conv.offer = None  # an offer holds for the one answer right after it
-    if not conv_in.history:
+    if not conv_in.history and u.intent is Intent.greeting:
+        # Greeted, greet back; a first message that gets to the point gets the point.
         turn.parts.append(greeting(env))
     return turn.run()
 
@@ -140,7 +141,8 @@ class _Turn:
         self.parts.extend(n.text for n in notes if n.text and n.ask is None)
         answers = self._answers()
         ask = self._reask(notes) or STEPS[conv.step].ask(conv, env)
-        self.parts.extend(a for a in answers if a not in ask.text)
+        said = " ".join(self.parts + [ask.text]).lower()
+        self.parts.extend(a for a in answers if a.lower().rstrip(".") not in said)
 
         understood = (changed or bool(notes) or bool(answers) or bool(flow.moves)
                       or self.u.intent in (Intent.greeting, Intent.chitchat))

@@ -38,8 +38,8 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
             slots.address = slots.coverage = None
             return [Note("", STEP, Ask("address", "Напишите, пожалуйста, адрес ещё раз: "
                                        "улица, дом и квартира."))]
-        if msg.yes:
-            return notes
+        if msg.yes and slots.address is not None:
+            return [Note(_coverage_ack(conv), STEP)]
 
     if msg.answers("tech_check") and found.address is None:
         if msg.no or _OTHER_ADDRESS.search(msg.text):
@@ -65,8 +65,7 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
                 "verify_address", f"Правильно понимаю, адрес: {address.display()}?",
                 ["Да, верно", "Нет, другой адрес"])))
         elif slots.coverage == "covered":
-            notes.append(Note(f"Проверила: по адресу {address.display()} подключение "
-                              "возможно.", STEP))
+            notes.append(Note(_coverage_ack(conv), STEP))
         return notes
 
     for problem in found.problems:
@@ -76,6 +75,14 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
             notes.append(Note("", STEP, Ask(
                 "house", f"Уточните, пожалуйста, номер дома ({problem.value}).")))
     return notes
+
+
+def _coverage_ack(conv: ConversationState) -> str:
+    address = conv.slots.address
+    assert address is not None
+    if conv.slots.coverage == "covered":
+        return f"Проверила: по адресу {address.display()} подключение возможно."
+    return f"Записала адрес: {address.display()}."
 
 
 def complete(conv: ConversationState, env: Env) -> bool:

@@ -26,8 +26,8 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         if msg.no:
             slots.name = None
             return [Note("", STEP, Ask("name", "Как к вам обращаться?"))]
-        if msg.yes:
-            return notes
+        if msg.yes and slots.name:
+            return [Note(f"Приятно познакомиться, {slots.name}!", STEP)]
 
     if found.name and found.name != slots.name:
         changed = slots.name is not None

@@ -136,6 +136,25 @@ SCRIPTS: list[Script] = [
         T("а сколько стоит IP?", S.extras, "cctv", has=("300 ₽/мес", "видеонаблюдение")),
     ),
     script(
+        "a first message that gets to the point is not greeted at length",
+        T("хочу интернет", S.tariff, "segment", lacks=("Я Аида", "Не совсем поняла"))),
+    script(
+        "the seed's «check my address» button answers about coverage without asking the address",
+        T("Проверить адрес подключения", S.tariff, "segment", has="Волгоград, Волжский",
+          lacks="Не совсем поняла"),
+        T("проверьте, можно ли подключить на Мира 5 кв 3", S.tariff, "segment",
+          has="подключение возможно")),
+    script(
+        "an address read with doubt is confirmed before it counts",
+        TO_ADDRESS,
+        T("Краснознаменкая 5", S.contacts, "verify_address", has="Правильно понимаю"),
+        T("да", S.contacts, "name", has="подключение возможно", lacks="Не совсем поняла")),
+    script(
+        "a doubtful address that is wrong is asked again",
+        TO_ADDRESS,
+        T("Краснознаменкая 5", S.contacts, "verify_address"),
+        T("нет", S.address, "address", has="ещё раз")),
+    script(
         "a changed mind keeps what stays valid",
         TO_EXTRAS,
         T("лучше Безлимитище", S.extras, "cctv", has="Меняю тариф на «Безлимитище»"),
