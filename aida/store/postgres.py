@@ -4,7 +4,7 @@ A turn is one transaction holding `pg_advisory_xact_lock` on the session, so two
 never interleave turns of one session; an in-process lock in front keeps a second request of
 the same session on this instance from taking a pool connection just to wait. The outbox is
 claimed with FOR UPDATE SKIP LOCKED and a lease; the token lock is a session-level advisory
-lock held on a dedicated connection.
+lock held on a connection of its own.
 """
 
 from __future__ import annotations
@@ -28,6 +28,15 @@ from aida.store.staging import StagedTurn, StagingTx
 _SESSION_LOCK = 0x41494401
 _TOKEN_LOCK = 0x41494402
 _MIGRATION_LOCK = 0x41494403
+
+
+class _PoolConnection(asyncpg.Connection):
+    """Pool connections keep no session state (no LISTEN, no SET; advisory locks are only
+    taken per transaction), so the reset query asyncpg sends on every release, a round trip
+    per turn, is skipped; an open transaction is still ended by asyncpg itself."""
+
+    def get_reset_query(self) -> str:
+        return ""
 
 
 class _PgTx(StagingTx):
@@ -71,7 +80,10 @@ class PostgresStore:
 
     async def open(self) -> None:
         self._pool = await asyncpg.create_pool(
-            self._dsn, min_size=self._min_size, max_size=self._max_size
+            self._dsn,
+            min_size=self._min_size,
+            max_size=self._max_size,
+            connection_class=_PoolConnection,
         )
         async with self.pool.acquire() as conn, conn.transaction():
             # Instances starting together migrate one after the other.
@@ -295,12 +307,15 @@ class PostgresStore:
 
     @asynccontextmanager
     async def token_lock(self, name: str) -> AsyncIterator[None]:
-        async with self._tokens.hold(name), self.pool.acquire() as conn:
-            await conn.execute("SELECT pg_advisory_lock($1, hashtext($2))", _TOKEN_LOCK, name)
+        # A connection of its own, closed afterwards: closing releases the lock whatever
+        # happened (cancellation included), and pool connections never carry a session lock.
+        async with self._tokens.hold(name):
+            conn = await asyncpg.connect(self._dsn)
             try:
+                await conn.execute("SELECT pg_advisory_lock($1, hashtext($2))", _TOKEN_LOCK, name)
                 yield
             finally:
-                await conn.execute("SELECT pg_advisory_unlock($1, hashtext($2))", _TOKEN_LOCK, name)
+                await conn.close()
 
     # -- upkeep ------------------------------------------------------------------------------
     async def expire_sessions(self, idle_since: dt.datetime) -> int:
@@ -321,14 +336,19 @@ class PostgresStore:
 
 
 async def _save_turn(conn: asyncpg.Connection, turn: StagedTurn) -> None:
+    # One round trip for the session and both messages (a data-modifying WITH always runs).
     await conn.execute(
-        """INSERT INTO sessions (id, state, step, max_step_rank, first_touch, latest_touch,
-               created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
-           ON CONFLICT (id) DO UPDATE SET state = excluded.state, step = excluded.step,
-               max_step_rank = greatest(sessions.max_step_rank, excluded.max_step_rank),
-               first_touch = excluded.first_touch, latest_touch = excluded.latest_touch,
-               updated_at = excluded.updated_at""",
+        """WITH session AS (
+               INSERT INTO sessions (id, state, step, max_step_rank, first_touch, latest_touch,
+                   created_at, updated_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+               ON CONFLICT (id) DO UPDATE SET state = excluded.state, step = excluded.step,
+                   max_step_rank = greatest(sessions.max_step_rank, excluded.max_step_rank),
+                   first_touch = excluded.first_touch, latest_touch = excluded.latest_touch,
+                   updated_at = excluded.updated_at)
+           INSERT INTO messages (session_id, role, text, suggestions, step, message_id, created_at)
+           VALUES ($1, 'user', $8, '[]', $9, $10, $7),
+                  ($1, 'assistant', $11, $12, $13, $10, $7)""",
         turn.session_id,
         turn.state_json,
         turn.step.value,
@@ -336,16 +356,9 @@ async def _save_turn(conn: asyncpg.Connection, turn: StagedTurn) -> None:
         touch_json(turn.touch.first),
         touch_json(turn.touch.latest),
         turn.now,
-    )
-    await conn.execute(
-        """INSERT INTO messages (session_id, role, text, suggestions, step, message_id, created_at)
-           VALUES ($1, 'user', $2, '[]', $3, $4, $5),
-                  ($1, 'assistant', $6, $7, $8, $4, $5)""",
-        turn.session_id,
         turn.user_text,
         turn.user_step.value,
         turn.message_id,
-        turn.now,
         turn.reply.reply,
         json.dumps(turn.reply.suggestions, ensure_ascii=False),
         turn.reply.step.value,
