@@ -52,8 +52,15 @@ class Address(BaseModel):
         return ", ".join(parts)
 
 
-class Slots(BaseModel):
-    """What the customer has told us; `None` means not known yet."""
+# The slots `aida extract` reports, in the contract's order.
+EXTRACT_KEYS: tuple[str, ...] = (
+    "tariff", "cctv_cameras", "static_ip", "router", "address", "name", "phone", "email",
+    "date", "time",
+)
+
+
+class SlotValues(BaseModel):
+    """One value per slot the customer can give; `None` means not known (or not said)."""
 
     segment: Segment | None = None
     tariff: str | None = None
@@ -61,15 +68,20 @@ class Slots(BaseModel):
     cctv_cameras: CameraCount | None = None
     static_ip: bool | None = None
     address: Address | None = None
-    coverage: Coverage | None = None
-    # The customer accepted a technical check for an address outside the coverage list.
-    tech_check: bool = False
     name: str | None = None
     phone: str | None = None  # E.164
     email: str | None = None
-    email_declined: bool = False
     date: dt.date | None = None
     time: str | None = None  # "HH:MM"
+
+
+class Slots(SlotValues):
+    """What the customer has told us in the conversation so far."""
+
+    coverage: Coverage | None = None
+    # The customer accepted a technical check for an address outside the coverage list.
+    tech_check: bool = False
+    email_declined: bool = False
     referrer: str | None = None  # who recommended us, asked once after `done`
 
 

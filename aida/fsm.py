@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import pairwise
 from typing import Any
 
 from transitions import EventData, Machine
@@ -31,7 +32,8 @@ STATES: list[str] = [s.value for s in STEP_ORDER]
 
 def _first_open_is(step: Step) -> Callable[[EventData], bool]:
     def guard(event: EventData) -> bool:
-        flow: Flow = event.model
+        flow = event.model
+        assert isinstance(flow, Flow)
         return flow.first_open() is step
 
     guard.__name__ = f"first_open_is_{step.value}"
@@ -41,7 +43,7 @@ def _first_open_is(step: Step) -> Callable[[EventData], bool]:
 def _transitions() -> list[dict[str, Any]]:
     moves: list[dict[str, Any]] = []
     # advance: one step forward, guarded by the current step's completeness
-    for here, there in zip(STEP_ORDER[:5], STEP_ORDER[1:6], strict=True):
+    for here, there in pairwise(STEP_ORDER[:6]):
         moves.append({"trigger": "advance", "source": here.value, "dest": there.value,
                       "conditions": ["current_step_complete"]})
     # rewind: from a later step straight to the earliest incomplete one
@@ -101,6 +103,7 @@ class Flow:
 
     def record_move(self, event: EventData) -> None:
         t = event.transition
+        assert t is not None  # set for every fired transition
         self.moves.append(f"{event.event.name}:{t.source}->{t.dest}")
 
     # -- what the policy calls -----------------------------------------------------------
@@ -144,7 +147,7 @@ def attached(flow: Flow) -> Iterator[Flow]:
 
 def all_transitions() -> list[str]:
     """Every transition as "trigger:source->dest" (the test suite must walk each one)."""
-    out = []
+    out: list[str] = []
     for t in TRANSITIONS:
         sources = STATES if t["source"] == "*" else [t["source"]]
         out.extend(f"{t['trigger']}:{s}->{t['dest']}" for s in sources)

@@ -20,7 +20,7 @@ from aida.nlu import intents
 from aida.replies.format import date_label
 from aida.replies.format import phone as phone_display
 from aida.steps import SLOT_STEPS, STEPS, Ask, Env, Message, Note
-from aida.steps.confirm import make_lead
+from aida.steps.confirm import lead_from, make_lead
 
 CALL_ME = "Перезвоните мне"
 CONTINUE = "Продолжить здесь"
@@ -234,7 +234,8 @@ class _Turn:
             conv.slots.name = self.u.slots.name
         assert conv.slots.phone is not None
         if conv.callback_lead_id is None:
-            self.lead = self._callback_lead()
+            self.lead = lead_from(conv, self.env, self.session_id, self.now, kind="callback",
+                                  tags=["AIDA", "обратный звонок"])
             conv.callback_lead_id = self.lead.id
             self.events.append("callback_requested")
         self.parts.append(f"Готово: оператор перезвонит вам по номеру "
@@ -243,20 +244,6 @@ class _Turn:
         if conv.step is Step.done:
             return self._decision([RESTART])
         return self._reply(STEPS[conv.step].ask(conv, self.env))
-
-    def _callback_lead(self) -> Lead:
-        slots, catalog = self.conv.slots, self.env.catalog
-        tariff = catalog.tariff(slots.tariff)
-        return Lead(
-            session_id=self.session_id, kind="callback", created_at=self.now,
-            tariff=tariff.name if tariff else None,
-            tariff_speed_mbps=tariff.speed_mbps if tariff else None,
-            tariff_price=tariff.price if tariff else None,
-            router=slots.router, cctv_cameras=slots.cctv_cameras, static_ip=slots.static_ip,
-            address=slots.address, name=slots.name, phone=slots.phone, email=slots.email,
-            monthly_total=catalog.monthly_total(slots), one_off_total=catalog.one_off_total(slots),
-            transcript=list(self.conv.history), tags=["AIDA", "обратный звонок"],
-        )
 
     def _cancel(self) -> Decision:
         self.events.append("cancel")

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from aida.catalog import Catalog
-from aida.domain import Address, CameraCount, ChatMessage, RouterOption, Segment, Slots, Step
+from aida.domain import EXTRACT_KEYS, Address, ChatMessage, Slots, SlotValues, Step
 
 # The slot a step is asking for right now; lets a bare "2", "ольга" or "нет" be read in context.
 Expect = Literal[
@@ -53,20 +53,9 @@ class Problem(BaseModel):
     options: list[str] = Field(default_factory=list)
 
 
-class Extraction(BaseModel):
+class Extraction(SlotValues):
     """Slots found in one message; a field is None when the message does not mention it."""
 
-    segment: Segment | None = None
-    tariff: str | None = None
-    router: RouterOption | None = None
-    cctv_cameras: CameraCount | None = None
-    static_ip: bool | None = None
-    address: Address | None = None
-    name: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    date: dt.date | None = None
-    time: str | None = None  # "HH:MM"
     problems: list[Problem] = Field(default_factory=list)
     # Slots understood with doubt (e.g. a fuzzy street match): confirmed, not assumed.
     doubtful: list[str] = Field(default_factory=list)
@@ -74,18 +63,7 @@ class Extraction(BaseModel):
     def found(self) -> dict[str, Any]:
         """The contract's `aida extract` object: only the slots found, JSON-ready."""
         out: dict[str, Any] = {}
-        for key in (
-            "tariff",
-            "cctv_cameras",
-            "static_ip",
-            "router",
-            "address",
-            "name",
-            "phone",
-            "email",
-            "date",
-            "time",
-        ):
+        for key in EXTRACT_KEYS:
             value = getattr(self, key)
             if value is None:
                 continue

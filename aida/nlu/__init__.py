@@ -16,16 +16,10 @@ __all__ = ["extract"]
 
 
 def __getattr__(name: str) -> Any:
-    # `extract` is looked up on first use rather than imported above: the aida.llm package
-    # imports the offline brain, which imports `extract` from here, possibly while this
-    # package is still being imported (by the last line below).
+    # Lazy, so importing one helper (aida.nlu.phone, to check a value an LLM proposed) does
+    # not load the whole extractor.
     if name == "extract":
         from aida.nlu.extractor import extract
 
         return extract
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-# Every submodule needs aida.llm.types; loading the aida.llm package here, once `extract` can
-# be resolved, lets the import complete whichever of the two packages is imported first.
-import aida.llm.types  # noqa: F401

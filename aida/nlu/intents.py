@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from aida.catalog import Catalog
 from aida.llm.types import Intent
 
+
 def normalise(text: str) -> str:
     return text.lower().replace("ё", "е").strip()
 

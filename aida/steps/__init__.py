@@ -31,4 +31,4 @@ def first_open(conv: ConversationState, env: Env) -> Step:
     return Step.confirm
 
 
-__all__ = ["STEPS", "SLOT_STEPS", "Ask", "Env", "Message", "Note", "first_open"]
+__all__ = ["SLOT_STEPS", "STEPS", "Ask", "Env", "Message", "Note", "first_open"]

@@ -17,8 +17,8 @@ STEP = Step.address
 
 OTHER_ADDRESS = "Другой адрес"
 TECH_CHECK = "Оставить заявку на проверку"
-_OTHER_ADDRESS = re.compile(r"друг\w*\s+адрес|не\s+тот\s+адрес|адрес\s+друг", re.I)
-_TECH_CHECK = re.compile(r"провер|оставить\s+заявк|оставьте\s+заявк|тех\w*\s*провер", re.I)
+_OTHER_ADDRESS = re.compile(r"друг\w*\s+адрес|не\s+тот\s+адрес|адрес\s+друг", re.IGNORECASE)
+_TECH_CHECK = re.compile(r"провер|оставить\s+заявк|оставьте\s+заявк|тех\w*\s*провер", re.IGNORECASE)
 
 
 def _set_address(conv: ConversationState, address: Address, env: Env) -> None:
@@ -71,7 +71,7 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
     for problem in found.problems:
         if problem.slot == "address" and problem.code == "no_house" and problem.value:
             conv.partial_street = problem.value
-            conv.partial_city = None
+            conv.partial_city = problem.options[0] if problem.options else None
             notes.append(Note("", STEP, Ask(
                 "house", f"Уточните, пожалуйста, номер дома ({problem.value}).")))
     return notes

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from aida.domain import ConversationState, Lead, Step
+from aida.domain import ConversationState, Lead, LeadKind, Step
 from aida.nlu import intents
 from aida.replies.format import bullets, cameras, date_label, per_month, phone, rub
 from aida.steps.base import Ask, Env, Message, Note
@@ -87,19 +87,18 @@ def ask(conv: ConversationState, env: Env) -> Ask:
     return Ask("confirm", text, [YES, CHANGE])
 
 
-def make_lead(conv: ConversationState, env: Env, session_id: str, now: dt.datetime) -> Lead:
-    """The lead for a confirmed conversation (attribution is added by the service)."""
+def lead_from(conv: ConversationState, env: Env, session_id: str, now: dt.datetime, *,
+              kind: LeadKind, tags: list[str]) -> Lead:
+    """A lead with whatever the conversation holds (attribution is added by the service)."""
     slots, catalog = conv.slots, env.catalog
     tariff = catalog.tariff(slots.tariff)
-    assert tariff is not None
-    tags = ["AIDA"] + (["нет покрытия"] if slots.tech_check else [])
     return Lead(
         session_id=session_id,
-        kind="tech_check" if slots.tech_check else "connection",
+        kind=kind,
         created_at=now,
-        tariff=tariff.name,
-        tariff_speed_mbps=tariff.speed_mbps,
-        tariff_price=tariff.price,
+        tariff=tariff.name if tariff else None,
+        tariff_speed_mbps=tariff.speed_mbps if tariff else None,
+        tariff_price=tariff.price if tariff else None,
         router=slots.router,
         cctv_cameras=slots.cctv_cameras,
         static_ip=slots.static_ip,
@@ -114,3 +113,11 @@ def make_lead(conv: ConversationState, env: Env, session_id: str, now: dt.dateti
         transcript=list(conv.history),
         tags=tags,
     )
+
+
+def make_lead(conv: ConversationState, env: Env, session_id: str, now: dt.datetime) -> Lead:
+    """The lead of a confirmed conversation; outside coverage, a technical-check request."""
+    if conv.slots.tech_check:
+        return lead_from(conv, env, session_id, now, kind="tech_check",
+                         tags=["AIDA", "нет покрытия"])
+    return lead_from(conv, env, session_id, now, kind="connection", tags=["AIDA"])

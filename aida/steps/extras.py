@@ -70,14 +70,12 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         elif msg.yes:
             notes.append(Note("", STEP, Ask(
                 "cctv", "Сколько камер подключить: 1, 2 или 4?", camera_suggestions(env)[1:])))
-    if count is not None and count != slots.cctv_cameras:
-        if count == 0 or catalog.cctv_package(count):
-            slots.cctv_cameras = count
-            if count:
-                package = catalog.cctv_package(count)
-                assert package is not None
-                notes.append(Note(f"Видеонаблюдение: {cameras(count)} — {rub(package.price)} "
-                                  "разово, с хранением записей.", STEP))
+    package = catalog.cctv_package(count) if count else None
+    if count is not None and count != slots.cctv_cameras and (count == 0 or package):
+        slots.cctv_cameras = count
+        if package:
+            notes.append(Note(f"Видеонаблюдение: {cameras(count)} — {rub(package.price)} "
+                              "разово, с хранением записей.", STEP))
     for problem in found.problems:
         if problem.slot == "cctv_cameras" and problem.code == "not_in_catalog":
             choices = ", ".join(str(p.cameras) for p in catalog.cctv)
