@@ -37,6 +37,12 @@ class Engine:
         # Whatever brain is configured, a turn never fails for want of understanding.
         self.offline = brain if isinstance(brain, OfflineBrain) else OfflineBrain(catalog)
 
+    def warm_up(self) -> None:
+        """Load the understanding stack's dictionaries now, not on the first customer's turn."""
+        ctx = self.context(self.new_state(), dt.datetime.now(self.tz))
+        self.offline.read("Здравствуйте, я Иван, +7 999 123-45-67, ivan@mail.ru, "
+                          "ул. Мира 5, завтра вечером, Пакет Премиум", ctx)
+
     def new_state(self) -> ConversationState:
         return ConversationState()
 

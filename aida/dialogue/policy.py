@@ -72,7 +72,11 @@ def greeting(env: Env) -> str:
 def decide(conv_in: ConversationState, u: Understanding, text: str, env: Env,
            *, session_id: str, now: dt.datetime) -> Decision:
     """Decide one turn. `u` has been validated against the catalog already."""
-    conv = conv_in.model_copy(deep=True)
+    # Steps change only the slots in place (their values are immutable: str, date, frozen
+    # Address), and the history is only ever replaced, so a shallow copy of both suffices;
+    # the caller's state stays as it was.
+    conv = conv_in.model_copy()
+    conv.slots = conv_in.slots.model_copy()
     turn = _Turn(conv, u, text, env, session_id, now, pending=conv.pending, offer=conv.offer)
     conv.offer = None  # an offer holds for the one answer right after it
     if not conv_in.history and u.intent is Intent.greeting:
@@ -113,7 +117,7 @@ class _Turn:
 
     def _onboarding(self) -> Decision:
         conv, env = self.conv, self.env
-        before = conv.slots.model_copy(deep=True)
+        before = conv.slots.model_copy()
         step_before = conv.step
         msg = Message(self.u, self.text, self.pending)
         notes: list[Note] = []

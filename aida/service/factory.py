@@ -14,7 +14,8 @@ def build_engine(settings: Settings) -> TurnEngine:
     from aida.llm import make_brain
 
     catalog = load_catalog(settings.catalog_path)
-    engine: TurnEngine = Engine(catalog, make_brain(settings, catalog), settings.tz)
+    engine = Engine(catalog, make_brain(settings, catalog), settings.tz)
+    engine.warm_up()
     return engine
 
 
