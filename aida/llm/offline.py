@@ -59,8 +59,9 @@ class OfflineBrain:
         found = extract(plain, now=ctx.now, catalog=ctx.catalog)
         if found.tariff:
             return [found.tariff]
-        return next((p.options for p in found.problems
-                     if p.slot == "tariff" and p.code == "ambiguous"), [])
+        return next(
+            (p.options for p in found.problems if p.slot == "tariff" and p.code == "ambiguous"), []
+        )
 
     async def word(
         self, draft: ReplyDraft, ctx: TurnContext, on_delta: DeltaSink | None = None
