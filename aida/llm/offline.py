@@ -16,6 +16,7 @@ _EXTRACT_EXPECTS = frozenset(get_args(Expect)) - {
     "change",
     "verify_address",
     "verify_name",
+    "verify_date",
     "referrer",
     "callback",
     "tech_check",

@@ -34,6 +34,7 @@ Expect = Literal[
     "change",  # "Что нужно изменить?" at the confirm step
     "verify_address",  # "Правильно понимаю: <address>?"
     "verify_name",
+    "verify_date",
     "referrer",
     "callback",
 ]

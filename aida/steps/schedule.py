@@ -64,6 +64,12 @@ def _problem_text(code: str, env: Env) -> str:
 def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
     slots, found = conv.slots, msg.u.slots
     new_date, new_time = found.date, parse_time(found.time)
+    if msg.answers("verify_date") and new_date is None and slots.date is not None:
+        if msg.no:
+            slots.date = None
+            return [Note("", STEP, Ask("date", "На какой день записать мастера?", NEAREST))]
+        if msg.yes:
+            return [Note(f"Записала: {date_label(slots.date, env.today)}.", STEP)]
     if new_date is None and new_time is None:
         return []
     date = new_date or slots.date
@@ -87,6 +93,11 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
     changed = slots.date is not None and slots.time is not None
     slots.date = date
     slots.time = time.strftime("%H:%M") if time else None
+    if new_date is not None and "date" in found.doubtful:
+        # "В пятницу" said on a Friday: next week's, but worth a word before it counts.
+        return [Note("", STEP, Ask("verify_date", f"Правильно понимаю: "
+                                   f"{date_label(new_date, env.today)}?",
+                                   ["Да, верно", "Нет, другой день"]))]
     if changed and date and time:
         return [Note(f"Перенесла визит мастера: {date_label(date, env.today)}, "
                      f"{slots.time}.", STEP)]

@@ -216,6 +216,17 @@ SCRIPTS: list[Script] = [
         T("в воскресенье в 11:00", S.confirm, "confirm", has="29 ноября (воскресенье), 11:00"),
     ),
     script(
+        "a weekday said on that same weekday is read back before it counts",
+        TO_SCHEDULE,
+        T("в пятницу вечером", S.confirm, "verify_date", has="4 декабря (пятница)"),
+        T("да", S.confirm, "confirm", has=("Записала", "4 декабря (пятница), 18:00"))),
+    script(
+        "a doubtful date that is wrong is asked again",
+        TO_SCHEDULE,
+        T("в пятницу в 10", S.confirm, "verify_date"),
+        T("нет", S.schedule, "date"),
+        T("в понедельник", S.confirm, "confirm", has="30 ноября (понедельник), 10:00")),
+    script(
         "an operator on request, and a callback",
         TO_EXTRAS,
         T("позовите оператора", S.extras, "callback", has=("support@smit34.ru", "@smit_support")),
