@@ -54,6 +54,10 @@ class Settings(BaseSettings):
         "first", validation_alias=_env("AIDA_ATTRIBUTION")
     )
     log_level: str = Field("INFO", validation_alias=_env("AIDA_LOG_LEVEL"))
+    # `json`: one JSON object per line (journald, log shippers); `text` for a terminal.
+    log_format: Literal["json", "text"] = Field("json", validation_alias=_env("AIDA_LOG_FORMAT"))
+    # Prefix of AIDA's Redis keys, so several deployments (or tests) can share one Redis.
+    redis_prefix: str = Field("aida:", validation_alias=_env("AIDA_REDIS_PREFIX"))
 
     # -- LLM -------------------------------------------------------------------------------
     openai_api_key: str | None = Field(None, validation_alias=_env("OPENAI_API_KEY"))

@@ -12,6 +12,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+# Every log line of the run, formatted as in production, must hold no raw phone or email.
+from tests.ops.logscan import log_scan  # noqa: F401  (a session-wide autouse fixture)
+
 PG_URL = os.environ.get("AIDA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("AIDA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 

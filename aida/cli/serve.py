@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from aida.catalog import CatalogError
 from aida.config import Settings
 from aida.http import create_app
+from aida.ops.logs import setup_logging
 
 SHUTDOWN_TIMEOUT = 30.0
 
@@ -34,10 +35,7 @@ def run(args: argparse.Namespace) -> int:
     except ValidationError as e:
         print(f"aida: ошибка в настройках:\n{e}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    setup_logging(settings.log_level, settings.log_format)
     log = logging.getLogger("aida.serve")
     try:
         app = create_app(settings)

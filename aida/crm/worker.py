@@ -28,6 +28,8 @@ from aiohttp import web
 from aida.catalog import Catalog, default_catalog, load_catalog
 from aida.config import Settings
 from aida.crm.port import CrmAuthError, CrmError, CrmPort, CrmRefs, CrmRejected, CrmUnavailable
+from aida.ops.context import request_id
+from aida.ops.metrics import record_delivery
 from aida.privacy import scrub
 from aida.store.base import LeadRecord, OutboxJob, Store
 
@@ -148,6 +150,8 @@ class OutboxWorker:
 
     # -- one job ------------------------------------------------------------------------------
     async def _process(self, job: OutboxJob) -> None:
+        # Every log line of this attempt (amoCRM answers, token refresh) carries this id.
+        request_id.set(f"crm-{job.id}.{job.attempts}")
         started = time.monotonic()
         attempt = job.attempts
         refs = CrmRefs(contact_id=job.crm_contact_id, lead_id=job.crm_lead_id)
@@ -239,6 +243,7 @@ class OutboxWorker:
             fields["retry_in_s"] = round(retry_in, 1)
         if error is not None:
             fields["error"] = scrub(error)
+        record_delivery(job.kind, outcome)
         level = logging.WARNING if outcome in ("failed", "retry") else logging.INFO
         text = " ".join(
             f"{k}={v!r}" if isinstance(v, str) else f"{k}={v}" for k, v in fields.items()

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from aida.admin import add_admin_routes
 from aida.config import Settings
 from aida.http.background import background_tasks
 from aida.http.chat import ApiError, chat, health, history
@@ -16,6 +17,7 @@ from aida.http.models import MAX_BODY_BYTES
 from aida.http.ratelimit import make_limiter
 from aida.http.sse import chat_stream
 from aida.http.static import add_static_routes
+from aida.ops.endpoint import http_metrics, install_metrics
 from aida.service.factory import build_turn_service
 from aida.service.turns import TurnEngine
 from aida.store import open_store
@@ -46,13 +48,15 @@ def create_app(settings: Settings, *, engine: TurnEngine | None = None) -> web.A
     cors = Cors(settings.cors_origin_list)
     app = web.Application(
         client_max_size=MAX_BODY_BYTES,
-        middlewares=[errors_middleware, cors.preflight, api_errors],
+        middlewares=[http_metrics, errors_middleware, cors.preflight, api_errors],
     )
     store = open_store(settings.database_url)
     app[SETTINGS] = settings
     app[STORE] = store
     app[TURNS] = build_turn_service(settings, store, engine)
-    app[LIMITER] = make_limiter(settings.rate_limit_enabled, settings.redis_url)
+    app[LIMITER] = make_limiter(
+        settings.rate_limit_enabled, settings.redis_url, settings.redis_prefix
+    )
     app[DRAINING] = {"on": False}
 
     app.on_response_prepare.append(cors.on_prepare)
@@ -64,5 +68,7 @@ def create_app(settings: Settings, *, engine: TurnEngine | None = None) -> web.A
     app.router.add_post("/chat/stream", chat_stream)
     app.router.add_get("/chat/history", history)
     app.router.add_get("/health", health)
+    install_metrics(app, store, getattr(app[TURNS].engine, "brain", None))
+    add_admin_routes(app, settings)
     add_static_routes(app)
     return app

@@ -16,6 +16,7 @@ from aida.http.client import client_address
 from aida.http.keys import DRAINING, LIMITER, STORE, TURNS
 from aida.http.models import MAX_BODY_BYTES, ChatRequest, HistoryQuery
 from aida.http.ratelimit import ADDRESS, SESSION, Rule, retry_after
+from aida.ops.metrics import record_rate_limited
 
 log = logging.getLogger("aida.http")
 
@@ -52,6 +53,7 @@ def json_response(data: Any, status: int = 200) -> web.Response:
 async def _limit(request: web.Request, rule: Rule, key: str) -> None:
     wait = await request.app[LIMITER].hit(rule, key)
     if wait > 0:
+        record_rate_limited(rule.name)
         raise ApiError(
             429,
             "rate_limited",

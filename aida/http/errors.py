@@ -11,20 +11,15 @@ import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 from functools import partial
 
 from aiohttp import web
 
+# The id of the request being handled, for error bodies and log lines (aida.ops.logs).
+from aida.ops.context import current_request_id
+from aida.ops.context import request_id as _request_id
+
 log = logging.getLogger("aida.http")
-
-# The id of the request being handled, for error bodies and log lines.
-_request_id: ContextVar[str | None] = ContextVar("aida_request_id", default=None)
-
-
-def current_request_id() -> str | None:
-    return _request_id.get()
-
 
 _CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 

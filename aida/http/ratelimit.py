@@ -138,9 +138,9 @@ class RedisLimiter:
         await self._client.aclose()
 
 
-def make_limiter(enabled: bool, redis_url: str | None) -> Limiter:
+def make_limiter(enabled: bool, redis_url: str | None, redis_prefix: str = "aida:") -> Limiter:
     if not enabled:
         return NoLimiter()
     if redis_url:
-        return RedisLimiter(redis_url)
+        return RedisLimiter(redis_url, prefix=f"{redis_prefix}rl:")
     return MemoryLimiter()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from typing import Literal, Protocol
 
@@ -17,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from aida.dialogue.types import DeltaSink, TurnResult
 from aida.domain import Attribution, ConversationState, Lead, Step
+from aida.ops.turns import record_turn
 from aida.store.base import Store, StoredReply, TouchRecord
 
 log = logging.getLogger(__name__)
@@ -82,11 +84,17 @@ class TurnService:
     ) -> TurnOutcome:
         """Answer one message. `on_delta` receives the reply in pieces as it is worded (a
         replayed answer arrives as one piece); the turn is committed before this returns."""
+        started = time.perf_counter()
         async with self.store.turn(session_id) as tx:
             if message_id is not None:
                 stored = await tx.stored_reply(message_id)
                 if stored is not None:
-                    log.info("turn replayed session=%s message_id=%s", session_id, message_id)
+                    record_turn(
+                        session_id=session_id,
+                        step=stored.step,
+                        seconds=time.perf_counter() - started,
+                        replayed=True,
+                    )
                     if on_delta is not None:
                         await on_delta(stored.reply)
                     return TurnOutcome(
@@ -98,6 +106,7 @@ class TurnService:
                     )
 
             now = self._clock()
+            new_session = tx.state is None
             state = tx.state if tx.state is not None else self.engine.new_state()
             result = await self.engine.turn(
                 state, text, now=now, session_id=session_id, on_delta=on_delta
@@ -117,7 +126,14 @@ class TurnService:
             )
         if lead is not None:
             log.info("lead confirmed session=%s lead=%s kind=%s", session_id, lead.id, lead.kind)
-        log.debug("turn session=%s step=%s events=%s", session_id, step.value, result.events)
+        record_turn(
+            session_id=session_id,
+            step=step,
+            seconds=time.perf_counter() - started,
+            events=result.events,
+            new_session=new_session,
+            lead=lead,
+        )
         return TurnOutcome(
             reply=result.reply,
             suggestions=result.suggestions,

@@ -20,7 +20,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-from aida.domain import Attribution, ChatMessage, ConversationState, Lead, Step
+from aida.domain import Attribution, ChatMessage, ConversationState, Lead, LeadKind, Step
 
 # local: kept in the local store only (no CRM configured when it was confirmed);
 # pending: waiting in the outbox; delivered: in the CRM; failed: needs the operator.
@@ -80,6 +80,38 @@ class OutboxJob(BaseModel):
     crm_contact_id: int | None = None
 
 
+class LeadStat(BaseModel):
+    """One lead's reporting columns without its payload (the admin dashboard's aggregates)."""
+
+    id: str
+    session_id: str
+    kind: LeadKind
+    created_at: dt.datetime
+    delivery: DeliveryStatus
+    utm_source: str | None = None
+    utm_campaign: str | None = None
+    # The conversation's first message: from the lead's transcript, else the session row.
+    started_at: dt.datetime | None = None
+
+
+class SessionSummary(BaseModel):
+    id: str
+    step: Step
+    max_step: Step  # the furthest step the conversation reached
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    utm_source: str | None = None
+
+
+class StoreTotals(BaseModel):
+    """Counts over the whole database, the same whichever instance asks (for /metrics)."""
+
+    sessions: int
+    leads: dict[str, int]  # delivery status → leads
+    outbox: dict[str, int]  # job status (pending, done, failed) → jobs
+    oldest_waiting: dt.datetime | None  # creation time of the oldest job still pending
+
+
 class TokenPair(BaseModel):
     access_token: str
     refresh_token: str | None = None  # None: a long-lived token
@@ -135,12 +167,36 @@ class Store(Protocol):
         """Raise when the database cannot be reached (the health check)."""
         ...
 
-    async def funnel(self) -> dict[Step, int]:
+    async def funnel(
+        self, since: dt.datetime | None = None, until: dt.datetime | None = None
+    ) -> dict[Step, int]:
         """How many stored sessions reached each step (a session at `address` counts for
-        `tariff`, `extras` and `address`)."""
+        `tariff`, `extras` and `address`); only sessions begun in [since, until) if given."""
         ...
 
-    async def leads(self, limit: int | None = None) -> list[LeadRecord]: ...
+    async def leads(
+        self,
+        limit: int | None = None,
+        *,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        delivery: DeliveryStatus | None = None,
+        session_id: str | None = None,
+    ) -> list[LeadRecord]:
+        """Newest first; confirmed in [since, until), with this delivery status or session."""
+        ...
+
+    async def lead_stats(self, since: dt.datetime, until: dt.datetime) -> list[LeadStat]:
+        """Leads confirmed in [since, until), oldest first, without their payloads."""
+        ...
+
+    async def sessions(
+        self, since: dt.datetime, until: dt.datetime, limit: int
+    ) -> list[SessionSummary]:
+        """Sessions begun in [since, until), most recently active first."""
+        ...
+
+    async def totals(self) -> StoreTotals: ...
 
     async def lead(self, lead_id: str) -> LeadRecord | None: ...
 

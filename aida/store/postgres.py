@@ -18,10 +18,28 @@ from typing import Any
 import asyncpg
 
 from aida.domain import ChatMessage, ConversationState, Lead, Step
-from aida.store.base import LeadRecord, OutboxJob, StoredReply, TokenPair
+from aida.store.base import (
+    DeliveryStatus,
+    LeadRecord,
+    LeadStat,
+    OutboxJob,
+    SessionSummary,
+    StoredReply,
+    StoreTotals,
+    TokenPair,
+)
 from aida.store.locks import KeyedLocks
 from aida.store.migrations import SCHEMA_VERSION_TABLE, migrations
-from aida.store.rows import funnel_from, lead_columns, lead_record, touch_from, touch_json, utc
+from aida.store.rows import (
+    funnel_from,
+    lead_columns,
+    lead_record,
+    lead_stat,
+    session_summary,
+    touch_from,
+    touch_json,
+    utc,
+)
 from aida.store.staging import StagedTurn, StagingTx
 
 # Advisory lock namespaces (the first key of the two-key form).
@@ -138,17 +156,77 @@ class PostgresStore:
     async def ping(self) -> None:
         await self.pool.fetchval("SELECT 1")
 
-    async def funnel(self) -> dict[Step, int]:
+    async def funnel(
+        self, since: dt.datetime | None = None, until: dt.datetime | None = None
+    ) -> dict[Step, int]:
+        conds, params = _between("created_at", since, until)
         rows = await self.pool.fetch(
-            "SELECT max_step_rank, count(*) FROM sessions GROUP BY max_step_rank"
+            f"SELECT max_step_rank, count(*) FROM sessions{_where(conds)} GROUP BY max_step_rank",
+            *params,
         )
         return funnel_from({r[0]: r[1] for r in rows})
 
-    async def leads(self, limit: int | None = None) -> list[LeadRecord]:
+    async def leads(
+        self,
+        limit: int | None = None,
+        *,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        delivery: DeliveryStatus | None = None,
+        session_id: str | None = None,
+    ) -> list[LeadRecord]:
+        conds, params = _between("created_at", since, until)
+        for column, value in (("delivery", delivery), ("session_id", session_id)):
+            if value is not None:
+                params.append(value)
+                conds.append(f"{column} = ${len(params)}")
+        params.append(limit)
         rows = await self.pool.fetch(
-            "SELECT * FROM leads ORDER BY created_at DESC, id LIMIT $1", limit
+            f"SELECT * FROM leads{_where(conds)} ORDER BY created_at DESC, id LIMIT ${len(params)}",
+            *params,
         )
         return [lead_record(dict(r)) for r in rows]
+
+    async def lead_stats(self, since: dt.datetime, until: dt.datetime) -> list[LeadStat]:
+        rows = await self.pool.fetch(
+            """SELECT l.id, l.session_id, l.kind, l.created_at, l.delivery, l.utm_source,
+                   l.payload -> 'attribution' ->> 'utm_campaign',
+                   coalesce((l.payload -> 'transcript' -> 0 ->> 'at')::timestamptz, s.created_at)
+               FROM leads l LEFT JOIN sessions s ON s.id = l.session_id
+               WHERE l.created_at >= $1 AND l.created_at < $2 ORDER BY l.created_at, l.id""",
+            utc(since),
+            utc(until),
+        )
+        return [lead_stat(tuple(r)) for r in rows]
+
+    async def sessions(
+        self, since: dt.datetime, until: dt.datetime, limit: int
+    ) -> list[SessionSummary]:
+        rows = await self.pool.fetch(
+            """SELECT id, step, max_step_rank, created_at, updated_at,
+                   first_touch ->> 'utm_source'
+               FROM sessions WHERE created_at >= $1 AND created_at < $2
+               ORDER BY updated_at DESC, id LIMIT $3""",
+            utc(since),
+            utc(until),
+            limit,
+        )
+        return [session_summary(tuple(r)) for r in rows]
+
+    async def totals(self) -> StoreTotals:
+        async with self.pool.acquire() as conn, conn.transaction(readonly=True):
+            sessions = await conn.fetchval("SELECT count(*) FROM sessions")
+            leads = await conn.fetch("SELECT delivery, count(*) FROM leads GROUP BY delivery")
+            outbox = await conn.fetch("SELECT status, count(*) FROM outbox GROUP BY status")
+            oldest = await conn.fetchval(
+                "SELECT min(created_at) FROM outbox WHERE status = 'pending'"
+            )
+        return StoreTotals(
+            sessions=sessions,
+            leads={r[0]: r[1] for r in leads},
+            outbox={r[0]: r[1] for r in outbox},
+            oldest_waiting=oldest,
+        )
 
     async def lead(self, lead_id: str) -> LeadRecord | None:
         row = await self.pool.fetchrow("SELECT * FROM leads WHERE id = $1", lead_id)
@@ -333,6 +411,22 @@ class PostgresStore:
             if ids:
                 await conn.execute("DELETE FROM messages WHERE session_id = ANY($1::text[])", ids)
         return len(ids)
+
+
+def _between(
+    column: str, since: dt.datetime | None, until: dt.datetime | None
+) -> tuple[list[str], list[Any]]:
+    conds: list[str] = []
+    params: list[Any] = []
+    for op, moment in ((">=", since), ("<", until)):
+        if moment is not None:
+            params.append(utc(moment))
+            conds.append(f"{column} {op} ${len(params)}")
+    return conds, params
+
+
+def _where(conds: list[str]) -> str:
+    return f" WHERE {' AND '.join(conds)}" if conds else ""
 
 
 async def _save_turn(conn: asyncpg.Connection, turn: StagedTurn) -> None:

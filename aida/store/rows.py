@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from aida.domain import STEP_ORDER, Attribution, ChatMessage, Lead, Step
-from aida.store.base import DeliveryStatus, LeadRecord, TouchRecord
+from aida.store.base import DeliveryStatus, LeadRecord, LeadStat, SessionSummary, TouchRecord
 
 STEP_RANK: dict[Step, int] = {step: rank for rank, step in enumerate(STEP_ORDER)}
 
@@ -69,3 +69,26 @@ def funnel_from(counts: dict[int, int]) -> dict[Step, int]:
         running += counts.get(rank, 0)
         out[STEP_ORDER[rank]] = running
     return {step: out[step] for step in STEP_ORDER}
+
+
+_LEAD_STAT_COLUMNS = (
+    *("id", "session_id", "kind", "created_at", "delivery"),
+    *("utm_source", "utm_campaign", "started_at"),
+)
+
+
+def lead_stat(row: tuple[Any, ...]) -> LeadStat:
+    """(id, session_id, kind, created_at, delivery, utm_source, utm_campaign, started_at)."""
+    return LeadStat.model_validate(dict(zip(_LEAD_STAT_COLUMNS, row, strict=True)))
+
+
+def session_summary(row: tuple[Any, ...]) -> SessionSummary:
+    """(id, step, max_step_rank, created_at, updated_at, first utm_source)."""
+    return SessionSummary(
+        id=row[0],
+        step=Step(row[1]),
+        max_step=STEP_ORDER[row[2]],
+        created_at=row[3],
+        updated_at=row[4],
+        utm_source=row[5],
+    )

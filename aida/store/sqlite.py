@@ -22,10 +22,28 @@ from pathlib import Path
 from typing import Any, TypeVar, overload
 
 from aida.domain import ChatMessage, ConversationState, Lead, Step
-from aida.store.base import LeadRecord, OutboxJob, StoredReply, TokenPair
+from aida.store.base import (
+    DeliveryStatus,
+    LeadRecord,
+    LeadStat,
+    OutboxJob,
+    SessionSummary,
+    StoredReply,
+    StoreTotals,
+    TokenPair,
+)
 from aida.store.locks import KeyedLocks
 from aida.store.migrations import SCHEMA_VERSION_TABLE, migrations
-from aida.store.rows import funnel_from, lead_columns, lead_record, touch_from, touch_json, utc
+from aida.store.rows import (
+    funnel_from,
+    lead_columns,
+    lead_record,
+    lead_stat,
+    session_summary,
+    touch_from,
+    touch_json,
+    utc,
+)
 from aida.store.staging import StagedTurn, StagingTx
 
 T = TypeVar("T")
@@ -123,18 +141,62 @@ class SqliteStore:
         # Through the writer thread: "can serve" means turns can be saved.
         await self._run(lambda conn: conn.execute("SELECT 1").fetchone())
 
-    async def funnel(self) -> dict[Step, int]:
-        rows = await self._read(
-            lambda conn: conn.execute(
-                "SELECT max_step_rank, count(*) FROM sessions GROUP BY max_step_rank"
-            ).fetchall()
-        )
+    async def funnel(
+        self, since: dt.datetime | None = None, until: dt.datetime | None = None
+    ) -> dict[Step, int]:
+        conds, params = _between("created_at", since, until)
+        sql = f"SELECT max_step_rank, count(*) FROM sessions{_where(conds)} GROUP BY max_step_rank"
+        rows = await self._read(lambda conn: conn.execute(sql, params).fetchall())
         return funnel_from({rank: n for rank, n in rows})
 
-    async def leads(self, limit: int | None = None) -> list[LeadRecord]:
-        sql = "SELECT * FROM leads ORDER BY created_at DESC, id LIMIT ?"
-        rows = await self._read(lambda conn: conn.execute(sql, (limit or -1,)).fetchall())
+    async def leads(
+        self,
+        limit: int | None = None,
+        *,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        delivery: DeliveryStatus | None = None,
+        session_id: str | None = None,
+    ) -> list[LeadRecord]:
+        conds, params = _between("created_at", since, until)
+        for column, value in (("delivery", delivery), ("session_id", session_id)):
+            if value is not None:
+                conds.append(f"{column} = ?")
+                params.append(value)
+        sql = f"SELECT * FROM leads{_where(conds)} ORDER BY created_at DESC, id LIMIT ?"
+        params.append(limit or -1)
+        rows = await self._read(lambda conn: conn.execute(sql, params).fetchall())
         return [_lead_record(row) for row in rows]
+
+    async def lead_stats(self, since: dt.datetime, until: dt.datetime) -> list[LeadStat]:
+        rows = await self._read(
+            lambda conn: conn.execute(
+                """SELECT l.id, l.session_id, l.kind, l.created_at, l.delivery, l.utm_source,
+                       json_extract(l.payload, '$.attribution.utm_campaign'),
+                       coalesce(json_extract(l.payload, '$.transcript[0].at'), s.created_at)
+                   FROM leads l LEFT JOIN sessions s ON s.id = l.session_id
+                   WHERE l.created_at >= ? AND l.created_at < ? ORDER BY l.created_at, l.id""",
+                (_ts(since), _ts(until)),
+            ).fetchall()
+        )
+        return [lead_stat(tuple(row)) for row in rows]
+
+    async def sessions(
+        self, since: dt.datetime, until: dt.datetime, limit: int
+    ) -> list[SessionSummary]:
+        rows = await self._read(
+            lambda conn: conn.execute(
+                """SELECT id, step, max_step_rank, created_at, updated_at,
+                       json_extract(first_touch, '$.utm_source')
+                   FROM sessions WHERE created_at >= ? AND created_at < ?
+                   ORDER BY updated_at DESC, id LIMIT ?""",
+                (_ts(since), _ts(until), limit),
+            ).fetchall()
+        )
+        return [session_summary(tuple(row)) for row in rows]
+
+    async def totals(self) -> StoreTotals:
+        return await self._read(_totals)
 
     async def lead(self, lead_id: str) -> LeadRecord | None:
         row = await self._read(
@@ -363,6 +425,44 @@ def _history(session_id: str, conn: Conn) -> tuple[Step | None, list[ChatMessage
         ChatMessage(role=r[0], text=r[1], suggestions=json.loads(r[2]), at=_dt(r[3])) for r in rows
     ]
     return Step(row[0]), messages
+
+
+def _between(
+    column: str, since: dt.datetime | None, until: dt.datetime | None
+) -> tuple[list[str], list[Any]]:
+    conds: list[str] = []
+    params: list[Any] = []
+    if since is not None:
+        conds.append(f"{column} >= ?")
+        params.append(_ts(since))
+    if until is not None:
+        conds.append(f"{column} < ?")
+        params.append(_ts(until))
+    return conds, params
+
+
+def _where(conds: list[str]) -> str:
+    return f" WHERE {' AND '.join(conds)}" if conds else ""
+
+
+def _totals(conn: Conn) -> StoreTotals:
+    # One read transaction, so the counts agree with each other.
+    conn.execute("BEGIN")
+    try:
+        sessions = conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
+        leads = conn.execute("SELECT delivery, count(*) FROM leads GROUP BY delivery").fetchall()
+        outbox = conn.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall()
+        oldest = conn.execute(
+            "SELECT min(created_at) FROM outbox WHERE status = 'pending'"
+        ).fetchone()[0]
+    finally:
+        conn.execute("COMMIT")
+    return StoreTotals(
+        sessions=sessions,
+        leads={k: n for k, n in leads},
+        outbox={k: n for k, n in outbox},
+        oldest_waiting=_dt(oldest),
+    )
 
 
 def _lead_record(row: sqlite3.Row) -> LeadRecord:

@@ -19,6 +19,7 @@ from aida.crm.amocrm.models import Problem, TokenAnswer
 from aida.crm.amocrm.tokens import Clock, token_pair, utcnow
 from aida.crm.port import CrmAuthError, CrmRejected, CrmUnavailable
 from aida.crm.ratelimit import RateLimiter
+from aida.ops.metrics import record_amocrm
 from aida.privacy import scrub
 from aida.store.base import TokenPair
 
@@ -175,9 +176,12 @@ class AmoHttp:
             ) as resp:
                 text = await resp.text(errors="replace")
         except TimeoutError as e:
+            record_amocrm("timeout")
             raise CrmUnavailable(f"amoCRM did not answer {method} {path} in time") from e
         except aiohttp.ClientError as e:
+            record_amocrm("network")
             raise CrmUnavailable(f"amoCRM unreachable ({type(e).__name__}): {scrub(str(e))}") from e
+        record_amocrm(resp.status)
         return resp.status, _json(text), text, resp
 
 

@@ -1,0 +1,1 @@
+"""Operations: metrics (`/metrics`), structured logs without personal data, `aida doctor`."""

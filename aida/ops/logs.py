@@ -1,0 +1,86 @@
+"""Log lines as JSON objects (one per line), with the request id, and no personal data.
+
+A small stdlib formatter rather than a library: what it must do beyond any JSON formatter —
+masking phones and emails in every string, the request id from a context variable — is most
+of its code. Messages, string fields and tracebacks pass through `aida.privacy.scrub`, a
+safety net under the rule that code logs ids, steps and counts, never what customers wrote.
+
+A line: {"ts", "level", "logger", "event", "msg", "request_id", ...the record's `extra`...,
+"exc"}. `event` names what happened ("turn", "crm.delivery", ...; "log" for plain lines).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from typing import Any, Literal
+
+from aida.ops.context import current_request_id
+from aida.privacy import scrub
+
+LogFormat = Literal["json", "text"]
+
+# Attributes every LogRecord has; anything else on a record came from `extra=`.
+_STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+
+
+def scrubbed(value: Any) -> Any:
+    """`value` with every string in it (keys too, at any depth) scrubbed of phones and emails."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {scrubbed(str(k)): scrubbed(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [scrubbed(v) for v in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return scrub(str(value))
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "ts": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "event": "log",
+            "msg": record.getMessage(),
+            "request_id": current_request_id(),
+        }
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD and not key.startswith("_"):
+                line[key] = value
+        if record.exc_info:
+            line["exc"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            line["exc"] = record.exc_text
+        if record.stack_info:
+            line["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(scrubbed(line), ensure_ascii=False)
+
+
+class TextFormatter(logging.Formatter):
+    """For a person at a terminal (AIDA_LOG_FORMAT=text): the same masking, one plain line."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        request = current_request_id()
+        text = super().format(record)
+        return scrub(f"{text} [{request}]" if request else text)
+
+
+def setup_logging(level: str = "INFO", fmt: LogFormat = "json") -> None:
+    """Send every log record to standard error (journald under systemd) in `fmt`."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level.upper())
