@@ -27,6 +27,7 @@ from aida.store.base import Store
 # No `*_created` series beside each counter: they double the output and no dashboard uses them.
 disable_created_metrics()
 
+
 class Metrics:
     """One app's registry: the process-wide metrics, the process itself, its brain and store."""
 
