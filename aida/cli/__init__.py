@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "leads": "заявки и статус доставки в CRM",
     "graph": "схема шагов разговора (Mermaid)",
     "crm": "amoCRM: проверка настройки",
+    "doctor": "проверить настройки: база, amoCRM, модель, CORS",
 }
 
 

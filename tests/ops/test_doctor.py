@@ -1,0 +1,135 @@
+"""`aida doctor`: exit 0 when the configuration is ready, 1 with what to fix when it is not."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from aida.store import open_store
+from tests.fakes.amocrm import FakeAmo, Field
+from tests.fakes.openai_server import StandIn
+
+_CLEARED = (
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "AMO_SUBDOMAIN",
+    "AMO_BASE_URL",
+    "AMO_ACCESS_TOKEN",
+    "AIDA_REDIS_URL",
+    "AIDA_CORS_ORIGINS",
+    "AIDA_ADMIN_TOKEN",
+)
+
+
+async def doctor(env: dict[str, str], cwd: Path) -> tuple[int, list[dict[str, Any]], str]:
+    base = {k: v for k, v in os.environ.items() if k not in _CLEARED and not k.startswith("AMO_")}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "aida",
+        "doctor",
+        "--json",
+        cwd=cwd,
+        env={**base, **env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 120)
+    assert proc.returncode is not None
+    checks = json.loads(out) if out.strip() else []
+    return proc.returncode, checks, err.decode()
+
+
+def by_name(checks: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {c["name"]: c for c in checks}
+
+
+async def _migrated_sqlite(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path}/aida.db"
+    store = open_store(url)
+    await store.open()
+    await store.close()
+    return url
+
+
+async def test_a_ready_configuration_passes(tmp_path: Path) -> None:
+    url = await _migrated_sqlite(tmp_path)
+    stand_in = StandIn()
+    base_url = await stand_in.start()
+    try:
+        async with FakeAmo.serve() as amo:
+            code, checks, err = await doctor(
+                {
+                    **amo.env(),
+                    "AIDA_DATABASE_URL": url,
+                    "AIDA_CORS_ORIGINS": "https://smit34.ru, https://www.smit34.ru",
+                    "AIDA_ADMIN_TOKEN": "x" * 32,
+                    "OPENAI_API_KEY": "sk-test",
+                    "OPENAI_BASE_URL": base_url,
+                    "AIDA_LLM_MODEL": "stand-in",
+                },
+                tmp_path,
+            )
+    finally:
+        await stand_in.stop()
+    assert code == 0, (checks, err)
+    found = by_name(checks)
+    for name in ("database", "cors", "admin", "llm", "amocrm"):
+        assert found[name]["status"] == "ok", found[name]
+    assert not [c for c in checks if c["status"] in ("warn", "fail")]
+
+
+async def test_problems_are_listed_with_what_to_fix(tmp_path: Path) -> None:
+    fields = {"TARIFF": Field(2578883, "Тариф", "text")}  # the account lacks the router field
+    async with FakeAmo.serve(lead_fields=fields) as amo:
+        env = {**amo.env(), "AMO_CF_LEAD_ROUTER": "2578885"}
+        code, checks, _ = await doctor(
+            {
+                **env,
+                "AIDA_DATABASE_URL": await _migrated_sqlite(tmp_path),
+                "AIDA_CORS_ORIGINS": "https://smit34.ru/chat",
+                "AIDA_ADMIN_TOKEN": "short",
+                "OPENAI_API_KEY": "sk-test",
+                "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
+            },
+            tmp_path,
+        )
+    assert code == 1
+    found = by_name(checks)
+    assert found["cors"]["status"] == "fail" and "без пути" in found["cors"]["fix"]
+    assert found["admin"]["status"] == "fail" and "openssl rand" in found["admin"]["fix"]
+    assert found["llm"]["status"] == "fail" and "OPENAI_BASE_URL" in found["llm"]["fix"]
+    router = found["amocrm AMO_CF_LEAD_ROUTER"]
+    assert router["status"] == "fail" and "2578885" in router["message"]
+
+
+async def test_an_unreachable_database_fails_and_the_crm_waits_for_it(tmp_path: Path) -> None:
+    async with FakeAmo.serve() as amo:
+        code, checks, _ = await doctor(
+            {**amo.env(), "AIDA_DATABASE_URL": "postgresql://aida@127.0.0.1:9/aida"}, tmp_path
+        )
+    found = by_name(checks)
+    assert code == 1
+    assert found["database"]["status"] == "fail" and "AIDA_DATABASE_URL" in found["database"]["fix"]
+    assert found["amocrm"]["status"] == "warn"
+
+
+async def test_a_new_database_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    code, checks, _ = await doctor(
+        {"AIDA_DATABASE_URL": f"sqlite:///{tmp_path}/new.db", "AIDA_CORS_ORIGINS": "*"}, tmp_path
+    )
+    found = by_name(checks)
+    assert code == 0
+    assert found["database"]["status"] == "warn" and "aida serve" in found["database"]["fix"]
+    assert found["cors"]["status"] == "warn"
+    assert found["amocrm"]["status"] == "info" and found["admin"]["status"] == "info"
+    assert not (tmp_path / "new.db").exists()  # the doctor only reads
+
+
+async def test_settings_that_cannot_be_read_exit_2(tmp_path: Path) -> None:
+    code, _, err = await doctor({"AIDA_TIMEZONE": "Mars/Olympus"}, tmp_path)
+    assert code == 2 and "AIDA_TIMEZONE" in err
