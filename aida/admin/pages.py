@@ -29,7 +29,7 @@ main{max-width:1180px;margin:0 auto;padding:20px 28px 48px}
 section{background:#fff;border-radius:8px;box-shadow:0 1px 2px rgba(0,0,0,.08);
  padding:18px 22px;margin:0 0 18px}
 h2{font-size:16px;margin:0 0 12px}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(190px,1fr));gap:14px;
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(160px,1fr));gap:14px;
  margin:0 0 18px}
 .card{background:#fff;border-radius:8px;box-shadow:0 1px 2px rgba(0,0,0,.08);padding:14px 18px}
 .card b{display:block;font-size:26px;font-weight:650}
@@ -52,6 +52,7 @@ th{font-weight:600;color:#52606d;font-size:13px}
 .notice{background:#e3f4e8;border-radius:6px;padding:10px 14px;margin:0 0 16px}
 .problem{background:#fde2e1}
 .muted{color:#616e7c;font-size:13px}
+.nowrap{white-space:nowrap}
 .msg{max-width:760px;margin:8px 0;padding:9px 13px;border-radius:10px;white-space:pre-wrap}
 .user{background:#e8effc;margin-left:auto}.assistant{background:#f1f3f5}
 .msg small{display:block;color:#616e7c;font-size:12px}
@@ -196,7 +197,7 @@ def _lead_rows(leads: Iterable[LeadRow], tz: ZoneInfo, csrf: str | None, retry: 
         out.append(
             f"<tr><td>{_local(lead.created_at, tz)}</td><td>{_e(KIND_RU.get(lead.kind))}</td>"
             f"<td>{_e(lead.tariff or '—')}</td><td>{_e(lead.name or '—')}<br>"
-            f'<span class="muted">{_e(lead.phone or "")}</span></td><td>{_e(utm)}</td>'
+            f'<span class="muted nowrap">{_e(lead.phone or "")}</span></td><td>{_e(utm)}</td>'
             f'<td>{status}</td><td><a href="{link}">Переписка</a>{action}</td></tr>'
         )
     return "".join(out)
