@@ -19,7 +19,7 @@ import logging
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -60,6 +60,12 @@ class OutboxStore(Protocol):
 
     async def lead(self, lead_id: str) -> LeadRecord | None: ...
 
+    def leadership(self, name: str) -> AbstractAsyncContextManager[bool]: ...
+
+
+# Of several instances, one delivers at a time, so the CRM's request limit holds account-wide.
+LEADERSHIP = "crm-outbox"
+
 
 @dataclass(frozen=True)
 class Backoff:
@@ -95,6 +101,8 @@ class OutboxWorker:
         sleep: Sleep = asyncio.sleep,
         lease: dt.timedelta = dt.timedelta(minutes=5),
         idle_wait: float = 1.0,
+        standby_wait: float = 5.0,
+        term: float = 60.0,
         backoff: Backoff = Backoff(),
         rand: Callable[[], float] = random.random,
     ) -> None:
@@ -104,6 +112,10 @@ class OutboxWorker:
         self._sleep = sleep
         self._lease = lease
         self._idle_wait = idle_wait
+        # Another instance delivers: look again after this long.
+        self._standby_wait = standby_wait
+        # The role is re-taken after each term, so a lost lock connection heals by itself.
+        self._term = term
         self._backoff = backoff
         self._rand = rand
         self._stopping = asyncio.Event()
@@ -118,18 +130,35 @@ class OutboxWorker:
         return True
 
     async def run(self) -> None:
-        """Deliver due jobs until stop() is called; waits `idle_wait` when the queue is empty."""
+        """Deliver due jobs until stop() is called, while this instance holds the outbox's
+        leadership; waits `idle_wait` when the queue is empty."""
         while not self._stopping.is_set():
+            try:
+                async with self._store.leadership(LEADERSHIP) as leader:
+                    if leader:
+                        await self._deliver_for(self._term)
+                    else:
+                        await self._pause(self._standby_wait)
+            except Exception:  # the store is unreachable: keep the worker alive, try again
+                log.exception("crm.worker store error")
+                await self._pause(self._idle_wait)
+
+    async def _deliver_for(self, seconds: float) -> None:
+        until = time.monotonic() + seconds
+        while not self._stopping.is_set() and time.monotonic() < until:
             try:
                 worked = await self.run_once()
             except Exception:  # the store is unreachable: keep the worker alive, try again
                 log.exception("crm.worker store error")
                 worked = False
             if not worked:
-                try:
-                    await asyncio.wait_for(self._stopping.wait(), self._idle_wait)
-                except TimeoutError:
-                    pass
+                await self._pause(self._idle_wait)
+
+    async def _pause(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        except TimeoutError:
+            pass
 
     def stop(self) -> None:
         self._stopping.set()

@@ -230,6 +230,12 @@ class Store(Protocol):
         """Held while refreshing, across instances, so a refresh token is never used twice."""
         ...
 
+    def leadership(self, name: str) -> AbstractAsyncContextManager[bool]:
+        """Try to take a role only one instance may hold at a time (the CRM outbox worker, so
+        the CRM's request limit holds for the whole account): True inside when this instance
+        holds it, False when another does. Released on exit, or when this instance dies."""
+        ...
+
     # -- upkeep ------------------------------------------------------------------------------
     async def expire_sessions(self, idle_since: dt.datetime) -> int:
         """Delete sessions (and their messages) idle since before `idle_since`, except any in

@@ -46,6 +46,7 @@ from aida.store.staging import StagedTurn, StagingTx
 _SESSION_LOCK = 0x41494401
 _TOKEN_LOCK = 0x41494402
 _MIGRATION_LOCK = 0x41494403
+_LEADER_LOCK = 0x41494404
 
 
 class _PoolConnection(asyncpg.Connection):
@@ -394,6 +395,19 @@ class PostgresStore:
                 yield
             finally:
                 await conn.close()
+
+    @asynccontextmanager
+    async def leadership(self, name: str) -> AsyncIterator[bool]:
+        # A session lock on a connection of its own: it lasts as long as the connection, so an
+        # instance that dies (or loses the connection) hands the role over by itself.
+        conn = await asyncpg.connect(self._dsn)
+        try:
+            held = await conn.fetchval(
+                "SELECT pg_try_advisory_lock($1, hashtext($2))", _LEADER_LOCK, name
+            )
+            yield bool(held)
+        finally:
+            await conn.close()
 
     # -- upkeep ------------------------------------------------------------------------------
     async def expire_sessions(self, idle_since: dt.datetime) -> int:

@@ -266,6 +266,11 @@ class SqliteStore:
         async with self._tokens.hold(name):
             yield
 
+    @asynccontextmanager
+    async def leadership(self, name: str) -> AsyncIterator[bool]:
+        # One instance per SQLite file: it holds every role.
+        yield True
+
     # -- upkeep ------------------------------------------------------------------------------
     async def expire_sessions(self, idle_since: dt.datetime) -> int:
         busy = sorted(self._sessions.held())

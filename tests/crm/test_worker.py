@@ -11,7 +11,7 @@ from aiohttp import web
 
 from aida.crm.ratelimit import RateLimiter
 from aida.crm.worker import OutboxWorker, crm_worker, worker_cleanup_ctx
-from aida.store import Store
+from aida.store import Store, open_store
 from tests.crm.helpers import FakeClock, amo_settings, make_lead, open_crm_for
 from tests.crm.test_outbox import confirm
 from tests.fakes.amocrm import FakeAmo
@@ -151,3 +151,60 @@ def _fast_idle(monkeypatch: pytest.MonkeyPatch) -> None:
         original(self, *args, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(OutboxWorker, "__init__", init)
+
+
+async def test_a_store_gives_the_outbox_role_to_one_instance_at_a_time(store_url: str) -> None:
+    first, second = open_store(store_url), open_store(store_url)
+    await first.open()
+    await second.open()
+    try:
+        async with first.leadership("crm-outbox") as leads:
+            assert leads
+            if store_url.startswith("postgresql"):
+                async with second.leadership("crm-outbox") as also:
+                    assert not also  # another instance holds it
+        async with second.leadership("crm-outbox") as now_leads:
+            assert now_leads  # released on exit
+    finally:
+        await first.close()
+        await second.close()
+
+
+@pytest.mark.postgres
+async def test_of_two_instances_one_delivers_so_the_rate_holds_for_the_account(
+    amo: FakeAmo, postgres_url: str
+) -> None:
+    stores = [open_store(postgres_url), open_store(postgres_url)]
+    for s in stores:
+        await s.open()
+    clock = real_now()
+    for i in range(4):
+        await confirm(stores[0], make_lead(session_id=f"s-{i}", phone=f"+7999111224{i}"), clock)
+    crms = [open_crm_for(amo_settings(amo), s) for s in stores]
+    workers = [OutboxWorker(s, c, idle_wait=0.05, standby_wait=0.05) for s, c in zip(stores, crms)]
+    delivered: list[int] = [0, 0]
+    originals = [c.create_lead for c in crms]
+
+    def counting(i: int):  # type: ignore[no-untyped-def]
+        async def create_lead(*args, **kwargs):  # type: ignore[no-untyped-def]
+            delivered[i] += 1
+            return await originals[i](*args, **kwargs)
+        return create_lead
+
+    for i, c in enumerate(crms):
+        c.create_lead = counting(i)  # type: ignore[method-assign]
+    try:
+        async with workers[0].running(), workers[1].running():
+            await until(lambda: _created(amo, 4), timeout=30)
+    finally:
+        for c in crms:
+            await c.close()
+        for s in stores:
+            await s.close()
+    assert amo.leads_created == 4
+    assert sorted(delivered) == [0, 4]  # one instance delivered everything
+    assert amo.rate_limited == 0
+
+
+async def _created(amo: FakeAmo, n: int) -> bool:
+    return amo.leads_created >= n
