@@ -22,5 +22,8 @@ class LocalCrm:
         # The store saved the referrer with the turn that gave it.
         return None
 
+    async def keep_alive(self) -> None:
+        return None  # no credentials to keep
+
     async def close(self) -> None:
         return None

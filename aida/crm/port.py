@@ -59,4 +59,9 @@ class CrmPort(Protocol):
         """Set "who recommended us" on a lead already in the CRM."""
         ...
 
+    async def keep_alive(self) -> None:
+        """Renew credentials that would lapse unused (an amoCRM refresh token dies after three
+        months without a refresh); called by the idle worker about once a day."""
+        ...
+
     async def close(self) -> None: ...

@@ -103,6 +103,7 @@ class OutboxWorker:
         idle_wait: float = 1.0,
         standby_wait: float = 5.0,
         term: float = 60.0,
+        keep_alive_every: float = 24 * 3600.0,
         backoff: Backoff = Backoff(),
         rand: Callable[[], float] = random.random,
     ) -> None:
@@ -116,6 +117,8 @@ class OutboxWorker:
         self._standby_wait = standby_wait
         # The role is re-taken after each term, so a lost lock connection heals by itself.
         self._term = term
+        self._keep_alive_every = keep_alive_every
+        self._kept_alive = time.monotonic()
         self._backoff = backoff
         self._rand = rand
         self._stopping = asyncio.Event()
@@ -152,7 +155,18 @@ class OutboxWorker:
                 log.exception("crm.worker store error")
                 worked = False
             if not worked:
+                await self._keep_alive()
                 await self._pause(self._idle_wait)
+
+    async def _keep_alive(self) -> None:
+        """While idle, about once a day: credentials unused for months must not lapse."""
+        if time.monotonic() - self._kept_alive < self._keep_alive_every:
+            return
+        self._kept_alive = time.monotonic()
+        try:
+            await self._crm.keep_alive()
+        except CrmError as e:
+            log.warning("crm.keep_alive failed: %s", scrub(str(e)))
 
     async def _pause(self, seconds: float) -> None:
         try:

@@ -391,7 +391,11 @@ class PostgresStore:
         async with self._tokens.hold(name):
             conn = await asyncpg.connect(self._dsn)
             try:
-                await conn.execute("SELECT pg_advisory_lock($1, hashtext($2))", _TOKEN_LOCK, name)
+                await conn.execute(
+                    "SELECT pg_advisory_lock($1, hashtext(current_schema() || '/' || $2))",
+                    _TOKEN_LOCK,
+                    name,
+                )
                 yield
             finally:
                 await conn.close()
@@ -402,8 +406,12 @@ class PostgresStore:
         # instance that dies (or loses the connection) hands the role over by itself.
         conn = await asyncpg.connect(self._dsn)
         try:
+            # Advisory locks are per database: the schema in the key keeps two deployments
+            # sharing a database (each in its own schema) from sharing the role.
             held = await conn.fetchval(
-                "SELECT pg_try_advisory_lock($1, hashtext($2))", _LEADER_LOCK, name
+                "SELECT pg_try_advisory_lock($1, hashtext(current_schema() || '/' || $2))",
+                _LEADER_LOCK,
+                name,
             )
             yield bool(held)
         finally:

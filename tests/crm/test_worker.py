@@ -11,7 +11,7 @@ from aiohttp import web
 
 from aida.crm.ratelimit import RateLimiter
 from aida.crm.worker import OutboxWorker, crm_worker, worker_cleanup_ctx
-from aida.store import Store, open_store
+from aida.store import Store, TokenPair, open_store
 from tests.crm.helpers import FakeClock, amo_settings, make_lead, open_crm_for
 from tests.crm.test_outbox import confirm
 from tests.fakes.amocrm import FakeAmo
@@ -208,3 +208,49 @@ async def test_of_two_instances_one_delivers_so_the_rate_holds_for_the_account(
 
 async def _created(amo: FakeAmo, n: int) -> bool:
     return amo.leads_created >= n
+
+
+async def test_an_idle_worker_keeps_the_amocrm_tokens_alive(amo: FakeAmo, store: Store) -> None:
+    # No lead for months: without a refresh the single-use refresh token would lapse.
+    access, refresh = amo.issue_tokens()
+    past = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+    await store.save_tokens("amocrm", TokenPair(access_token=access, refresh_token=refresh,
+                                                expires_at=past))
+    crm = open_crm_for(amo_settings(amo), store)
+    worker = OutboxWorker(store, crm, idle_wait=0.05, keep_alive_every=0)
+    try:
+        async with worker.running():
+            await until(lambda: _refreshed(amo), timeout=10)
+    finally:
+        await crm.close()
+    stored = await store.load_tokens("amocrm")
+    assert stored is not None and stored.refresh_token in amo.refresh_tokens
+    assert stored.expires_at is not None and stored.expires_at > dt.datetime.now(dt.UTC)
+    assert amo.leads_created == 0
+
+
+async def _refreshed(amo: FakeAmo) -> bool:
+    return amo.refreshes >= 1
+
+
+@pytest.mark.postgres
+async def test_deployments_in_separate_schemas_each_have_their_outbox_role(
+    postgres_url: str,
+) -> None:
+    import asyncpg
+
+    base, _, _ = postgres_url.partition("?")
+    other_schema = f"aida_other_{dt.datetime.now().strftime('%H%M%S%f')}"
+    admin = await asyncpg.connect(base)
+    await admin.execute(f'CREATE SCHEMA "{other_schema}"')
+    ours, theirs = open_store(postgres_url), open_store(f"{base}?search_path={other_schema}")
+    try:
+        await ours.open()
+        await theirs.open()
+        async with ours.leadership("crm-outbox") as a, theirs.leadership("crm-outbox") as b:
+            assert a and b  # one database, two deployments: neither blocks the other
+    finally:
+        await ours.close()
+        await theirs.close()
+        await admin.execute(f'DROP SCHEMA "{other_schema}" CASCADE')
+        await admin.close()

@@ -106,6 +106,10 @@ class AmoCrm:
             return  # AMO_CF_LEAD_REFERRER not configured: the referrer stays in the local store
         await self.api.patch_lead(crm_lead_id, referrer_patch(field_id, referrer))
 
+    async def keep_alive(self) -> None:
+        # Renews (and stores) the pair when the access token has expired; otherwise a no-op.
+        await self.api.tokens.access_token()
+
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
