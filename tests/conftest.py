@@ -1,7 +1,7 @@
-"""Fixtures for tests that need a real server: PostgreSQL and Redis.
+"""Fixtures shared by the suite: PostgreSQL, Redis, and a store of each backend.
 
-Each skips, saying why, when its server cannot be reached, and isolates the test: a fresh
-PostgreSQL schema (dropped afterwards) or a unique Redis key prefix.
+Each server fixture skips, saying why, when its server cannot be reached, and isolates the
+test: a fresh PostgreSQL schema (dropped afterwards) or a unique Redis key prefix.
 """
 
 from __future__ import annotations
@@ -9,8 +9,11 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
+
+from aida.store import Store, open_store
 
 # Every log line of the run, formatted as in production, must hold no raw phone or email.
 from tests.ops.logscan import log_scan  # noqa: F401  (a session-wide autouse fixture)
@@ -56,3 +59,27 @@ async def redis_url() -> AsyncIterator[str]:
 @pytest.fixture
 def redis_prefix() -> str:
     return f"aida-test-{uuid.uuid4().hex[:12]}:"
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each backend: a test using it runs on SQLite and on PostgreSQL
+    (which skips, saying why, when unreachable)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/aida.db"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+async def store(database_url: str) -> AsyncIterator[Store]:
+    """An open store of each backend."""
+    s = open_store(database_url)
+    await s.open()
+    yield s
+    await s.close()

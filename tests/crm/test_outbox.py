@@ -177,11 +177,11 @@ async def test_expired_token_is_refreshed_and_the_lead_delivered(
 
 
 async def test_rotated_token_survives_a_restart(
-    amo: FakeAmo, store_url: str, clock: FakeClock
+    amo: FakeAmo, database_url: str, clock: FakeClock
 ) -> None:
     env = amo.env()
     for generation in range(3):  # three restarts, each with the same (stale) environment
-        store = open_store(store_url)
+        store = open_store(database_url)
         await store.open()
         crm = open_crm_for(amo_settings(amo, env), store, clock=clock.now)
         try:
@@ -271,9 +271,9 @@ class CrashingStore:
     ids=["after-contact-created", "after-lead-created", "after-note-added"],
 )
 async def test_crash_between_amocrm_answer_and_local_mark(
-    amo: FakeAmo, store_url: str, clock: FakeClock, crash_on: str, when: Any
+    amo: FakeAmo, database_url: str, clock: FakeClock, crash_on: str, when: Any
 ) -> None:
-    first = open_store(store_url)
+    first = open_store(database_url)
     await first.open()
     lead = make_lead()
     await confirm(first, lead, clock)
@@ -288,7 +288,7 @@ async def test_crash_between_amocrm_answer_and_local_mark(
 
     # A new process on the same database; the dead worker's lease runs out.
     clock.advance(LEASE.total_seconds() + 1)
-    second = open_store(store_url)
+    second = open_store(database_url)
     await second.open()
     crm = crm_on(amo, second, clock)
     try:

@@ -153,14 +153,14 @@ def _fast_idle(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(OutboxWorker, "__init__", init)
 
 
-async def test_a_store_gives_the_outbox_role_to_one_instance_at_a_time(store_url: str) -> None:
-    first, second = open_store(store_url), open_store(store_url)
+async def test_a_store_gives_the_outbox_role_to_one_instance_at_a_time(database_url: str) -> None:
+    first, second = open_store(database_url), open_store(database_url)
     await first.open()
     await second.open()
     try:
         async with first.leadership("crm-outbox") as leads:
             assert leads
-            if store_url.startswith("postgresql"):
+            if database_url.startswith("postgresql"):
                 async with second.leadership("crm-outbox") as also:
                     assert not also  # another instance holds it
         async with second.leadership("crm-outbox") as now_leads:

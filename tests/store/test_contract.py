@@ -152,13 +152,13 @@ async def test_many_sessions_at_once_keep_their_own_state(store: Store) -> None:
         assert messages[0].text == f"m{i}"
 
 
-async def test_state_survives_closing_and_reopening_the_store(store_url: str) -> None:
-    first = open_store(store_url)
+async def test_state_survives_closing_and_reopening_the_store(database_url: str) -> None:
+    first = open_store(database_url)
     await first.open()
     await _turn(first, "s1", "Премиум", step=Step.address, touch=Attribution(utm_source="ya"))
     await first.close()
 
-    second = open_store(store_url)
+    second = open_store(database_url)
     await second.open()  # migrations run again: must be a no-op
     try:
         async with second.turn("s1") as tx:
