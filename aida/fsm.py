@@ -10,9 +10,10 @@ directly:
   the summary in this very turn; this is the only way a connection lead comes to exist;
 - `restart` — from anywhere back to the start, with the slots cleared.
 
-One machine is built at import and shared; each turn attaches the conversation (a `Flow`
-around plain data) with `add_model`, fires triggers and detaches it, with no `await` in
-between, so concurrent turns never share a model. Machine objects are never stored.
+One machine is built at import and shared. Its models are `Flow`s kept attached (attaching
+costs more than the rest of a turn's machine work); each turn binds an idle one to its
+conversation (plain data), fires triggers and hands it back, with no `await` in between, so
+concurrent turns never share a model. Machine objects are never stored.
 """
 
 from __future__ import annotations
@@ -62,13 +63,17 @@ TRANSITIONS = _transitions()
 
 
 class Flow:
-    """The machine's model for one turn: a conversation's data plus this turn's facts."""
+    """The machine's model: bound for one turn to a conversation's data and this turn's facts."""
 
-    def __init__(self, conv: ConversationState, env: Env, *, yes_to_summary: bool = False):
-        self.conv = conv
-        self.env = env
-        self.yes_to_summary_given = yes_to_summary
+    def __init__(self) -> None:
+        self.conv = ConversationState()
+        self.env: Env | None = None
+        self.yes_to_summary_given = False
         self.moves: list[str] = []  # "trigger:source->dest", for logs, metrics and tests
+
+    def bind(self, conv: ConversationState, env: Env, yes_to_summary: bool) -> None:
+        self.conv, self.env, self.yes_to_summary_given = conv, env, yes_to_summary
+        self.moves = []
 
     # transitions reads and writes the state through `model_attribute="step"`
     @property
@@ -79,13 +84,18 @@ class Flow:
     def step(self, value: str) -> None:
         self.conv.step = Step(value)
 
+    @property
+    def world(self) -> Env:
+        assert self.env is not None, "a Flow is used only while bound to a turn"
+        return self.env
+
     def first_open(self) -> Step:
-        return first_open(self.conv, self.env)
+        return first_open(self.conv, self.world)
 
     # -- guards --------------------------------------------------------------------------
     def current_step_complete(self, event: EventData) -> bool:
         step = self.conv.step
-        return step in SLOT_STEPS and STEPS[step].complete(self.conv, self.env)
+        return step in SLOT_STEPS and STEPS[step].complete(self.conv, self.world)
 
     def all_slots_complete(self, event: EventData) -> bool:
         return self.first_open() is Step.confirm
@@ -112,12 +122,12 @@ class Flow:
         order = STEP_ORDER.index
         if self.conv.step is not Step.done and order(self.first_open()) < order(self.conv.step):
             self.trigger("rewind")
-        while self.conv.step not in (Step.confirm, Step.done) and self.may_trigger("advance"):
-            self.trigger("advance")
+        # `trigger` evaluates the guard and says whether the move happened.
+        while self.conv.step not in (Step.confirm, Step.done) and self.trigger("advance"):
+            pass
 
     # Provided by the machine when the model is attached.
     trigger: Callable[..., bool]
-    may_trigger: Callable[..., bool]
 
 
 def _machine_kwargs() -> dict[str, Any]:
@@ -133,16 +143,25 @@ def _machine_kwargs() -> dict[str, Any]:
 
 
 MACHINE = Machine(model=None, **_machine_kwargs())
+_IDLE: list[Flow] = []  # attached to MACHINE, waiting for a turn
 
 
 @contextmanager
-def attached(flow: Flow) -> Iterator[Flow]:
-    """Attach a conversation to the shared machine for the duration of one (sync) turn."""
-    MACHINE.add_model(flow, initial=flow.conv.step.value)
+def flow_for(conv: ConversationState, env: Env, *,
+             yes_to_summary: bool = False) -> Iterator[Flow]:
+    """The machine's model bound to `conv` for one synchronous turn (no `await` inside)."""
+    if _IDLE:
+        flow = _IDLE.pop()
+    else:
+        flow = Flow()
+        MACHINE.add_model(flow, initial=Step.tariff.value)
+    flow.bind(conv, env, yes_to_summary)
     try:
         yield flow
     finally:
-        MACHINE.remove_model(flow)
+        flow.bind(ConversationState(), env, False)  # hold no customer data while idle
+        flow.env = None
+        _IDLE.append(flow)
 
 
 def all_transitions() -> list[str]:

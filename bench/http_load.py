@@ -24,7 +24,9 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 import aiohttp
@@ -69,8 +71,10 @@ class Tally:
 
 
 async def customer(
-    http: aiohttp.ClientSession, url: str, until: float, think: float, tally: Tally
+    http: aiohttp.ClientSession, urls: Iterator[str], until: float, think: float, tally: Tally
 ) -> None:
+    """Full onboardings until `until`, each message to the next of `urls` (one server:
+    `itertools.repeat(url)`; several instances in turn: `itertools.cycle(urls)`)."""
     while time.monotonic() < until:
         session_id = f"bench-{uuid.uuid4().hex[:16]}"
         step = None
@@ -82,7 +86,7 @@ async def customer(
                 body.update(UTM)
             started = time.perf_counter()
             try:
-                async with http.post(f"{url}/chat", json=body) as resp:
+                async with http.post(f"{next(urls)}/chat", json=body) as resp:
                     data = await resp.json()
                     problem = None if resp.status == 200 else f"HTTP {resp.status}"
             except (aiohttp.ClientError, ValueError) as e:
@@ -147,13 +151,13 @@ async def run(
 ) -> None:
     connector = aiohttp.TCPConnector(limit=customers)
     async with aiohttp.ClientSession(connector=connector) as http:
-        await customer(http, url, time.monotonic() + 0.01, 0, Tally())  # warm-up
+        await customer(http, repeat(url), time.monotonic() + 0.01, 0, Tally())  # warm-up
 
         paced = await phase(
-            customers, seconds, lambda until, t: customer(http, url, until, think, t), server
+            customers, seconds, lambda until, t: customer(http, repeat(url), until, think, t), server
         )
         flat_out = await phase(
-            customers, seconds, lambda until, t: customer(http, url, until, 0, t), server
+            customers, seconds, lambda until, t: customer(http, repeat(url), until, 0, t), server
         )
         health = await phase(
             customers, seconds, lambda until, t: health_client(http, url, until, t), server

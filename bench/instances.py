@@ -29,35 +29,9 @@ import asyncpg
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from http_load import ONBOARDING, UTM, Tally, report, wait_until_up
+from http_load import Tally, customer, report, wait_until_up
 
 PG_URL = os.environ.get("AIDA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-async def customer(
-    http: aiohttp.ClientSession, urls: itertools.cycle[str], until: float, tally: Tally
-) -> None:
-    while time.monotonic() < until:
-        session_id = f"bench-{uuid.uuid4().hex[:16]}"
-        step = None
-        for n, text in enumerate(ONBOARDING):
-            body = {"session_id": session_id, "message": text, "message_id": f"m{n}"}
-            if n == 0:
-                body.update(UTM)
-            started = time.perf_counter()
-            try:
-                async with http.post(f"{next(urls)}/chat", json=body) as resp:
-                    data = await resp.json()
-                    problem = None if resp.status == 200 else f"HTTP {resp.status}"
-            except (aiohttp.ClientError, ValueError) as e:
-                problem = type(e).__name__
-            tally.latencies.append(time.perf_counter() - started)
-            if problem is not None:
-                tally.error(problem)
-                break
-            step = data["step"]
-        tally.onboardings += 1
-        tally.last_steps[str(step)] = tally.last_steps.get(str(step), 0) + 1
 
 
 def spawn(port: int, database_url: str, workdir: str) -> subprocess.Popen[bytes]:
@@ -93,13 +67,13 @@ async def run(count: int, customers: int, seconds: float, base_port: int) -> Tal
         rotation = itertools.cycle(urls)
         connector = aiohttp.TCPConnector(limit=customers)
         async with aiohttp.ClientSession(connector=connector) as http:
-            await customer(http, rotation, time.monotonic() + 0.01, Tally())  # warm-up
+            await customer(http, rotation, time.monotonic() + 0.01, 0, Tally())  # warm-up
             cpu = sum(_cpu(p) for p in processes)
             tally = Tally()
             started = time.monotonic()
             until = started + seconds
             await asyncio.gather(
-                *(customer(http, rotation, until, tally) for _ in range(customers))
+                *(customer(http, rotation, until, 0, tally) for _ in range(customers))
             )
             tally.seconds = time.monotonic() - started
             tally.cpu_seconds = sum(_cpu(p) for p in processes) - cpu

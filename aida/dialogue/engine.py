@@ -24,8 +24,10 @@ from aida.steps import Env
 log = logging.getLogger(__name__)
 
 _EXPECTS = frozenset(get_args(Expect))
-# Kept in the state for context and the CRM note; the full log is in the messages table.
-HISTORY_LIMIT = 300
+# Recent messages kept in the state, for a brain's context; the whole conversation is in the
+# store's messages table (the service takes the CRM note's transcript from there), so a long
+# conversation does not make every turn re-read and re-write all of it.
+HISTORY_LIMIT = 20
 CONTEXT_MESSAGES = 6
 
 

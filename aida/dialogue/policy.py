@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from aida.dialogue.answers import answer, support_text
 from aida.domain import ConversationState, Lead, Step
-from aida.fsm import Flow, attached
+from aida.fsm import flow_for
 from aida.llm.types import Intent, ReplyDraft, Understanding
 from aida.nlu import intents
 from aida.replies.format import date_label
@@ -133,11 +133,10 @@ class _Turn:
         yes_to_summary = (step_before is Step.confirm and self.pending == "confirm"
                           and self.u.intent is Intent.yes and not changed
                           and not any(n.ask for n in notes))
-        flow = Flow(conv, env, yes_to_summary=yes_to_summary)
-        with attached(flow):
+        with flow_for(conv, env, yes_to_summary=yes_to_summary) as flow:
             if not (yes_to_summary and flow.trigger("confirm")):
                 flow.settle()
-        self.events.extend(f"move:{m}" for m in flow.moves)
+            self.events.extend(f"move:{m}" for m in flow.moves)
 
         if conv.step is Step.done:
             return self._confirmed()
@@ -202,10 +201,9 @@ class _Turn:
 
     # -- repairs -------------------------------------------------------------------------
     def _restart(self) -> Decision:
-        flow = Flow(self.conv, self.env)
-        with attached(flow):
+        with flow_for(self.conv, self.env) as flow:
             flow.trigger("restart")
-        self.events.extend(f"move:{m}" for m in flow.moves)
+            self.events.extend(f"move:{m}" for m in flow.moves)
         self.events.append("restart")
         self.parts.append("Хорошо, начнём заново.")
         return self._reply(STEPS[Step.tariff].ask(self.conv, self.env))

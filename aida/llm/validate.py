@@ -46,7 +46,7 @@ def _address(address: Address | None, catalog: Catalog, problems: list[Problem])
 
 def validate_slots(ex: Extraction, catalog: Catalog) -> Extraction:
     problems = list(ex.problems)
-    out = ex.model_copy(deep=True)
+    out = ex.model_copy()  # every field that changes is assigned anew below
     out.tariff = _tariff(ex.tariff, catalog)
     if ex.segment not in catalog.segments():
         out.segment = None

@@ -27,11 +27,12 @@ _STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime
 
 
 def scrubbed(value: Any) -> Any:
-    """`value` with every string in it (keys too, at any depth) scrubbed of phones and emails."""
+    """`value` with every string in it (at any depth) scrubbed of phones and emails; keys are
+    the code's own field names and stay as they are."""
     if isinstance(value, str):
         return scrub(value)
     if isinstance(value, dict):
-        return {scrubbed(str(k)): scrubbed(v) for k, v in value.items()}
+        return {str(k): scrubbed(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [scrubbed(v) for v in value]
     if value is None or isinstance(value, bool | int | float):
@@ -41,26 +42,30 @@ def scrubbed(value: Any) -> Any:
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
+        # The time, level and logger name are AIDA's own; everything else is scrubbed.
         line: dict[str, Any] = {
             "ts": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
                 timespec="milliseconds"
             ),
             "level": record.levelname,
             "logger": record.name,
+        }
+        rest: dict[str, Any] = {
             "event": "log",
             "msg": record.getMessage(),
             "request_id": current_request_id(),
         }
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not key.startswith("_"):
-                line[key] = value
+                rest[key] = value
         if record.exc_info:
-            line["exc"] = self.formatException(record.exc_info)
+            rest["exc"] = self.formatException(record.exc_info)
         elif record.exc_text:
-            line["exc"] = record.exc_text
+            rest["exc"] = record.exc_text
         if record.stack_info:
-            line["stack"] = self.formatStack(record.stack_info)
-        return json.dumps(scrubbed(line), ensure_ascii=False)
+            rest["stack"] = self.formatStack(record.stack_info)
+        line.update(scrubbed(rest))
+        return json.dumps(line, ensure_ascii=False)
 
 
 class TextFormatter(logging.Formatter):

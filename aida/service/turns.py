@@ -17,7 +17,7 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, Field
 
 from aida.dialogue.types import DeltaSink, TurnResult
-from aida.domain import Attribution, ConversationState, Lead, Step
+from aida.domain import Attribution, ChatMessage, ConversationState, Lead, Step
 from aida.ops.turns import record_turn
 from aida.store.base import Store, StoredReply, TouchRecord
 
@@ -112,6 +112,10 @@ class TurnService:
                 state, text, now=now, session_id=session_id, on_delta=on_delta
             )
             lead = self._attributed(result.lead, tx.touch.recorded(touch))
+            if lead is not None:
+                lead = lead.model_copy(
+                    update={"transcript": await self._transcript(session_id, text, result, now)}
+                )
             step = result.state.step
             await tx.save_turn(
                 state=result.state,
@@ -141,6 +145,18 @@ class TurnService:
             session_id=session_id,
             events=result.events,
         )
+
+    async def _transcript(
+        self, session_id: str, text: str, result: TurnResult, now: dt.datetime
+    ) -> list[ChatMessage]:
+        """The whole conversation for the CRM note: the state keeps only recent messages."""
+        _, earlier = await self.store.history(session_id)
+        return [
+            *earlier,
+            ChatMessage(role="user", text=text, at=now),
+            ChatMessage(role="assistant", text=result.reply, suggestions=result.suggestions,
+                        at=now),
+        ]
 
     def _attributed(self, lead: Lead | None, touch: TouchRecord) -> Lead | None:
         """The lead with the session's attribution (the seed's auto-injection)."""

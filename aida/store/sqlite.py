@@ -1,11 +1,13 @@
-"""The SQLite backend: the default, for one instance (WAL mode, one writer thread).
+"""The SQLite backend: the default, for one instance (WAL mode).
 
-Writes run on one dedicated thread with its own connection, a whole transaction per hop.
-Reads of a file database run right on the event loop on a second, read-only connection: in
-WAL mode a reader never waits for the writer, a primary-key read takes tens of microseconds,
-and a thread switch costs more than that (up to a millisecond on a busy machine). So a turn
-is one read on the loop and one hop to commit. Turns of one session are serialised by an
-in-process lock; SQLite is for a single instance (use PostgreSQL for more).
+Everything a turn does runs right on the event loop: the read of the session on a read-only
+connection (in WAL mode a reader never waits for the writer), and the write as one short
+transaction on the writer connection. With WAL and `synchronous=NORMAL` a commit does not wait
+for the disk, and costs less than a hop to a thread would (about 0.25 ms against 0.55 ms of
+CPU per turn, measured). What does wait for the disk — the WAL checkpoint — is taken off the
+loop: automatic checkpoints are off and a passive one runs on the store's own thread every
+`CHECKPOINT_EVERY` commits. Turns of one session are serialised by an in-process lock; SQLite
+is for a single instance (use PostgreSQL for more).
 """
 
 from __future__ import annotations
@@ -76,53 +78,74 @@ class _SqliteTx(StagingTx):
         return await self._store._read(partial(_stored_reply, self.session_id, message_id))
 
 
+# Commits between two passive WAL checkpoints (SQLite's own default is about 1000 pages).
+CHECKPOINT_EVERY = 500
+
+
 class SqliteStore:
     def __init__(self, path: str) -> None:
         self.path = path
-        self._executor: ThreadPoolExecutor | None = None
+        self._executor: ThreadPoolExecutor | None = None  # WAL checkpoints only
         self._conn: Conn | None = None
         self._reader: Conn | None = None  # None for :memory: (one connection sees it)
         self._sessions = KeyedLocks()
         self._tokens = KeyedLocks()
+        self._commits = 0
+        self._checkpoint: asyncio.Future[None] | None = None
 
     # -- plumbing ----------------------------------------------------------------------------
-    async def _run(self, fn: Callable[[Conn], T]) -> T:
-        """Run `fn(conn)` on the SQLite thread (reads: autocommit statements)."""
-        if self._executor is None or self._conn is None:
+    def _writer(self) -> Conn:
+        if self._conn is None:
             raise RuntimeError("store is not open")
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, self._conn)
+        return self._conn
 
     async def _read(self, fn: Callable[[Conn], T]) -> T:
         """Run `fn(conn)` on the read-only connection (autocommit: a snapshot per statement)."""
-        if self._reader is not None:
-            return fn(self._reader)
-        return await self._run(fn)
+        return fn(self._reader if self._reader is not None else self._writer())
 
     async def _write(self, fn: Callable[[Conn], T]) -> T:
-        """Run `fn(conn)` as one write transaction on the SQLite thread."""
-        return await self._run(partial(_in_transaction, fn))
+        """Run `fn(conn)` as one write transaction on the writer connection."""
+        result = _in_transaction(fn, self._writer())
+        self._commits += 1
+        if self._commits % CHECKPOINT_EVERY == 0:
+            self._checkpoint_in_background()
+        return result
+
+    def _checkpoint_in_background(self) -> None:
+        if self._executor is None or (self._checkpoint and not self._checkpoint.done()):
+            return
+        self._checkpoint = asyncio.get_running_loop().run_in_executor(
+            self._executor, _checkpoint, self.path, "PASSIVE"
+        )
 
     async def open(self) -> None:
-        if self.path != ":memory:":
+        if self.path == ":memory:":
+            self._conn = _connect(self.path)
+        else:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aida-sqlite")
-        loop = asyncio.get_running_loop()
-        self._conn = await loop.run_in_executor(self._executor, _connect, self.path)
+            self._conn = _connect(self.path)
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aida-sqlite")
         await self._write(_migrate)
         if self.path != ":memory:":
             self._reader = _connect(self.path, read_only=True)
 
     async def close(self) -> None:
-        if self._executor is None:
+        if self._conn is None:
             return
-        executor, conn = self._executor, self._conn
-        self._executor, self._conn = None, None
+        conn, executor = self._conn, self._executor
+        self._conn, self._executor = None, None
         if self._reader is not None:
             self._reader.close()
             self._reader = None
-        if conn is not None:
-            await asyncio.get_running_loop().run_in_executor(executor, conn.close)
-        executor.shutdown(wait=True)
+        if executor is not None:
+            if self._checkpoint is not None:
+                await asyncio.gather(self._checkpoint, return_exceptions=True)
+            # Fold the WAL back into the database file, so a stopped service leaves one file.
+            await asyncio.get_running_loop().run_in_executor(
+                executor, _checkpoint, self.path, "TRUNCATE"
+            )
+            executor.shutdown(wait=True)
+        conn.close()
 
     # -- conversation ------------------------------------------------------------------------
     @asynccontextmanager
@@ -138,8 +161,8 @@ class SqliteStore:
         return await self._read(partial(_history, session_id))
 
     async def ping(self) -> None:
-        # Through the writer thread: "can serve" means turns can be saved.
-        await self._run(lambda conn: conn.execute("SELECT 1").fetchone())
+        # On the writer connection: "can serve" means turns can be saved.
+        self._writer().execute("SELECT 1").fetchone()
 
     async def funnel(
         self, since: dt.datetime | None = None, until: dt.datetime | None = None
@@ -280,6 +303,15 @@ class SqliteStore:
 # -- the SQLite thread's side ------------------------------------------------------------------
 
 
+def _checkpoint(path: str, mode: str) -> None:
+    """Copy the WAL into the database file (on the store's thread, with its own connection)."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
+    try:
+        conn.execute(f"PRAGMA wal_checkpoint({mode})")
+    finally:
+        conn.close()
+
+
 def _connect(path: str, *, read_only: bool = False) -> Conn:
     # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE) so writers queue on the
     # database lock instead of failing to upgrade a read lock.
@@ -293,7 +325,10 @@ def _connect(path: str, *, read_only: bool = False) -> Conn:
     conn.execute("PRAGMA journal_mode = WAL")
     # WAL + NORMAL: a commit survives a crash of the process; atomic in every case.
     conn.execute("PRAGMA synchronous = NORMAL")
-    conn.execute("PRAGMA busy_timeout = 5000")
+    # Checkpoints run on the store's thread (see the module's docstring), not in a commit.
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    # Another process (a CLI command on the same file) holds the write lock only briefly.
+    conn.execute("PRAGMA busy_timeout = 2000")
     return conn
 
 
