@@ -33,7 +33,9 @@ def _missing(name: str) -> str | None:
     node = shutil.which("node")
     if not node:
         return "node is not installed (Node >= 18 is needed for the browser tests)"
-    version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
+    version = subprocess.run(
+        [node, "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
     if int(version.lstrip("v").split(".")[0] or 0) < 18:
         return f"node {version} is too old (>= 18 needed)"
     if not (HERE / "node_modules" / "playwright-core").is_dir():
@@ -59,6 +61,7 @@ def test_browser(name: str) -> None:
     env.setdefault("AIDA_CHROMIUM", CHROMIUM)
     proc = subprocess.run(
         [shutil.which("node") or "node", "--test", "--test-reporter=spec", f"e2e/{name}"],
+        check=False,
         cwd=HERE,
         env=env,
         capture_output=True,
@@ -70,7 +73,7 @@ def test_browser(name: str) -> None:
     if proc.returncode != 0:
         pytest.fail(f"node --test e2e/{name} failed (exit {proc.returncode}):\n{output[-12000:]}", pytrace=False)
     # The spec reporter's summary: something passed, nothing failed, skipped or cancelled.
-    summary = dict(re.findall(r"^ℹ (tests|pass|fail|cancelled|skipped|todo) (\d+)$", output, re.M))
+    summary = dict(re.findall(r"^ℹ (tests|pass|fail|cancelled|skipped|todo) (\d+)$", output, re.MULTILINE))
     assert summary.get("fail") == "0" and summary.get("cancelled") == "0", output[-4000:]
     assert summary.get("skipped") == "0" and summary.get("todo") == "0", output[-4000:]
     assert int(summary.get("pass", "0")) > 0 and summary.get("pass") == summary.get("tests"), output[-4000:]

@@ -9,7 +9,17 @@ import pytest
 from aida.catalog import default_catalog
 from aida.domain import Address, ConversationState, Step
 from aida.llm.types import Extraction, Intent, Problem, Understanding
-from aida.steps import Env, Message, address, confirm, contacts, extras, first_open, schedule, tariff
+from aida.steps import (
+    Env,
+    Message,
+    address,
+    confirm,
+    contacts,
+    extras,
+    first_open,
+    schedule,
+    tariff,
+)
 from tests.dialogue.harness import NOW
 
 ENV = Env(default_catalog(), NOW)
