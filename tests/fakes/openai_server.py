@@ -26,6 +26,8 @@ from typing import Any
 
 from aiohttp import web
 
+from aida.domain import SlotValues
+
 try:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # its data loader's, not ours
@@ -94,21 +96,7 @@ _DRAFT = re.compile(r"<draft>\n(.*)\n</draft>", re.DOTALL)
 _NULL_READING: dict[str, Any] = {
     "intent": "unknown",
     "slots": {
-        key: None
-        for key in (
-            "segment",
-            "tariff",
-            "router",
-            "cctv_cameras",
-            "static_ip",
-            "address",
-            "name",
-            "phone",
-            "email",
-            "date",
-            "time",
-        )
-    },
+key: None for key in SlotValues.model_fields},
     "topics": [],
     "email_declined": False,
 }

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from aida.catalog import Catalog, default_catalog
-from aida.domain import Slots, Step
+from aida.domain import Slots, SlotValues, Step
 from aida.llm.circuit import CircuitBreaker
 from aida.llm.offline import OfflineBrain
 from aida.llm.openai.brain import OpenAIBrain, Wording
@@ -100,22 +100,9 @@ def reading(
     intent: str = "answer", topics: list[str] | None = None, **slots: Any
 ) -> dict[str, Any]:
     """A model's reading as the schema has it: every slot present, null unless given."""
-    keys = (
-        "segment",
-        "tariff",
-        "router",
-        "cctv_cameras",
-        "static_ip",
-        "address",
-        "name",
-        "phone",
-        "email",
-        "date",
-        "time",
-    )
     return {
         "intent": intent,
-        "slots": {key: slots.get(key) for key in keys},
+        "slots": {key: slots.get(key) for key in SlotValues.model_fields},
         "topics": topics or [],
         "email_declined": False,
     }

@@ -11,23 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from aida.catalog import Catalog
+from aida.domain import EXTRACT_KEYS
 from aida.nlu.evaluate import KINDS, load_corpus, run
 
 CORPUS = Path(__file__).with_name("corpus.jsonl")
 TARGET = 0.97
 EXACT = {"phone", "email"}
-SLOT_KINDS = (
-    "tariff",
-    "router",
-    "cctv_cameras",
-    "static_ip",
-    "address",
-    "name",
-    "phone",
-    "email",
-    "date",
-    "time",
-)
+SLOT_KINDS = EXTRACT_KEYS
 
 
 @pytest.fixture(scope="module")
