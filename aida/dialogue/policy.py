@@ -154,7 +154,7 @@ class _Turn:
             if self.u.intent is Intent.chitchat and intents.is_thanks(self.text):
                 self.parts.append("Пожалуйста!")
         else:
-            self._not_understood(ask)
+            self._not_understood()
         return self._reply(ask)
 
     def _answers(self) -> list[str]:
@@ -175,7 +175,7 @@ class _Turn:
                 return note.ask
         return None
 
-    def _not_understood(self, ask: Ask) -> None:
+    def _not_understood(self) -> None:
         self.conv.misunderstood += 1
         self.events.append("not_understood")
         if self.conv.misunderstood == 1:
