@@ -18,8 +18,8 @@ from pydantic import ValidationError
 
 from aida.catalog import Catalog, CatalogError, load_catalog
 from aida.config import Settings
-from aida.llm.types import Expect
 from aida.nlu import extract
+from aida.understanding.types import Expect
 
 _EXPECTS = get_args(Expect)
 

@@ -15,11 +15,11 @@ from aida.catalog import Catalog
 from aida.dialogue.policy import decide
 from aida.dialogue.types import DeltaSink, TurnResult
 from aida.domain import ChatMessage, ConversationState
-from aida.llm.brain import Brain
-from aida.llm.offline import OfflineBrain
-from aida.llm.types import Expect, TurnContext, Understanding
-from aida.llm.validate import validate_understanding
+from aida.nlu.brain import OfflineBrain
+from aida.nlu.validate import validate_understanding
 from aida.steps import Env
+from aida.understanding.brain import Brain
+from aida.understanding.types import Expect, TurnContext, Understanding
 
 log = logging.getLogger(__name__)
 

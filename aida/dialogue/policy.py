@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from aida.dialogue.answers import answer, support_text
 from aida.domain import ConversationState, Lead, Step
 from aida.fsm import flow_for
-from aida.llm.types import Intent, ReplyDraft, Understanding
 from aida.nlu import intents
 from aida.replies.format import date_label
 from aida.replies.format import phone as phone_display
 from aida.steps import SLOT_STEPS, STEPS, Ask, Env, Message, Note
 from aida.steps.confirm import lead_from, make_lead
+from aida.understanding.types import Intent, ReplyDraft, Understanding
 
 CALL_ME = "Перезвоните мне"
 CONTINUE = "Продолжить здесь"

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from pydantic import BaseModel, Field
 
 from aida.domain import ConversationState, Lead
+from aida.understanding.brain import DeltaSink
 
-# Receives pieces of the reply as they are worded (POST /chat/stream).
-DeltaSink = Callable[[str], Awaitable[None]]
+__all__ = ["DeltaSink", "TurnResult"]
 
 
 class TurnResult(BaseModel):

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aida.catalog import Catalog
-from aida.llm.types import ReplyDraft
+from aida.understanding.types import ReplyDraft
 
 # Digit groups split by a space, a no-break or thin space are one number: "1 290" is 1290.
 _NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)|\d+")

@@ -14,8 +14,8 @@ from typing import Any
 
 from aida.catalog import Catalog
 from aida.domain import Slots
-from aida.llm.types import Intent, ReplyDraft, TurnContext
 from aida.privacy import mask_email, mask_phone
+from aida.understanding.types import Intent, ReplyDraft, TurnContext
 
 # Topics answered from the catalog's data (aida.dialogue.answers); the catalog adds its FAQ.
 BUILTIN_TOPICS: tuple[str, ...] = (

@@ -24,10 +24,10 @@ from rapidfuzz import fuzz, process
 
 from aida.catalog import Catalog
 from aida.domain import Address
-from aida.llm.types import Expect, Problem
 from aida.nlu import morph
 from aida.nlu.cache import per_catalog
 from aida.nlu.text import alternation, fold, word_set
+from aida.understanding.types import Expect, Problem
 
 # Street type words: canonical form → what customers write (abbreviations and case forms).
 _TYPE_FORMS: dict[str, str] = {

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from aida.catalog import Catalog
-from aida.llm.types import Expect, Problem
 from aida.nlu import morph
 from aida.nlu.text import NUMBER, fold, numerals, word_list
+from aida.understanding.types import Expect, Problem
 
 # -- typo repair -------------------------------------------------------------------------
 _MONTHS_GEN = word_list(

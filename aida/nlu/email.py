@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from aida.llm.types import Problem
+from aida.understanding.types import Problem
 
 # A local part, "@", then anything up to a space: commas and double "@" stay inside, so
 # `ivan@gmail,com` is caught and rejected rather than cut to `ivan@gmail`.

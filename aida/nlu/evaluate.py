@@ -24,8 +24,8 @@ from pydantic import BaseModel, Field
 
 from aida.catalog import Catalog
 from aida.domain import Address
-from aida.llm.types import Expect, Extraction
 from aida.nlu.extractor import extract
+from aida.understanding.types import Expect, Extraction
 
 BASE_NOW = "2026-11-27T13:00"  # a Friday, the research note's reference
 KINDS: tuple[str, ...] = (

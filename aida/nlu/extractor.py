@@ -13,7 +13,6 @@ from typing import cast
 
 from aida.catalog import Catalog
 from aida.domain import CameraCount
-from aida.llm.types import Expect, Extraction, Problem
 from aida.nlu.address import find_address
 from aida.nlu.datetime import find_date_time
 from aida.nlu.email import find_emails
@@ -22,6 +21,7 @@ from aida.nlu.name import find_name
 from aida.nlu.phone import find_phones
 from aida.nlu.tariff import find_tariff
 from aida.nlu.text import Scratch
+from aida.understanding.types import Expect, Extraction, Problem
 
 # Longer input is not a chat message; reading only its start keeps the cost bounded.
 MAX_CHARS = 4000

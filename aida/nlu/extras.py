@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 from aida.catalog import Catalog
 from aida.domain import RouterOption
-from aida.llm.types import Expect, Problem
 from aida.nlu.tariff import in_spans, question_spans
 from aida.nlu.text import NUMBER, Token, numerals, tokens
+from aida.understanding.types import Expect, Problem
 
 _OBJECTS: dict[str, re.Pattern[str]] = {
     "router": re.compile(

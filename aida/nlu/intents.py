@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from aida.catalog import Catalog
-from aida.llm.types import Intent
+from aida.understanding.types import Intent
 
 
 def normalise(text: str) -> str:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from pymorphy3.analyzer import Parse
 
-from aida.llm.types import Expect
 from aida.nlu import morph
 from aida.nlu.text import word_set
+from aida.understanding.types import Expect
 
 _NAME_TAGS = ("Name", "Surn", "Patr")
 _RARE = 0.1  # a reading less likely than this is not what the customer meant

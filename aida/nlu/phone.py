@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from aida.llm.types import Problem
+from aida.understanding.types import Problem
 
 # A digit run with the separators people type: "+7 (999) 123-45-67", "8 999 1234567".
 _CANDIDATE = re.compile(r"(?<![\w@+/-])(?<!\d\.)\+?\s?\(?\d[\d\s()\-]{4,}\d(?![\w@]|[.,]\d)")

@@ -17,10 +17,10 @@ from rapidfuzz import fuzz
 
 from aida.catalog import Catalog, Tariff
 from aida.domain import Segment
-from aida.llm.types import Problem
 from aida.nlu import morph
 from aida.nlu.cache import per_catalog
 from aida.nlu.text import NUMBER, fold, numerals
+from aida.understanding.types import Problem
 
 # Segment phrases; the "домашний/офисный интернет" forms also keep a tariff word from being
 # read as a tariff name ("хочу домашний интернет" is about the segment).

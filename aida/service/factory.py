@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aida.config import Settings
 from aida.service.turns import TurnEngine, TurnService
 from aida.store.base import Store
+
+if TYPE_CHECKING:
+    from aida.catalog import Catalog
+    from aida.understanding.brain import Brain
+
+
+def make_brain(settings: Settings, catalog: Catalog) -> Brain:
+    """The offline brain unless an LLM is configured (OPENAI_API_KEY); the LLM brain falls
+    back to the offline one whenever the model fails."""
+    from aida.nlu.brain import OfflineBrain
+
+    offline = OfflineBrain(catalog)
+    if not settings.llm_enabled:
+        return offline
+    from aida.llm.openai.brain import OpenAIBrain  # the SDK is loaded only when used
+
+    return OpenAIBrain.from_settings(settings, catalog, offline)
 
 
 def build_engine(settings: Settings) -> TurnEngine:
     """The conversation engine with the configured catalog and brain (offline without a key)."""
     from aida.catalog import load_catalog
     from aida.dialogue.engine import Engine
-    from aida.llm import make_brain
 
     catalog = load_catalog(settings.catalog_path)
     engine = Engine(catalog, make_brain(settings, catalog), settings.tz)

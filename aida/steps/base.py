@@ -13,7 +13,7 @@ from typing import Protocol
 
 from aida.catalog import Catalog
 from aida.domain import ConversationState, Step
-from aida.llm.types import Expect, Intent, Understanding
+from aida.understanding.types import Expect, Intent, Understanding
 
 
 @dataclass(frozen=True)

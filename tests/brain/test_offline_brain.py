@@ -7,9 +7,9 @@ import pytest
 
 from aida.catalog import default_catalog
 from aida.domain import Address, ConversationState, Step
-from aida.llm.offline import OfflineBrain
-from aida.llm.types import Extraction, Intent, TurnContext, Understanding
-from aida.llm.validate import validate_understanding
+from aida.nlu.brain import OfflineBrain
+from aida.nlu.validate import validate_understanding
+from aida.understanding.types import Extraction, Intent, TurnContext, Understanding
 from tests.dialogue.harness import NOW
 
 CATALOG = default_catalog()

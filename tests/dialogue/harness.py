@@ -10,7 +10,7 @@ from aida.catalog import Catalog, default_catalog
 from aida.dialogue.engine import Engine
 from aida.dialogue.types import TurnResult
 from aida.domain import ConversationState, Lead, Step
-from aida.llm.offline import OfflineBrain
+from aida.nlu.brain import OfflineBrain
 
 TZ = ZoneInfo("Europe/Volgograd")
 # Friday, 27 November 2026, 13:00 in Volgograd: "завтра" is Saturday the 28th.

@@ -12,10 +12,10 @@ import pytest
 from aida.catalog import Catalog, default_catalog
 from aida.domain import Slots, SlotValues, Step
 from aida.llm.circuit import CircuitBreaker
-from aida.llm.offline import OfflineBrain
 from aida.llm.openai.brain import OpenAIBrain, Wording
 from aida.llm.openai.transport import Api, OutputMode, make_transport
-from aida.llm.types import Expect, TurnContext
+from aida.nlu.brain import OfflineBrain
+from aida.understanding.types import Expect, TurnContext
 from tests.fakes.openai_server import StandIn
 
 TZ = ZoneInfo("Europe/Volgograd")

@@ -11,8 +11,8 @@ import pytest
 from aida.catalog import Catalog
 from aida.domain import Slots, Step
 from aida.llm.circuit import CircuitBreaker, CircuitState
-from aida.llm.offline import OfflineBrain
-from aida.llm.types import Intent, ReplyDraft
+from aida.nlu.brain import OfflineBrain
+from aida.understanding.types import Intent, ReplyDraft
 from tests.fakes.openai_server import Answer, Broken, CallTool, Cut, Fail, Refuse, Say, StandIn
 
 from .conftest import BrainFactory, context, reading

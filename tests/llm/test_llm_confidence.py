@@ -6,9 +6,9 @@ import pytest
 
 from aida.catalog import Catalog
 from aida.domain import Step
-from aida.llm.offline import OfflineBrain
 from aida.llm.openai.confidence import confident
-from aida.llm.types import Expect
+from aida.nlu.brain import OfflineBrain
+from aida.understanding.types import Expect
 
 from .conftest import context
 

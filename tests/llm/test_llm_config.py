@@ -7,9 +7,9 @@ import pytest
 from aida.catalog import Catalog
 from aida.config import Settings
 from aida.domain import Step
-from aida.llm import make_brain
-from aida.llm.offline import OfflineBrain
 from aida.llm.openai.brain import OpenAIBrain
+from aida.nlu.brain import OfflineBrain
+from aida.service.factory import make_brain
 from tests.fakes.openai_server import StandIn
 
 from .conftest import context, reading

@@ -6,7 +6,7 @@ import pytest
 
 from aida.catalog import Catalog, default_catalog
 from aida.llm.guard import Guard, check
-from aida.llm.types import ReplyDraft
+from aida.understanding.types import ReplyDraft
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from aida.catalog import Catalog
 from aida.dialogue.engine import Engine
 from aida.domain import Step
 from aida.llm.circuit import CircuitBreaker
-from aida.llm.offline import OfflineBrain
+from aida.nlu.brain import OfflineBrain
 from tests.fakes.openai_server import Answer, Broken, Fail, Refuse, Say, StandIn
 
 from .conftest import TZ, BrainFactory, reading

@@ -9,7 +9,7 @@ import pytest
 from aida.catalog import Catalog
 from aida.llm.openai.reading import parse_reading, reading_schema
 from aida.llm.openai.transport import ModelError, json_text
-from aida.llm.types import Intent
+from aida.understanding.types import Intent
 
 
 def _objects(schema: Any) -> list[dict[str, Any]]:

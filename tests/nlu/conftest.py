@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from aida.catalog import Catalog, default_catalog
-from aida.llm.types import Expect, Extraction
 from aida.nlu import extract
+from aida.understanding.types import Expect, Extraction
 
 TZ = ZoneInfo("Europe/Volgograd")
 # Friday 27 November 2026, 13:00 — the research note's reference moment.

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from aida.catalog import default_catalog
 from aida.domain import Address
-from aida.llm.types import Extraction
 from aida.nlu import extract
+from aida.understanding.types import Extraction
 from tests.nlu.conftest import FRIDAY
 
 

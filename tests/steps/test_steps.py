@@ -8,7 +8,6 @@ import pytest
 
 from aida.catalog import default_catalog
 from aida.domain import Address, ConversationState, Step
-from aida.llm.types import Extraction, Intent, Problem, Understanding
 from aida.steps import (
     Env,
     Message,
@@ -20,6 +19,7 @@ from aida.steps import (
     schedule,
     tariff,
 )
+from aida.understanding.types import Extraction, Intent, Problem, Understanding
 from tests.dialogue.harness import NOW
 
 ENV = Env(default_catalog(), NOW)

@@ -19,8 +19,6 @@ from typing import Literal
 
 from aida.catalog import Catalog
 from aida.config import Settings
-from aida.dialogue.types import DeltaSink
-from aida.llm.brain import Brain
 from aida.llm.circuit import CircuitBreaker, CircuitState
 from aida.llm.guard import Guard
 from aida.llm.openai.confidence import confident
@@ -38,8 +36,9 @@ from aida.llm.openai.transport import (
 )
 from aida.llm.openai.wording import Rejected, SentenceGate
 from aida.llm.prompts import reading_system, reading_user, wording_system, wording_user
-from aida.llm.types import ReplyDraft, TurnContext, Understanding
 from aida.privacy import scrub
+from aida.understanding.brain import Brain, DeltaSink
+from aida.understanding.types import ReplyDraft, TurnContext, Understanding
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ fuzzy matchers could not settle, long messages the rules read only in part).
 
 from __future__ import annotations
 
-from aida.llm.types import Expect, Intent, TurnContext, Understanding
+from aida.understanding.types import Expect, Intent, TurnContext, Understanding
 
 # The slot each expected answer fills (an expect not listed is answered by yes/no or any slot).
 _EXPECTED_FIELD: dict[Expect, str] = {

@@ -26,8 +26,8 @@ from pydantic import (
 from aida.catalog import Catalog
 from aida.domain import CameraCount, RouterOption, Segment
 from aida.llm.prompts import topics
-from aida.llm.types import Expect, Extraction, Intent, Problem, TurnContext, Understanding
 from aida.nlu import extract
+from aida.understanding.types import Expect, Extraction, Intent, Problem, TurnContext, Understanding
 
 _NAME = re.compile(r"[A-Za-zА-Яа-яЁё][A-Za-zА-Яа-яЁё'\-]*")
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from aida.dialogue.types import DeltaSink
 from aida.llm.guard import Guard
+from aida.understanding.brain import DeltaSink
 
 # A sentence ends at . ! ? … (or a line break) followed by white space.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")

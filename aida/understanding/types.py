@@ -1,6 +1,6 @@
 """What a brain returns (slots, intent) and what it is given (the turn's context, a reply draft).
 
-Both brains (offline rules, LLM) produce these models; `aida.llm.validate` checks every value
+Both brains (offline rules, LLM) produce these models; `aida.nlu.validate` checks every value
 against the catalog before the machine sees it.
 """
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import get_args
 
 from aida.catalog import Catalog
-from aida.dialogue.types import DeltaSink
-from aida.llm.types import Expect, Intent, ReplyDraft, TurnContext, Understanding
 from aida.nlu import extract, intents
 from aida.nlu.tariff import QUESTION
+from aida.understanding.brain import DeltaSink
+from aida.understanding.types import Expect, Intent, ReplyDraft, TurnContext, Understanding
 
 # The pending questions the extractor itself understands (the rest are yes/no or free text).
 _EXTRACT_EXPECTS = frozenset(get_args(Expect)) - {

@@ -11,12 +11,12 @@ import re
 
 from aida.catalog import Catalog, house_number
 from aida.domain import Address
-from aida.llm.types import Extraction, Intent, Problem, TurnContext, Understanding
 from aida.nlu.address import match_street
 from aida.nlu.email import normalize_email
 from aida.nlu.intents import CHANGE_FIELDS, TOPICS
 from aida.nlu.phone import normalize_phone
 from aida.nlu.tariff import match_tariff
+from aida.understanding.types import Extraction, Intent, Problem, TurnContext, Understanding
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _NAME = re.compile(r"^[^\W\d_][^\W\d_ .'\-]*(?:[ .'\-]+[^\W\d_]+){0,3}\.?$")

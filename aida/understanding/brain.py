@@ -6,10 +6,13 @@ only turns free text into slots and intent, and a reply draft into words.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from aida.dialogue.types import DeltaSink
-from aida.llm.types import ReplyDraft, TurnContext, Understanding
+from aida.understanding.types import ReplyDraft, TurnContext, Understanding
+
+# Receives pieces of the reply as they are worded (POST /chat/stream).
+DeltaSink = Callable[[str], Awaitable[None]]
 
 
 class Brain(Protocol):
