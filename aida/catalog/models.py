@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from aida.catalog.coverage import CoverageList
+from aida.catalog.operator_hours import OperatorHours
 from aida.domain import Address, RouterOption, Segment, Slots
 
 
@@ -79,6 +80,8 @@ class Catalog(BaseModel):
     static_ip: StaticIp
     hours: Hours = Field(default_factory=Hours)
     support: Support = Field(default_factory=Support)
+    # When managers answer in the chat (the live handoff); None: whenever it is connected.
+    operator_hours: OperatorHours | None = None
     faq: list[Faq] = Field(default_factory=list)
     coverage: CoverageList
 

@@ -9,6 +9,7 @@ import json
 import sys
 
 from aida.catalog import default_catalog, load_catalog
+from aida.cli import chat_channel
 from aida.config import Settings
 from aida.crm.amocrm.adapter import open_amocrm
 from aida.crm.amocrm.fieldcheck import FieldReport, check_fields
@@ -32,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     check.add_argument("--json", action="store_true", help="вывести JSON")
     check.set_defaults(func=run_check)
+    chat_channel.register(actions)
 
 
 async def _reports(settings: Settings) -> list[FieldReport]:
@@ -51,8 +53,19 @@ async def _reports(settings: Settings) -> list[FieldReport]:
     return check_fields(settings, fields, catalog)
 
 
+def _chat_line(settings: Settings) -> int:
+    """The chat channel's state (live handoff): 1 when it is broken."""
+    from aida.handoff.channel import state
+
+    chat = asyncio.run(state(settings))
+    print(f"Канал чатов: {chat.message}" + (f" → {chat.fix}" if chat.fix else ""))
+    return 1 if chat.status == "fail" else 0
+
+
 def run_check(args: argparse.Namespace) -> int:
     settings = Settings()  # type: ignore[call-arg]  # values come from the environment
+    if not args.json:
+        broken_chat = _chat_line(settings)
     if not settings.amo_enabled:
         print(
             "amoCRM не настроен: задайте AMO_SUBDOMAIN (или AMO_BASE_URL) и AMO_ACCESS_TOKEN",
@@ -73,4 +86,5 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"{_LABEL[r.status]:<13} {r.setting:<{width}} {ident:>9}  {r.message}")
         problems = sum(r.problem for r in reports)
         print(f"\nПроблем: {problems}." if problems else "\nВсе заданные поля в порядке.")
+        return 1 if any(r.problem for r in reports) or broken_chat else 0
     return 1 if any(r.problem for r in reports) else 0

@@ -12,6 +12,7 @@ from aida.http.background import background_tasks
 from aida.http.chat import ApiError, chat, health, history
 from aida.http.cors import Cors
 from aida.http.errors import Handler, error_response, errors_middleware
+from aida.http.handoff import install_handoff
 from aida.http.keys import DRAINING, LIMITER, SETTINGS, STORE, TURNS
 from aida.http.models import MAX_BODY_BYTES
 from aida.http.ratelimit import make_limiter
@@ -69,6 +70,7 @@ def create_app(settings: Settings, *, engine: TurnEngine | None = None) -> web.A
     app.router.add_get("/chat/history", history)
     app.router.add_get("/health", health)
     install_metrics(app, store, getattr(app[TURNS].engine, "brain", None))
+    install_handoff(app, settings)
     add_admin_routes(app, settings)
     add_static_routes(app)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 from functools import partial
@@ -13,7 +14,7 @@ from pydantic import ValidationError
 
 from aida.domain import Step
 from aida.http.client import client_address
-from aida.http.keys import DRAINING, LIMITER, STORE, TURNS
+from aida.http.keys import DRAINING, HANDOFF, LIMITER, STORE, TURNS
 from aida.http.models import MAX_BODY_BYTES, ChatRequest, HistoryQuery
 from aida.http.ratelimit import ADDRESS, SESSION, Rule, retry_after
 from aida.ops.metrics import record_rate_limited
@@ -21,6 +22,7 @@ from aida.ops.metrics import record_rate_limited
 log = logging.getLogger("aida.http")
 
 _dumps = partial(json.dumps, ensure_ascii=False)
+_EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 _FIELD_RULES = {
     "session_id": "от 1 до 128 символов: латинские буквы, цифры и _ . : -",
@@ -104,31 +106,57 @@ async def chat(request: web.Request) -> web.Response:
     outcome = await request.app[TURNS].handle(
         req.session_id, req.message, message_id=req.message_id, touch=req.touch()
     )
-    return json_response(
-        {
-            "reply": outcome.reply,
-            "suggestions": outcome.suggestions,
-            "step": outcome.step.value,
-            "session_id": outcome.session_id,
-        }
-    )
+    body: dict[str, Any] = {
+        "reply": outcome.reply,
+        "suggestions": outcome.suggestions,
+        "step": outcome.step.value,
+        "session_id": outcome.session_id,
+    }
+    if outcome.handoff is not None:
+        body["handoff"] = outcome.handoff
+    return json_response(body)
 
 
-async def history(request: web.Request) -> web.Response:
+async def limit_address(request: web.Request) -> None:
     await _limit(request, ADDRESS, client_address(request))
+
+
+def session_query(request: web.Request) -> str:
+    """The `session_id` query parameter, checked as the contract says."""
     try:
         query = HistoryQuery.model_validate({"session_id": request.query.get("session_id")})
     except ValidationError as e:
         raise _invalid(e) from None
-    step, messages = await request.app[STORE].history(query.session_id)
+    return query.session_id
+
+
+async def history(request: web.Request) -> web.Response:
+    await limit_address(request)
+    session_id = session_query(request)
+    step, messages = await request.app[STORE].history(session_id)
+    rows: list[tuple[dt.datetime | None, dict[str, Any]]] = [
+        (m.at, {"role": m.role, "text": m.text, "suggestions": m.suggestions}) for m in messages
+    ]
+    body: dict[str, Any] = {}
+    desk = request.app.get(HANDOFF)
+    if desk is not None:
+        # The managers' messages in time order among the rest, and where the page's event
+        # stream should start, so a reload shows everything once.
+        operator = await desk.store.operator_messages(session_id)
+        rows = sorted(
+            rows + [(e.created_at, {**e.data, "suggestions": []}) for e in operator],
+            key=lambda r: r[0] or _EPOCH,
+        )
+        body["event_id"] = await desk.store.last_event_id()
+        if await desk.owns(session_id):
+            body["handoff"] = "operator"
     # An unknown session is a conversation not yet begun: it is at the first step.
     return json_response(
         {
-            "session_id": query.session_id,
+            "session_id": session_id,
             "step": (step or Step.tariff).value,
-            "messages": [
-                {"role": m.role, "text": m.text, "suggestions": m.suggestions} for m in messages
-            ],
+            "messages": [r[1] for r in rows],
+            **body,
         }
     )
 

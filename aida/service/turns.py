@@ -42,6 +42,23 @@ class TurnEngine(Protocol):
     ) -> TurnResult: ...
 
 
+class HandoffGate(Protocol):
+    """What the service needs of the live handoff (`aida.handoff.desk.HandoffDesk`)."""
+
+    async def owns(self, session_id: str) -> bool: ...
+
+    async def relay(self, session_id: str, text: str, message_id: str | None,
+                    state: ConversationState, now: dt.datetime) -> bool: ...
+
+    async def begin(self, session_id: str, reason: str, state: ConversationState,
+                    transcript: list[ChatMessage], now: dt.datetime) -> object: ...
+
+
+# The policy's event asking for a manager now (during the managers' hours, with the chat
+# channel configured); the reason follows the colon: customer, missed, question.
+OPERATOR_EVENT = "operator_requested"
+
+
 class TurnOutcome(BaseModel):
     """What the customer gets back for one message (the `/chat` response body)."""
 
@@ -52,6 +69,9 @@ class TurnOutcome(BaseModel):
     # True when this answer was stored earlier for the same message_id (a retry).
     replayed: bool = False
     events: list[str] = Field(default_factory=list)
+    # "operator" while a manager owns the conversation (the reply is then empty, or the
+    # assistant's word that a manager is joining).
+    handoff: Literal["operator"] | None = None
 
 
 def _utcnow() -> dt.datetime:
@@ -73,6 +93,7 @@ class TurnService:
         self._attribution = attribution
         self._enqueue_leads = enqueue_leads  # a CRM is configured: leads go to the outbox
         self._clock = clock
+        self.handoff: HandoffGate | None = None  # the live handoff, when amojo is configured
 
     async def handle(
         self,
@@ -106,6 +127,14 @@ class TurnService:
                     )
 
             now = self._clock()
+            if (self.handoff is not None and tx.state is not None
+                    and await self.handoff.owns(session_id)):
+                # A manager owns the conversation: the message is theirs, the assistant waits.
+                await self.handoff.relay(session_id, text, message_id, tx.state, now)
+                record_turn(session_id=session_id, step=tx.state.step,
+                            seconds=time.perf_counter() - started, events=["to_operator"])
+                return TurnOutcome(reply="", step=tx.state.step, session_id=session_id,
+                                   events=["to_operator"], handoff="operator")
             new_session = tx.state is None
             state = tx.state if tx.state is not None else self.engine.new_state()
             result = await self.engine.turn(
@@ -128,6 +157,7 @@ class TurnService:
                 enqueue_lead=self._enqueue_leads,
                 referrer=result.referrer,
             )
+            handoff = await self._begin_handoff(session_id, text, result, now)
         if lead is not None:
             log.info("lead confirmed session=%s lead=%s kind=%s", session_id, lead.id, lead.kind)
         record_turn(
@@ -144,7 +174,22 @@ class TurnService:
             step=step,
             session_id=session_id,
             events=result.events,
+            handoff=handoff,
         )
+
+    async def _begin_handoff(
+        self, session_id: str, text: str, result: TurnResult, now: dt.datetime
+    ) -> Literal["operator"] | None:
+        """Hand the conversation to a manager when the policy asked for one: after the turn
+        is staged (the inbox gets the assistant's "a manager is joining" too), under the
+        session's lock, so the customer's next message already goes to the manager."""
+        asked = next((e for e in result.events if e.startswith(OPERATOR_EVENT)), None)
+        if self.handoff is None or asked is None:
+            return None
+        reason = asked.partition(":")[2] or "customer"
+        transcript = await self._transcript(session_id, text, result, now)
+        await self.handoff.begin(session_id, reason, result.state, transcript, now)
+        return "operator"
 
     async def _transcript(
         self, session_id: str, text: str, result: TurnResult, now: dt.datetime

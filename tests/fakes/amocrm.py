@@ -129,6 +129,7 @@ class FakeAmo:
         self.used_refresh_tokens: set[str] = set()
         self.codes: set[str] = set()
         # account data
+        self.amojo_id = "52e591f7-c98f-4255-8495-827210138c81"  # the account's chat id
         self._ids = itertools.count(10_000_001)
         self.contacts: dict[int, dict[str, Any]] = {}
         self.leads: dict[int, dict[str, Any]] = {}
@@ -221,6 +222,7 @@ class FakeAmo:
         app = web.Application(middlewares=[self._middleware])
         r = app.router
         r.add_post("/oauth2/access_token", self._token)
+        r.add_get("/api/v4/account", self._account)
         r.add_get("/api/v4/contacts", self._search_contacts)
         r.add_post("/api/v4/contacts", self._create_contacts)
         r.add_get("/api/v4/leads/custom_fields", self._custom_fields)
@@ -375,6 +377,12 @@ class FakeAmo:
         )
 
     # -- contacts -----------------------------------------------------------------------------
+    async def _account(self, request: web.Request) -> web.Response:
+        account: dict[str, Any] = {"id": 31_000_001, "name": "СМИТ", "subdomain": "smit"}
+        if "amojo_id" in request.query.get("with", "").split(","):
+            account["amojo_id"] = self.amojo_id
+        return web.json_response(account, content_type=HAL)
+
     async def _search_contacts(self, request: web.Request) -> web.Response:
         return self._search(request, self.contacts, "contacts")
 
