@@ -23,7 +23,7 @@ from aida.handoff.store import HandoffStore
 log = logging.getLogger("aida.handoff")
 
 # Without Redis, how often an instance looks for events written by another instance.
-POLL_INTERVAL = 0.5
+POLL_INTERVAL = 0.25
 
 
 class Hub:

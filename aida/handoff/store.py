@@ -78,6 +78,10 @@ class RelayTotals(BaseModel):
     done: int = 0
 
 
+class _Duplicate(Exception):
+    """Rolls back a manager's message already stored."""
+
+
 _HANDOFF_COLS = ("id, session_id, status, reason, started_at, first_reply_at, "
                  "last_activity_at, ended_at, end_reason")
 
@@ -196,9 +200,7 @@ class HandoffStore:
         ended opens it again: the manager is talking to the customer, the assistant waits."""
 
         async def body(tx: Tx) -> list[HandoffEvent]:
-            data = {"role": "operator", "text": text[:MAX_EVENT_TEXT], "name": name}
-            message = await self._event_row(tx, session_id, "message", data, now, msgid)
-            if message is None:
+            if await tx.fetch("SELECT 1 FROM handoff_events WHERE msgid = ?", msgid):
                 return []
             events: list[HandoffEvent] = []
             latest = await self._latest(tx, session_id)
@@ -218,15 +220,22 @@ class HandoffStore:
                            last_activity_at = ? WHERE id = ?""",
                     ts, ts, latest.id,
                 )
-            if joined:
+            if joined:  # told before the message, so the page names who joined first
                 status = await self._event_row(tx, session_id, "status",
                                                {"operator": "joined", "name": name}, now)
                 if status is not None:
                     events.append(status)
+            data = {"role": "operator", "text": text[:MAX_EVENT_TEXT], "name": name}
+            message = await self._event_row(tx, session_id, "message", data, now, msgid)
+            if message is None:  # the same webhook, stored by another instance meanwhile
+                raise _Duplicate
             await tx.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", ts, session_id)
             return [*events, message]
 
-        return await self._db.transaction(body)
+        try:
+            return await self._db.transaction(body)
+        except _Duplicate:
+            return []
 
     async def close(self, session_id: str, now: dt.datetime, reason: str,
                     resume: tuple[str, list[str], str] | None) -> list[HandoffEvent]:
