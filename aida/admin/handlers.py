@@ -28,7 +28,7 @@ from aida.admin.report import BadRange, DateRange, build_funnel, parse_range
 from aida.admin.views import lead_row
 from aida.config import Settings
 from aida.crm.requeue import retry_leads
-from aida.http.keys import LIMITER, SETTINGS, STORE
+from aida.http.keys import HANDOFF, LIMITER, SETTINGS, STORE
 from aida.http.ratelimit import MemoryLimiter
 from aida.store.base import DeliveryStatus
 
@@ -131,6 +131,8 @@ async def dashboard(request: web.Request, via: Via) -> web.StreamResponse:
     funnel = await build_funnel(store, rng)
     records = await store.leads(LEADS_SHOWN, since=rng.since, until=rng.until)
     sessions = await store.sessions(rng.since, rng.until, SESSIONS_SHOWN)
+    desk = request.app.get(HANDOFF)
+    handoffs = await desk.store.stats(rng.since, rng.until) if desk is not None else None
     return _html(
         pages.dashboard_page(
             funnel=funnel,
@@ -142,6 +144,7 @@ async def dashboard(request: web.Request, via: Via) -> web.StreamResponse:
             retry=settings.amo_enabled,
             notice=notice,
             expiry_days=settings.session_ttl_days,
+            handoffs=handoffs,
         )
     )
 

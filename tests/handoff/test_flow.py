@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -148,8 +149,6 @@ async def test_messages_wait_through_an_outage_and_arrive_in_order(
 async def test_a_silent_chat_returns_to_the_assistant(
     client: TestClient[Any, Any], amojo: FakeAmojo
 ) -> None:
-    import datetime as dt
-
     session = "handoff-5"
     await _handed_off(client, amojo, session)
     desk = client.app[HANDOFF]
@@ -170,3 +169,21 @@ async def test_without_a_connected_channel_messages_wait(
     assert "aida_amojo_outbox" in metrics
     assert amojo.chats == {}
     assert json.dumps(amojo.requests) == "[]"
+
+
+async def test_dashboard_and_metrics_count_handoffs_and_the_first_reply(
+    make_client: MakeClient, amojo: FakeAmojo
+) -> None:
+    token = "admin-token-for-tests-0123456789"
+    client = await make_client(admin_token=token)
+    await _handed_off(client, amojo, "handoff-7")
+    await amojo.manager_says("handoff-7", "Здравствуйте!")
+    await _handed_off(client, amojo, "handoff-8")
+    await client.app[HANDOFF].close("handoff-8", dt.datetime.now(dt.UTC), "silence", None)
+    metrics = await (await client.get("/metrics")).text()
+    assert 'aida_handoffs_24h{state="answered"} 1.0' in metrics
+    assert 'aida_handoffs_24h{state="unanswered"} 1.0' in metrics
+    assert "aida_handoff_first_reply_seconds_median" in metrics
+    assert 'aida_amojo_webhooks_total{outcome="stored"} ' in metrics
+    page = await (await client.get("/admin", headers={"Authorization": f"Bearer {token}"})).text()
+    assert "Живой чат с менеджером" in page and "никто не ответил" in page
