@@ -135,7 +135,8 @@ class Customer:
             "confirm": "да",
             "consent": "согласен",
             "referrer": "пропустить",
-            "tech_check": "да" if outcome == "tech_check" else "нет",
+            # Asked "another address or a technical check?": writers answer as to the address.
+            "tech_check": a.get("address_again", "да" if outcome == "tech_check" else "нет"),
             "callback": a.get("phone") if outcome == "callback" else "продолжить здесь",
             "change": "всё верно",
         }
