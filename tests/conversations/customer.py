@@ -81,7 +81,7 @@ def asked(state: ConversationState) -> str | None:
 
 
 def _same(a: Any, b: Any) -> bool:
-    norm = lambda v: "" if v is None else str(v).strip().casefold().replace("ё", "е")  # noqa: E731
+    norm = lambda v: "" if v is None else str(v).strip().casefold().replace("ё", "е")
     return norm(a) == norm(b)
 
 
