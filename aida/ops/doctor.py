@@ -322,4 +322,6 @@ async def run_checks(settings: Settings) -> list[Check]:
         )
     if database.status == "ok" or not settings.amojo_enabled:
         checks.append(await check_chat_channel(settings))
+    else:  # the channel's scope lives in the database
+        checks.append(Check(name="amojo", status="warn", message="не проверен: сначала база данных"))
     return checks
