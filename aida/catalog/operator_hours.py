@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, field_validator
 
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SHORT = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
 # How far ahead the next opening is looked for (a long holiday is still found).
 LOOK_AHEAD_DAYS = 31
 
@@ -66,6 +67,26 @@ class OperatorHours(BaseModel):
         opens, closes = span
         t = now.time().replace(tzinfo=None)
         return opens <= t and (closes is None or t < closes)
+
+    def label(self) -> str:
+        """`пн–пт с 09:00 до 20:00, сб с 10:00 до 18:00`: the week, like days joined."""
+        groups: list[tuple[list[str], str]] = []
+        for name, short in zip(DAY_NAMES, _SHORT, strict=True):
+            span = getattr(self, name).strip()
+            if not span:
+                continue
+            start, end = (part.strip() for part in span.split("-"))
+            text = f"с {start} до {end}"
+            if groups and groups[-1][1] == text and DAY_NAMES.index(name) == (
+                _SHORT.index(groups[-1][0][-1]) + 1
+            ):
+                groups[-1][0].append(short)
+            else:
+                groups.append(([short], text))
+        return ", ".join(
+            (days[0] if len(days) == 1 else f"{days[0]}–{days[-1]}") + " " + text
+            for days, text in groups
+        )
 
     def next_open(self, now: dt.datetime) -> dt.datetime | None:
         """The next moment managers answer (now if open); None when no opening is near."""

@@ -19,7 +19,8 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from aida.domain import ChatMessage, ConversationState
+from aida.dialogue.operator import comeback
+from aida.domain import ChatMessage, ConversationState, Step
 from aida.handoff.bus import Bus
 from aida.handoff.messages import Customer, bot_payload, customer_payload, msgid_for
 from aida.handoff.metrics import record_handoff
@@ -29,14 +30,13 @@ log = logging.getLogger("aida.handoff")
 
 # What a manager sends to give the conversation back to the assistant.
 CLOSE_COMMANDS = frozenset({"/bot", "/close", "#бот"})
-# The assistant's words when it comes back: (text, suggestions) for the conversation's state.
-Resume = Callable[[ConversationState], tuple[str, list[str]]]
+# The assistant's words when it comes back: (text, suggestions) for the conversation's state
+# and why the chat came back ("manager": handed back; "silence").
+Resume = Callable[[ConversationState, str], tuple[str, list[str]]]
 
 
-def default_resume(state: ConversationState) -> tuple[str, list[str]]:
-    text = ("Менеджер завершил разговор. Если хотите, продолжим оформление заявки — "
-            "все ваши ответы сохранены.")
-    return text, ["Продолжить"]
+def default_resume(state: ConversationState, reason: str) -> tuple[str, list[str]]:
+    return comeback(state.step is Step.done, reason), ["Продолжить"]
 
 
 def customer_of(session_id: str, state: ConversationState | None) -> Customer:
@@ -101,7 +101,7 @@ class HandoffDesk:
                     state: ConversationState | None) -> bool:
         resume = None
         if state is not None:
-            text, suggestions = self._resume(state)
+            text, suggestions = self._resume(state, reason)
             resume = (text, suggestions, state.step.value)
         events = await self.store.close(session_id, now, reason, resume)
         if events:

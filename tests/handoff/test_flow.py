@@ -79,7 +79,7 @@ async def test_a_manager_takes_the_conversation_and_hands_it_back(
     await amojo.manager_says(session, "/bot")
     assert (await reader.next())["data"] == {"operator": "left", "reason": "manager"}
     back = await reader.next()
-    assert back["data"]["role"] == "assistant" and "продолжим" in back["data"]["text"]
+    assert back["data"]["role"] == "assistant" and "Продолжим" in back["data"]["text"]
     answer = await _say(client, session, "дальше")
     assert "handoff" not in answer and answer["reply"] == "Шаг address: дальше"
     events.close()
