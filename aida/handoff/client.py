@@ -118,6 +118,14 @@ class AmojoClient:
             "DELETE", f"/v2/origin/custom/{self.channel_id}/disconnect", {"account_id": amojo_id}
         )
 
+    async def create_chat(self, scope_id: str, chat: dict[str, Any]) -> str:
+        """A chat for `conversation_id` without a contact or lead; returns amojo's chat id."""
+        answer = await self.call("POST", f"/v2/origin/custom/{scope_id}/chats", chat)
+        chat_id = answer.get("id") if isinstance(answer, dict) else None
+        if not isinstance(chat_id, str) or not chat_id:
+            raise AmojoUnavailable("amojo answered the chat creation without an id")
+        return chat_id
+
     # -- messages -------------------------------------------------------------------------
     async def send(self, scope_id: str, payload: dict[str, Any]) -> Any:
         """One `new_message` event (a customer's message, or the bot's in an import)."""

@@ -18,11 +18,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from aida.dialogue.operator import comeback
 from aida.domain import ChatMessage, ConversationState, Step
 from aida.handoff.bus import Bus
-from aida.handoff.messages import Customer, bot_payload, customer_payload, msgid_for
+from aida.handoff.messages import (
+    Customer,
+    bot_payload,
+    chat_payload,
+    customer_payload,
+    msgid_for,
+)
 from aida.handoff.metrics import record_handoff
 from aida.handoff.store import Handoff, HandoffEvent, HandoffStore
 
@@ -58,9 +65,17 @@ class HandoffDesk:
         return await self.store.active(session_id) is not None
 
     async def begin(self, session_id: str, reason: str, state: ConversationState,
-                    transcript: list[ChatMessage], now: dt.datetime) -> Handoff:
+                    transcript: list[ChatMessage], now: dt.datetime,
+                    contact_id: int | None = None) -> Handoff:
+        """`contact_id`: the amoCRM contact of this customer's lead, when it is delivered:
+        the chat is created first and linked to it, so amoCRM makes no second contact or
+        lead for the chat (the documented "link a new chat to an existing contact")."""
         customer = customer_of(session_id, state)
-        imports = []
+        imports: list[tuple[str, dict[str, Any]]] = []
+        if contact_id is not None:
+            imports.append((msgid_for(session_id, f"chat:{contact_id}"),
+                            {"kind": "chat", "chat": chat_payload(customer),
+                             "contact_id": contact_id}))
         for i, m in enumerate(transcript):
             last = i == len(transcript) - 1
             at = m.at or now

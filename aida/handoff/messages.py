@@ -81,3 +81,9 @@ def bot_payload(customer: Customer, bot_id: str, msgid: str, text: str, at: dt.d
         "message": {"type": "text", "text": text},
         "silent": silent,
     }
+
+
+def chat_payload(customer: Customer) -> dict[str, Any]:
+    """A chat created ahead of its messages (no contact or lead is made for it), so it can be
+    linked to the contact AIDA's lead already has in amoCRM."""
+    return {"conversation_id": conversation_id(customer.session_id), "user": _person(customer)}

@@ -14,7 +14,7 @@ import contextlib
 import datetime as dt
 import logging
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aida.handoff.client import AmojoClient, AmojoRejected, AmojoUnavailable
 from aida.handoff.metrics import RELAYED
@@ -23,6 +23,9 @@ from aida.handoff.store import HandoffStore, RelayJob
 log = logging.getLogger("aida.handoff")
 
 LEADERSHIP = "amojo-relay"
+# Links amojo's chat to an amoCRM contact (POST /api/v4/contacts/chats); raises
+# AmojoUnavailable to be tried again, AmojoRejected when it never will work.
+ContactLink = Callable[[str, int], Awaitable[None]]
 
 
 def _utcnow() -> dt.datetime:
@@ -34,8 +37,10 @@ class Relay:
             [str], contextlib.AbstractAsyncContextManager[bool]], *,
                  idle_wait: float = 0.2, standby_wait: float = 5.0, term: float = 60.0,
                  max_attempts: int = 30, backoff_cap: float = 120.0,
-                 clock: Callable[[], dt.datetime] = _utcnow) -> None:
+                 clock: Callable[[], dt.datetime] = _utcnow,
+                 link: ContactLink | None = None) -> None:
         self._store = store
+        self._link = link
         self._client = client
         self._leadership = leadership
         self._idle_wait = idle_wait
@@ -66,7 +71,10 @@ class Relay:
 
     async def _send(self, scope_id: str, job: RelayJob) -> None:
         try:
-            await self._client.send(scope_id, job.payload)
+            if job.payload.get("kind") == "chat":
+                await self._chat(scope_id, job.payload)
+            else:
+                await self._client.send(scope_id, job.payload)
         except AmojoRejected as e:
             await self._store.relay_failed(job.id, str(e))
             RELAYED.labels("failed").inc()
@@ -87,6 +95,14 @@ class Relay:
         else:
             await self._store.relay_done(job.id, self._clock())
             RELAYED.labels("sent").inc()
+
+    async def _chat(self, scope_id: str, payload: dict[str, object]) -> None:
+        chat = payload["chat"]
+        assert isinstance(chat, dict)
+        chat_id = await self._client.create_chat(scope_id, chat)
+        contact_id = payload.get("contact_id")
+        if self._link is not None and isinstance(contact_id, int):
+            await self._link(chat_id, contact_id)
 
     async def _pause(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):

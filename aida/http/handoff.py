@@ -30,6 +30,7 @@ from aida.handoff.bus import Hub, make_bus
 from aida.handoff.client import AmojoClient
 from aida.handoff.db import db_for
 from aida.handoff.desk import HandoffDesk
+from aida.handoff.link import ContactLinker
 from aida.handoff.messages import session_of
 from aida.handoff.metrics import PROCESS_METRICS, PUSH_SECONDS, WEBHOOKS, HandoffTotals
 from aida.handoff.relay import Relay
@@ -197,7 +198,7 @@ async def _sweep(app: web.Application, silence: dt.timedelta) -> None:
 
 
 def _running(
-    desk: HandoffDesk, relay: Relay, silence: dt.timedelta
+    desk: HandoffDesk, relay: Relay, silence: dt.timedelta, linker: ContactLinker | None
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         sweeper = asyncio.create_task(_sweep(app, silence), name="aida-handoff-sweep")
@@ -208,6 +209,8 @@ def _running(
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
+            if linker is not None:
+                await linker.close()
 
     return ctx
 
@@ -236,7 +239,8 @@ def install_handoff(app: web.Application, settings: Settings) -> None:
     metrics.refreshers.append(totals.refresh)
     client = AmojoClient(settings.amojo_base_url, settings.amojo_channel_id or "",
                          settings.amojo_channel_secret or "")
-    relay = Relay(handoff_store, client, store.leadership)
+    linker = ContactLinker(settings, store) if settings.amo_enabled else None
+    relay = Relay(handoff_store, client, store.leadership, link=linker)
     app.router.add_post("/amojo/webhook/{scope_id}", amojo_webhook)
     silence = dt.timedelta(minutes=settings.handoff_silence_minutes)
-    app.cleanup_ctx.append(_running(desk, relay, silence))
+    app.cleanup_ctx.append(_running(desk, relay, silence, linker))

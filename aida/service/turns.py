@@ -51,7 +51,8 @@ class HandoffGate(Protocol):
                     state: ConversationState, now: dt.datetime) -> bool: ...
 
     async def begin(self, session_id: str, reason: str, state: ConversationState,
-                    transcript: list[ChatMessage], now: dt.datetime) -> object: ...
+                    transcript: list[ChatMessage], now: dt.datetime,
+                    contact_id: int | None = None) -> object: ...
 
 
 # The policy's event asking for a manager now (during the managers' hours, with the chat
@@ -188,7 +189,11 @@ class TurnService:
             return None
         reason = asked.partition(":")[2] or "customer"
         transcript = await self._transcript(session_id, text, result, now)
-        await self.handoff.begin(session_id, reason, result.state, transcript, now)
+        # The contact of a lead already in the CRM: the manager's chat is linked to it.
+        leads = await self.store.leads(session_id=session_id)
+        contact = next((r.crm_contact_id for r in leads if r.crm_contact_id), None)
+        await self.handoff.begin(session_id, reason, result.state, transcript, now,
+                                 contact_id=contact)
         return "operator"
 
     async def _transcript(

@@ -173,6 +173,7 @@ class FakeAmojo:
         r.add_post("/v2/origin/custom/{channel}/connect", self._connect)
         r.add_delete("/v2/origin/custom/{channel}/disconnect", self._disconnect)
         r.add_post("/v2/origin/custom/{scope}", self._new_message)
+        r.add_post("/v2/origin/custom/{scope}/chats", self._create_chat)
         # Test control for other processes (not part of amojo; not signed).
         r.add_get("/_fake/chats", self._dump)
         r.add_post("/_fake/manager", self._manager)
@@ -235,6 +236,19 @@ class FakeAmojo:
         return web.json_response({"new_message": {
             "conversation_id": chat.amojo_id, "sender_id": str(uuid.uuid4()),
             "receiver_id": str(uuid.uuid4()), "msgid": str(uuid.uuid4()), "ref_id": msgid}})
+
+    async def _create_chat(self, request: web.Request) -> web.Response:
+        if self.scope_id is None or request.match_info["scope"] != self.scope_id:
+            return web.json_response({"error": "scope not connected"}, status=404)
+        data = await request.json()
+        conv, user = data.get("conversation_id"), data.get("user") or {}
+        if not conv or not user.get("id"):
+            return web.json_response({"error": "bad request"}, status=400)
+        chat = self.chats.get(conv)
+        if chat is None:
+            chat = self.chats[conv] = Chat(conv, user.get("name", ""))
+        return web.json_response({"id": chat.amojo_id, "user": {
+            "id": str(uuid.uuid4()), "client_id": user["id"], "name": user.get("name")}})
 
     async def _dump(self, request: web.Request) -> web.Response:
         return web.json_response({"scope_id": self.scope_id, "chats": {

@@ -187,3 +187,24 @@ async def test_dashboard_and_metrics_count_handoffs_and_the_first_reply(
     assert 'aida_amojo_webhooks_total{outcome="stored"} ' in metrics
     page = await (await client.get("/admin", headers={"Authorization": f"Bearer {token}"})).text()
     assert "Живой чат с менеджером" in page and "никто не ответил" in page
+
+
+async def test_a_customer_whose_lead_is_in_amocrm_gets_a_chat_linked_to_that_contact(
+    make_client: MakeClient, amojo: FakeAmojo
+) -> None:
+    from tests.fakes.amocrm import FakeAmo
+
+    async with FakeAmo.serve() as amo:
+        client = await make_client(**{k.lower(): v for k, v in amo.env().items()})
+        session = "handoff-9"
+        for text in ("1", "2", "3", "4", "5", "да"):
+            await _say(client, session, text)
+        await eventually(lambda: amo.contacts_created == 1, timeout=10, what="the lead in amoCRM")
+        [contact_id] = amo.contacts
+        answer = await _say(client, session, ASK_PERSON)
+        assert answer["handoff"] == "operator"
+        await eventually(lambda: len(amojo.texts(session)) == 14, what="the imported history")
+        chat = amojo.chat(session)
+        assert chat is not None
+        assert amo.chat_links == [{"contact_id": contact_id, "chat_id": chat.amojo_id}]
+        assert amo.leads_created == 1
