@@ -102,15 +102,21 @@ class HandoffDesk:
             session_id, text, state.step.value, message_id, now, msgid,
             customer_payload(customer, msgid, text, now))
 
+    def is_command(self, text: str) -> bool:
+        """A manager's command handing the chat back (not shown to the customer)."""
+        return text.strip().lower() in CLOSE_COMMANDS
+
     async def from_manager(self, session_id: str, msgid: str, name: str, text: str,
-                           now: dt.datetime, state: ConversationState | None) -> None:
-        if text.strip().lower() in CLOSE_COMMANDS:
-            await self.close(session_id, now, "manager", state)
-            return
+                           now: dt.datetime) -> bool:
+        """Store a manager's message and wake the customer's stream; False when the
+        conversation is unknown here (long expired, or not AIDA's)."""
+        if not await self.store.has_session(session_id):
+            return False
         events = await self.store.operator_message(session_id, msgid, name, text, now)
         await self._push(session_id, events)
         if any(e.kind == "status" for e in events):
             record_handoff("answered", "manager")
+        return True
 
     async def close(self, session_id: str, now: dt.datetime, reason: str,
                     state: ConversationState | None) -> bool:

@@ -144,6 +144,9 @@ class HandoffStore:
         return bool(rows)
 
     # -- the handoff ----------------------------------------------------------------------
+    async def has_session(self, session_id: str) -> bool:
+        return bool(await self._db.fetch("SELECT 1 FROM sessions WHERE id = ?", session_id))
+
     async def active(self, session_id: str) -> Handoff | None:
         rows = await self._db.fetch(
             f"""SELECT {_HANDOFF_COLS} FROM handoffs WHERE session_id = ? AND status = 'active'
@@ -374,6 +377,26 @@ class HandoffStore:
                connected_at = excluded.connected_at""",
             channel.channel_id, channel.amojo_id, channel.scope_id,
             self._db.ts(channel.connected_at)))
+
+    # -- upkeep ---------------------------------------------------------------------------
+    async def prune(self, events_before: dt.datetime, sent_before: dt.datetime,
+                    handoffs_before: dt.datetime) -> int:
+        """Forget what is no longer needed: events of conversations idle longer than sessions
+        live, messages amojo has had for a while, handoffs older than the dashboard looks."""
+
+        async def body(tx: Tx) -> int:
+            gone = 0
+            for sql, moment in (
+                ("DELETE FROM handoff_events WHERE created_at < ? RETURNING id", events_before),
+                (("DELETE FROM amojo_outbox WHERE status <> 'pending' AND created_at < ? "
+                 "RETURNING id"), sent_before),
+                ("DELETE FROM handoffs WHERE status = 'closed' AND started_at < ? RETURNING id",
+                 handoffs_before),
+            ):
+                gone += len(await tx.fetch(sql, self._db.ts(moment)))
+            return gone
+
+        return await self._db.transaction(body)
 
     # -- reporting ------------------------------------------------------------------------
     async def stats(self, since: dt.datetime, until: dt.datetime) -> HandoffStats:

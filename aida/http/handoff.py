@@ -47,6 +47,9 @@ PING_SECONDS = 15.0
 MAX_STREAMS = 2000  # per instance; each holds a socket and a little memory
 MAX_WEBHOOK_BYTES = 64 * 1024
 SWEEP_SECONDS = 30.0
+PRUNE_SECONDS = 3600.0
+SENT_KEPT = dt.timedelta(days=7)  # messages amojo has, kept a week for troubleshooting
+HANDOFFS_KEPT = dt.timedelta(days=400)  # the dashboard looks back at most 366 days
 
 
 # -- the webhook --------------------------------------------------------------------------
@@ -120,13 +123,15 @@ async def amojo_webhook(request: web.Request) -> web.Response:
         return _plain(200, "ignored")
     now = dt.datetime.now(dt.UTC)
     name = (message.sender.name or "").strip() or "Менеджер"
-    turns = request.app[TURNS]
-    # Under the session's lock, as a turn: a hand-back never interleaves with a turn.
-    async with turns.store.turn(session_id) as tx:
-        if tx.state is None:
-            WEBHOOKS.labels("ignored").inc()
-            return _plain(200, "unknown conversation")
-        await desk.from_manager(session_id, message.message.id, name, text, now, tx.state)
+    if desk.is_command(text):
+        # Under the session's lock, as a turn: a hand-back never interleaves with a turn.
+        async with request.app[STORE].turn(session_id) as tx:
+            closed = await desk.close(session_id, now, "manager", tx.state)
+        WEBHOOKS.labels("closed" if closed else "ignored").inc()
+        return _plain(200, "ok")
+    if not await desk.from_manager(session_id, message.message.id, name, text, now):
+        WEBHOOKS.labels("ignored").inc()
+        return _plain(200, "unknown conversation")
     WEBHOOKS.labels("stored").inc()
     return _plain(200, "ok")
 
@@ -186,13 +191,20 @@ async def chat_events(request: web.Request) -> web.StreamResponse:
 
 # -- background ---------------------------------------------------------------------------
 async def _sweep(app: web.Application, silence: dt.timedelta) -> None:
+    """Chats silent too long go back to the assistant; old handoff data is pruned hourly."""
     desk, store = app[HANDOFF], app[STORE]
+    keep_events = dt.timedelta(days=app[SETTINGS].session_ttl_days)
+    pruned_at = 0.0
     while True:
         await asyncio.sleep(SWEEP_SECONDS)
         try:
             for session_id in await desk.store.idle(dt.datetime.now(dt.UTC) - silence):
                 async with store.turn(session_id) as tx:
                     await desk.close(session_id, dt.datetime.now(dt.UTC), "silence", tx.state)
+            if time.monotonic() - pruned_at > PRUNE_SECONDS:
+                now = dt.datetime.now(dt.UTC)
+                await desk.store.prune(now - keep_events, now - SENT_KEPT, now - HANDOFFS_KEPT)
+                pruned_at = time.monotonic()
         except Exception:  # a failed round is retried next round
             log.exception("handoff sweep failed")
 

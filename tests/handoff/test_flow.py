@@ -208,3 +208,41 @@ async def test_a_customer_whose_lead_is_in_amocrm_gets_a_chat_linked_to_that_con
         assert chat is not None
         assert amo.chat_links == [{"contact_id": contact_id, "chat_id": chat.amojo_id}]
         assert amo.leads_created == 1
+
+
+async def test_a_late_reply_after_the_hand_back_still_reaches_the_customer(
+    client: TestClient[Any, Any], amojo: FakeAmojo
+) -> None:
+    session = "handoff-10"
+    await _handed_off(client, amojo, session)
+    await amojo.manager_says(session, "/bot")
+    assert (await _say(client, session, "дальше")).get("handoff") is None
+    # A manager answering late takes the conversation again: the assistant does not talk over.
+    await amojo.manager_says(session, "Извините, отходила. Чем помочь?", delay=0.2)
+    history = await (await client.get("/chat/history", params={"session_id": session})).json()
+    assert history["messages"][-1]["text"] == "Извините, отходила. Чем помочь?"
+    assert history["handoff"] == "operator"
+    assert (await _say(client, session, "Уже ничего"))["handoff"] == "operator"
+
+
+async def test_webhooks_are_answered_well_inside_five_seconds_under_a_burst(
+    client: TestClient[Any, Any], amojo: FakeAmojo
+) -> None:
+    import asyncio
+    import statistics
+
+    sessions = [f"burst-{i}" for i in range(10)]
+    for s in sessions:
+        await _handed_off(client, amojo, s)
+    deliveries = await asyncio.gather(*(
+        amojo.fire(amojo.webhook(s, f"Ответ {n}")) for s in sessions for n in range(20)))
+    seconds = sorted(d.seconds for d in deliveries)
+    assert all(d.status == 200 for d in deliveries)
+    print(f"200 webhooks at once: median {statistics.median(seconds) * 1000:.0f} ms, "
+          f"max {seconds[-1] * 1000:.0f} ms")
+    assert seconds[-1] < 2.0
+    desk = client.app[HANDOFF]
+    assert len(await desk.store.operator_messages(sessions[0])) == 20
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=500)
+    assert await desk.store.prune(later, later, later) > 200
+    assert await desk.store.operator_messages(sessions[0]) == []
