@@ -61,8 +61,7 @@
     newMessages: 'Новые сообщения',
     historyError: 'Не удалось загрузить прошлую переписку.',
     manager: 'Менеджер',
-    joined: '{name} в чате',
-    left: 'Менеджер завершил разговор'
+    joined: '{name} в чате'
   };
   // The first buttons, before the conversation starts: the ones the engine itself offers.
   var DEFAULT_SUGGESTIONS = ['Тарифы для дома', 'Тарифы для офиса'];
@@ -959,9 +958,10 @@
     });
     es.addEventListener('status', function (e) {
       var d = data(e);
-      var text = d.operator === 'joined' ? fmt(self.t.joined, { name: d.name || self.t.manager })
-        : d.operator === 'left' ? self.t.left : '';
-      if (text) self.log.appendChild(el('p', { class: 'note', text: text }));
+      // «left» needs no note: the assistant's own message that follows says so.
+      if (d.operator === 'joined') {
+        self.log.appendChild(el('p', { class: 'note', text: fmt(self.t.joined, { name: d.name || self.t.manager }) }));
+      }
     });
     es.onerror = function () { if (es.readyState === 2) self.events = null; };
     this.off.push(function () { es.close(); });

@@ -12,7 +12,7 @@ from typing import get_args
 from zoneinfo import ZoneInfo
 
 from aida.catalog import Catalog
-from aida.dialogue.policy import decide
+from aida.dialogue.policy import decide, resume
 from aida.dialogue.types import DeltaSink, TurnResult
 from aida.domain import ChatMessage, ConversationState
 from aida.nlu.brain import OfflineBrain
@@ -32,10 +32,12 @@ CONTEXT_MESSAGES = 6
 
 
 class Engine:
-    def __init__(self, catalog: Catalog, brain: Brain, tz: ZoneInfo):
+    def __init__(self, catalog: Catalog, brain: Brain, tz: ZoneInfo, *,
+                 live_handoff: bool = False):
         self.catalog = catalog
         self.brain = brain
         self.tz = tz
+        self.live_handoff = live_handoff  # a manager can take the chat over (amojo)
         # Whatever brain is configured, a turn never fails for want of understanding.
         self.offline = brain if isinstance(brain, OfflineBrain) else OfflineBrain(catalog)
 
@@ -47,6 +49,11 @@ class Engine:
 
     def new_state(self) -> ConversationState:
         return ConversationState()
+
+    def resume_text(self, state: ConversationState, reason: str) -> tuple[str, list[str]]:
+        """What the assistant says when a manager's chat comes back to it: the onboarding
+        goes on where it was, with the step's question and buttons."""
+        return resume(state, Env(self.catalog, dt.datetime.now(self.tz)), reason)
 
     def context(self, state: ConversationState, now: dt.datetime) -> TurnContext:
         return TurnContext(
@@ -71,7 +78,7 @@ class Engine:
         """`now` is aware (any zone); relative dates are read in the provider's zone."""
         ctx = self.context(state, now).model_copy(update={"session_id": session_id})
         u = await self._understand(text, ctx)
-        env = Env(self.catalog, ctx.now)
+        env = Env(self.catalog, ctx.now, live_handoff=self.live_handoff)
         decision = decide(state, u, text, env, session_id=session_id, now=now)
         conv = decision.conv
 

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from aida.dialogue.answers import answer, support_text
+from aida.dialogue.operator import Reason, ask_operator, comeback
 from aida.domain import ConversationState, Lead, Step
 from aida.fsm import flow_for
 from aida.nlu import intents
@@ -67,6 +68,15 @@ def _forget(conv: ConversationState, field_name: str) -> bool:
 def greeting(env: Env) -> str:
     return (f"Здравствуйте! Я Аида, виртуальный помощник {env.catalog.provider}. Помогу "
             "подобрать тариф и оформить заявку на подключение.")
+
+
+def resume(conv: ConversationState, env: Env, reason: str) -> tuple[str, list[str]]:
+    """The assistant's words when a manager's chat comes back to it: it goes on where the
+    onboarding was, every slot kept (the step's question and buttons)."""
+    if conv.step is Step.done:
+        return comeback(True, reason), [RESTART]
+    ask = STEPS[conv.step].ask(conv, env)
+    return comeback(False, reason) + " " + ask.text, list(ask.suggestions)
 
 
 def decide(conv_in: ConversationState, u: Understanding, text: str, env: Env,
@@ -149,10 +159,17 @@ class _Turn:
 
         understood = (changed or bool(notes) or bool(answers) or bool(flow.moves)
                       or self.u.intent in (Intent.greeting, Intent.chitchat))
+        if "unanswered_question" in self.events and ask_operator(self.env, "question"):
+            conv.misunderstood = 0
+            return self._handoff("question")  # outside the catalog: a manager answers
         if understood:
             conv.misunderstood = 0
             if self.u.intent is Intent.chitchat and intents.is_thanks(self.text):
                 self.parts.append("Пожалуйста!")
+        elif conv.misunderstood >= 1 and ask_operator(self.env, "missed"):
+            conv.misunderstood = 0
+            self.parts.clear()
+            return self._handoff("missed")
         else:
             self._not_understood()
         return self._reply(ask)
@@ -162,8 +179,10 @@ class _Turn:
             return []
         out = answer(self.u.topics, self.conv, self.env)
         if not out and not self.u.slots.has_slots():
-            out = ["На этот вопрос точно ответит оператор. " + support_text(self.env)]
             self.events.append("unanswered_question")
+            if ask_operator(self.env, "question") is not None:
+                return []  # a manager is offered instead (see _onboarding)
+            out = ["На этот вопрос точно ответит оператор. " + support_text(self.env)]
         return out
 
     def _reask(self, notes: list[Note]) -> Ask | None:
@@ -208,10 +227,22 @@ class _Turn:
         self.parts.append("Хорошо, начнём заново.")
         return self._reply(STEPS[Step.tariff].ask(self.conv, self.env))
 
-    def _handoff(self) -> Decision:
-        self.events.append("handoff")
+    def _handoff(self, reason: Reason = "customer") -> Decision:
+        live = ask_operator(self.env, reason)
+        if live is None:  # no live chat: the support contacts and a callback
+            self.events.append("handoff")
+            self.parts.append(support_text(self.env))
+            return self._offer_callback()
+        self.events.extend(live.events)
+        self.parts.extend(live.parts)
+        if live.live:
+            # A bare «да» after the manager hands back is read for the step's own question.
+            self.conv.pending = STEPS[self.conv.step].ask(self.conv, self.env).expect
+            return self._decision([])
+        return self._offer_callback()
+
+    def _offer_callback(self) -> Decision:
         self.conv.offer = "callback"
-        self.parts.append(support_text(self.env))
         if self.conv.slots.phone:
             self.parts.append(f"Если удобнее, оператор перезвонит вам по номеру "
                               f"{phone_display(self.conv.slots.phone)} в рабочее время.")

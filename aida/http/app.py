@@ -54,7 +54,8 @@ def create_app(settings: Settings, *, engine: TurnEngine | None = None) -> web.A
     store = open_store(settings.database_url)
     app[SETTINGS] = settings
     app[STORE] = store
-    app[TURNS] = build_turn_service(settings, store, engine)
+    app[TURNS] = build_turn_service(settings, store, engine,
+                                    live_handoff=settings.amojo_enabled)
     app[LIMITER] = make_limiter(
         settings.rate_limit_enabled, settings.redis_url, settings.redis_prefix
     )

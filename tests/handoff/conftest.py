@@ -82,3 +82,20 @@ def make_client(
 @pytest.fixture
 async def client(make_client: MakeClient) -> TestClient[Any, Any]:
     return await make_client()
+
+
+def catalog_with_hours(tmp_path: Path, hours: str | None) -> str:
+    """The shipped catalog with managers at work `hours` every day ("" for never)."""
+    import re
+
+    from aida.catalog.loader import DATA_DIR
+
+    text = (DATA_DIR / "catalog.toml").read_text(encoding="utf-8")
+    days = "\n".join(f'{d} = "{hours}"' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+    text = re.sub(r"\[operator_hours\].*?\n\]\n", f"[operator_hours]\n{days}\n", text,
+                  flags=re.DOTALL)
+    text = text.replace('coverage = "coverage.csv"',
+                        f'coverage = "{(DATA_DIR / "coverage.csv").as_posix()}"')
+    path = tmp_path / "catalog.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
