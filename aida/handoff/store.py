@@ -379,6 +379,19 @@ class HandoffStore:
             self._db.ts(channel.connected_at)))
 
     # -- upkeep ---------------------------------------------------------------------------
+    async def forget(self, session_id: str) -> int:
+        """Erase a conversation's handoff data (its events hold a manager's words and the
+        outbox the customer's): for erasure on request, with the session's own rows."""
+
+        async def body(tx: Tx) -> int:
+            gone = 0
+            for table in ("handoff_events", "amojo_outbox", "handoffs"):
+                gone += len(await tx.fetch(
+                    f"DELETE FROM {table} WHERE session_id = ? RETURNING id", session_id))
+            return gone
+
+        return await self._db.transaction(body)
+
     async def prune(self, events_before: dt.datetime, sent_before: dt.datetime,
                     handoffs_before: dt.datetime) -> int:
         """Forget what is no longer needed: events of conversations idle longer than sessions

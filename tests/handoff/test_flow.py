@@ -246,3 +246,15 @@ async def test_webhooks_are_answered_well_inside_five_seconds_under_a_burst(
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=500)
     assert await desk.store.prune(later, later, later) > 200
     assert await desk.store.operator_messages(sessions[0]) == []
+
+
+async def test_forgetting_a_conversation_erases_its_handoff(
+    client: TestClient[Any, Any], amojo: FakeAmojo
+) -> None:
+    session = "handoff-11"
+    await _handed_off(client, amojo, session)
+    await amojo.manager_says(session, "Здравствуйте!")
+    desk = client.app[HANDOFF]
+    assert await desk.store.forget(session) >= 6
+    assert await desk.store.events_after(session, 0) == []
+    assert not await desk.owns(session)
