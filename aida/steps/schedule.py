@@ -122,7 +122,9 @@ def ask(conv: ConversationState, env: Env) -> Ask:
     date, time = slots.date, parse_time(slots.time)
     if date is not None and problem(date, None, env) is None and time is None:
         return Ask("time", f"Во сколько удобно {date_label(date, env.today)}? Мастер приезжает "
-                           f"{hours.label()}.", _time_suggestions(date, env))
+                           f"{hours.label()}.", _time_suggestions(date, env),
+                   again="В какое время удобно принять мастера? Например: «в 10», «после "
+                         "обеда» или «вечером».")
     if time is not None and date is None:
         days = ["Сегодня"] if not _too_soon(env.today, time, env) else []
         return Ask("date", f"На какой день записать мастера к {slots.time}?",
@@ -132,4 +134,5 @@ def ask(conv: ConversationState, env: Env) -> Ask:
         if code:
             return Ask("date", _problem_text(code, env), NEAREST)
     return Ask("date", f"Когда вам удобно принять мастера? Подключаем ежедневно {hours.label()}.",
-               NEAREST)
+               NEAREST, again="На какой день записать мастера? Например: «завтра», «в субботу» "
+                              "или «5 декабря».")

@@ -100,6 +100,8 @@ async def test_the_model_can_set_nothing_but_valid_slots(
         "wants_change",
         "skip",
         "thanks",
+        "greets",
+        "no_more",
         "house",
         "flat",
     }
