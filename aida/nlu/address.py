@@ -15,9 +15,10 @@ surname like `Богданова` alone is not an address.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import pairwise, permutations
+from itertools import islice, pairwise, permutations
 
 from pymorphy3.analyzer import Parse
 from rapidfuzz import fuzz, process
@@ -26,7 +27,7 @@ from aida.catalog import Catalog
 from aida.domain import Address
 from aida.nlu import morph
 from aida.nlu.cache import per_catalog
-from aida.nlu.text import alternation, fold, word_set
+from aida.nlu.text import MOST_MATCHES, alternation, fold, word_set
 from aida.understanding.types import Expect, Problem
 
 # Street type words: canonical form → what customers write (abbreviations and case forms).
@@ -76,6 +77,9 @@ _HOUSE_AFTER = re.compile(r"[\s,.:]*" + _HOUSE_MARK + "?" + _HOUSE_BODY)
 _HOUSE_BEFORE = re.compile(
     r"(?<![\w-])(?:д|дом)\.?\s*(?:№|номер)?\s*" + _HOUSE_BODY + r"[\s,]*(?:по|на)?\s*$"
 )
+# How far back a house said before its street ("дом 15 по улице") or a word may reach.
+_MOST_HOUSE = 60
+_MOST_WORD = 40
 _HOUSE_ANYWHERE = re.compile(r"(?<![\w-])" + _HOUSE_MARK + "?" + _HOUSE_BODY)
 
 # "ленина, дом не помню": the street is named as an address, the house is missing.
@@ -226,8 +230,9 @@ def parse_house(s: str) -> tuple[str, str | None] | None:
     return None
 
 
-def _words(text: str) -> list[_Word]:
-    return [_Word(m.group(), m.start(), m.end()) for m in _NAME_WORD.finditer(text)]
+def _words(text: str, pos: int = 0, most: int | None = None) -> list[_Word]:
+    found = islice(_NAME_WORD.finditer(text, pos), most)
+    return [_Word(m.group(), m.start(), m.end()) for m in found]
 
 
 def _gap(text: str, a: int, b: int, allowed: str = " ,.-") -> bool:
@@ -235,16 +240,30 @@ def _gap(text: str, a: int, b: int, allowed: str = " ,.-") -> bool:
     return all(c in allowed for c in text[a:b])
 
 
-def _type_before(text: str, types: list[re.Match[str]], start: int) -> re.Match[str] | None:
-    return next((t for t in types if t.end() <= start and _gap(text, t.end(), start)), None)
+class _Types(list[re.Match[str]]):
+    """The street type words of a message (the first `MOST_MATCHES`), with the lookups the
+    reader makes for every word done in constant or logarithmic time."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(islice(_TYPE_RE.finditer(text), MOST_MATCHES))
+        self.covered = {i for t in self for i in range(t.start(), t.end())}
+        self.ends = [t.end() for t in self]
 
 
-def _type_after(text: str, types: list[re.Match[str]], end: int) -> re.Match[str] | None:
-    return next((t for t in types if t.start() >= end and _gap(text, end, t.start())), None)
+def _type_before(text: str, types: _Types, start: int) -> re.Match[str] | None:
+    """The type word right before `start` (only separators between)."""
+    i = bisect_right(types.ends, start) - 1
+    t = types[i] if i >= 0 else None
+    return t if t is not None and _gap(text, t.end(), start) else None
 
 
-def _in_types(types: list[re.Match[str]], w: _Word) -> bool:
-    return any(t.start() <= w.start < t.end() for t in types)
+def _type_after(text: str, types: _Types, end: int) -> re.Match[str] | None:
+    t = next((t for t in types if t.start() >= end), None)  # at most MOST_MATCHES
+    return t if t is not None and _gap(text, end, t.start()) else None
+
+
+def _in_types(types: _Types, w: _Word) -> bool:
+    return w.start in types.covered
 
 
 def _fuzzy(index: StreetIndex, surface: str, key: str) -> list[Street]:
@@ -260,9 +279,10 @@ def _fuzzy(index: StreetIndex, surface: str, key: str) -> list[Street]:
 
 
 def _windows(
-    words: list[_Word], i: int, text: str, types: list[re.Match[str]], most: int
-) -> Iterator[list[_Word]]:
-    """Candidate street names starting at word i: 1..most plain words, longest first."""
+    words: list[_Word], i: int, text: str, types: _Types, most: int
+) -> Iterator[tuple[int, list[_Word]]]:
+    """Candidate street names starting at word i: 1..most plain words, longest first, each
+    with the index of its last word."""
     for n in range(min(most, len(words) - i), 0, -1):
         window = words[i : i + n]
         if any(_in_types(types, w) or w.text in _NOT_NAME for w in window):
@@ -271,46 +291,61 @@ def _windows(
             continue
         if window[-1].text.isdigit():  # "ленина 5": the number is the house
             continue
-        yield window
+        yield i + n - 1, window
 
 
-def _mention_at(
-    text: str, words: list[_Word], i: int, types: list[re.Match[str]], index: StreetIndex
-) -> _Mention | None:
-    """The coverage street named from word i: by the lemmas of its words, else (next to a
-    type word or a house number only, so ordinary words are not bent into streets) fuzzily."""
-    for window in _windows(words, i, text, types, index.max_words):
-        if any(_prefix(w.text) not in index.prefixes for w in window):
-            continue
-        key = tuple(_word_key(w.text) for w in window)
-        if key in index.by_key:
+class _StreetReader:
+    """Finds the coverage streets named in a text, in time linear in its words: what each
+    word needs (a type word before it, a house after it) is worked out once, and the fuzzy
+    lookups, the costly part, are limited to `MOST_MATCHES` per message."""
+
+    def __init__(self, text: str, types: _Types, index: StreetIndex) -> None:
+        self.text, self.types, self.index = text, types, index
+        self.words = _words(text)
+        self.house_after = [bool(_HOUSE_AFTER.match(text, w.end)) for w in self.words]
+        self.fuzzy_left = MOST_MATCHES
+
+    def mention_at(self, i: int) -> _Mention | None:
+        """The coverage street named from word i: by the lemmas of its words, else (next to
+        a type word or a house number only, so ordinary words are not bent into streets)
+        fuzzily."""
+        text, words, index = self.text, self.words, self.index
+        most = index.max_words
+        if _prefix(words[i].text) in index.prefixes:
+            for _, window in _windows(words, i, text, self.types, most):
+                if any(_prefix(w.text) not in index.prefixes for w in window):
+                    continue
+                key = tuple(_word_key(w.text) for w in window)
+                if key in index.by_key:
+                    start, end = window[0].start, window[-1].end
+                    return _Mention(start, end, index.by_key[key], "", text[start:end], False)
+        typed = _type_before(text, self.types, words[i].start) is not None
+        if not typed and not any(self.house_after[i : i + most]):
+            return None
+        for last, window in _windows(words, i, text, self.types, most):
+            if not (typed or self.house_after[last]) or self.fuzzy_left <= 0:
+                continue
             start, end = window[0].start, window[-1].end
-            return _Mention(start, end, index.by_key[key], "", text[start:end], False)
-    for window in _windows(words, i, text, types, index.max_words):
-        start, end = window[0].start, window[-1].end
-        if not (_type_before(text, types, start) or _HOUSE_AFTER.match(text, end)):
-            continue
-        lemmas = " ".join(_word_key(w.text) for w in window)
-        candidates = _fuzzy(index, text[start:end], lemmas)
-        if candidates:
-            return _Mention(start, end, candidates, "", text[start:end], True)
-    return None
+            self.fuzzy_left -= 1
+            lemmas = " ".join(_word_key(w.text) for w in window)
+            candidates = _fuzzy(index, text[start:end], lemmas)
+            if candidates:
+                return _Mention(start, end, candidates, "", text[start:end], True)
+        return None
 
-
-def _known_mentions(
-    text: str, words: list[_Word], types: list[re.Match[str]], index: StreetIndex
-) -> list[_Mention]:
-    """Coverage streets named in the text, longest name first, without overlaps."""
-    mentions: list[_Mention] = []
-    i = 0
-    while i < len(words):
-        hit = _mention_at(text, words, i, types, index)
-        if hit is None:
-            i += 1
-            continue
-        mentions.append(hit)
-        i = next((j for j, w in enumerate(words) if w.start >= hit.end), len(words))
-    return mentions
+    def mentions(self) -> list[_Mention]:
+        """Coverage streets named in the text, longest name first, without overlaps."""
+        found: list[_Mention] = []
+        starts = [w.start for w in self.words]
+        i = 0
+        while i < len(self.words) and len(found) < MOST_MATCHES:
+            hit = self.mention_at(i)
+            if hit is None:
+                i += 1
+                continue
+            found.append(hit)
+            i = bisect_left(starts, hit.end)
+        return found
 
 
 def _next_to(text: str, t: re.Match[str], m: _Mention) -> bool:
@@ -322,34 +357,37 @@ def _next_to(text: str, t: re.Match[str], m: _Mention) -> bool:
     return m.end <= t.start() and _gap(text, m.end, t.start())
 
 
-def _unknown_mentions(
-    text: str, types: list[re.Match[str]], taken: list[_Mention]
-) -> list[_Mention]:
+def _unknown_mentions(text: str, types: _Types, taken: list[_Mention]) -> list[_Mention]:
     """`ул. Пушкина 5`: a type word and a name that is not in the coverage list."""
     out: list[_Mention] = []
     for t in types:
         if any(_next_to(text, t, m) for m in taken):
             continue
-        after = _words(text[t.end() :])
+        after = _words(text, t.end(), 3)
         name: list[_Word] = []
-        for w in after[:3]:
+        for w in after:
             if w.text in _NOT_NAME or (w.text[0].isdigit() and not _ORDINAL.match(w.text)):
                 break
-            if name and not _gap(text, t.end() + name[-1].end, t.end() + w.start, " -"):
+            if name and not _gap(text, name[-1].end, w.start, " -"):
                 break
             name.append(w)
-            if _HOUSE_AFTER.match(text, t.end() + w.end):
+            if _HOUSE_AFTER.match(text, w.end):
                 break
         letters = [w for w in name if not w.text[0].isdigit()]
         kind = _TYPE_OF[t.group("t")]
         if letters:
-            end = t.end() + name[-1].end
-            written = text[t.end() + name[0].start : end]
+            end = name[-1].end
+            written = text[name[0].start : end]
             out.append(_Mention(t.start(), end, [], kind, written, False))
             continue
         # "на Пушкинской улице 7": an adjective name before its type word
-        before = _words(text[: t.start()])
-        prev = before[-1] if before else None
+        reach = max(0, t.start() - _MOST_WORD)  # the word right before, not the whole text
+        before = _words(text[reach : t.start()])
+        prev = (
+            _Word(before[-1].text, before[-1].start + reach, before[-1].end + reach)
+            if before
+            else None
+        )
         if (
             prev is not None
             and prev.text not in _NOT_NAME
@@ -363,7 +401,7 @@ def _unknown_mentions(
 def _announced_mentions(text: str, taken: list[_Mention], expect: Expect | None) -> list[_Mention]:
     """`адрес: Тверская 7`, `живу на Садовой 3`: no type word, but announced as an address."""
     out: list[_Mention] = []
-    found = list(_ANNOUNCED.finditer(text))
+    found = list(islice(_ANNOUNCED.finditer(text), MOST_MATCHES))
     if expect == "address":
         found += list(_ANSWERED.finditer(text))
     for m in found:
@@ -433,7 +471,7 @@ def _pick(candidates: list[Street], city: str, kind: str) -> tuple[Street | None
     return chosen, doubtful
 
 
-def _complete(m: _Mention, text: str, types: list[re.Match[str]]) -> None:
+def _complete(m: _Mention, text: str, types: _Types) -> None:
     """Attach to a mention its type word (before or after it) and its house and flat."""
     if m.candidates:
         if (before := _type_before(text, types, m.start)) is not None:
@@ -443,7 +481,7 @@ def _complete(m: _Mention, text: str, types: list[re.Match[str]]) -> None:
     if house := _HOUSE_AFTER.match(text, m.end):
         m.house, m.flat = _house_from(house)
         m.house_end = house.end()
-    elif house := _HOUSE_BEFORE.search(text[: m.start]):
+    elif house := _HOUSE_BEFORE.search(text, max(0, m.start - _MOST_HOUSE), m.start):
         m.house, m.flat = _house_from(house)
         m.start = house.start()
 
@@ -483,8 +521,8 @@ def find_address(text: str, catalog: Catalog, expect: Expect | None = None) -> F
     (`parse_house`) with them.
     """
     index = street_index(catalog)
-    types = list(_TYPE_RE.finditer(text))
-    known = _known_mentions(text, _words(text), types, index)
+    types = _Types(text)
+    known = _StreetReader(text, types, index).mentions()
     typed = known + _unknown_mentions(text, types, known)
     mentions = sorted(typed + _announced_mentions(text, typed, expect), key=lambda m: m.start)
     for m in mentions:
@@ -515,8 +553,8 @@ def match_street(s: str, catalog: Catalog, city: str | None = None) -> str | Non
     """
     index = street_index(catalog)
     text = fold(s)
-    types = list(_TYPE_RE.finditer(text))
-    mentions = _known_mentions(text, _words(text), types, index)
+    types = _Types(text)
+    mentions = _StreetReader(text, types, index).mentions()
     if not mentions:
         words = [w for w in _words(text) if not _in_types(types, w)]
         if not words:

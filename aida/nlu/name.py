@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
 
 from pymorphy3.analyzer import Parse
 
 from aida.nlu import morph
-from aida.nlu.text import word_set
+from aida.nlu.text import MOST_MATCHES, word_set
 from aida.understanding.types import Expect
 
 _NAME_TAGS = ("Name", "Surn", "Patr")
@@ -48,8 +50,7 @@ class FoundName:
 
 
 def _name_parse(word: str, score: float = 0.0) -> Parse | None:
-    tagged = [p for p in morph.parses(word) if any(t in p.tag for t in _NAME_TAGS)]
-    tagged = [p for p in tagged if p.score >= score]
+    tagged = [p for p in _readings(word) if p.score >= score]
     return max(tagged, key=lambda p: p.score) if tagged else None
 
 
@@ -66,8 +67,10 @@ def _capitalise(word: str) -> str:
     return "-".join(p.capitalize() for p in word.split("-"))
 
 
-def _readings(word: str) -> list[Parse]:
-    return [p for p in morph.parses(word) if any(t in p.tag for t in _NAME_TAGS)]
+@lru_cache(maxsize=20_000)
+def _readings(word: str) -> tuple[Parse, ...]:
+    """The name readings of a word (cached: a tag test costs more than the lookup)."""
+    return tuple(p for p in morph.parses(word) if any(t in p.tag for t in _NAME_TAGS))
 
 
 def _already_nominative(words: list[str]) -> bool:
@@ -97,7 +100,7 @@ def _nominative(words: list[str], governed: bool) -> list[str]:
     `governed`: the name follows `на` (`запишите на Петра`), so it is not in the nominative
     even when a reading says it could be (`петра`).
     """
-    readings = _readings(words[0])
+    readings = list(_readings(words[0]))
     if governed:
         readings = [p for p in readings if "nomn" not in p.tag] or readings
     elif _already_nominative(words):
@@ -156,7 +159,7 @@ def find_name(text: str, original: str, expect: Expect | None = None) -> FoundNa
     """The name in `text` (folded, other slots masked); `original` for the letters as typed."""
     hits: list[_Hit] = []
     for rx, strict in ((_STRONG, False), (_WEAK, True)):
-        for m in rx.finditer(text):
+        for m in islice(rx.finditer(text), MOST_MATCHES):
             got = _collect(text, m.end(), strict)
             if got:
                 governed = bool(re.search(r"на(?:\s+имя)?\W*$", m.group()))
@@ -197,11 +200,12 @@ def _untriggered(text: str, original: str) -> list[_Hit]:
     """A first name on its own (`Ольга, 8 999...`): capitalised, or in a very short message."""
     tokens = list(_TOKEN.finditer(text))
     short = len(tokens) <= 3
-    for i, m in enumerate(tokens):
+    # capitalised words only (cheap test first); the first few, not every word of a long text
+    capitalised = [i for i, m in enumerate(tokens) if short or original[m.start()].isupper()]
+    for i in capitalised[:MOST_MATCHES]:
+        m = tokens[i]
         after = tokens[i + 1].group() if i + 1 < len(tokens) else ""
         if not _is_first_name(m.group(), after):
-            continue
-        if not (short or original[m.start()].isupper()):
             continue
         start = m.start()
         # a surname written first: "Петров Иван"

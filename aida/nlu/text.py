@@ -7,11 +7,16 @@ the length of the text, so an offset means the same character in the original an
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 _TOKEN = re.compile(r"[^\W_]+")
+# Matches of one kind a reader considers in a message (type words, street mentions, objects):
+# a chat message has a handful; a pasted text with thousands must not cost thousands squared.
+MOST_MATCHES = 32
 
 
 def fold(text: str) -> str:
@@ -31,6 +36,12 @@ class Token:
 
 def tokens(text: str) -> list[Token]:
     return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def in_sorted_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    """`pos` lies in one of `spans` (sorted, not overlapping), in logarithmic time."""
+    i = bisect_right(spans, (pos, math.inf)) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
 
 def word_set(words: str) -> frozenset[str]:
