@@ -14,11 +14,12 @@ import itertools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import islice
 
 from aida.catalog import Catalog
 from aida.domain import RouterOption
-from aida.nlu.tariff import in_spans, question_spans
-from aida.nlu.text import NUMBER, Token, numerals, tokens
+from aida.nlu.tariff import question_spans
+from aida.nlu.text import MOST_MATCHES, NUMBER, Token, in_sorted_spans, numerals, tokens
 from aida.understanding.types import Expect, Problem
 
 _OBJECTS: dict[str, re.Pattern[str]] = {
@@ -169,7 +170,7 @@ class _Extras:
 
     def _live(self, m: re.Match[str]) -> bool:
         """Not inside a question; a match that counts is masked for the later parsers."""
-        if in_spans(m.start(), self.questions):
+        if in_sorted_spans(m.start(), self.questions):
             return False
         self.found.spans.append(m.span())
         return True
@@ -180,6 +181,8 @@ class _Extras:
     def read_objects(self) -> None:
         for kind, rx in _OBJECTS.items():
             for m in rx.finditer(self.text):
+                if len(self.objs) >= MOST_MATCHES:
+                    break
                 if not self._live(m):
                     continue
                 first, last = self.r.span(m)
@@ -206,7 +209,7 @@ class _Extras:
     def read_options(self, expect: Expect | None) -> None:
         routers = any(o.kind == "router" for o in self.objs)
         for option, rx in _OPTIONS:
-            for m in rx.finditer(self.text):
+            for m in islice(rx.finditer(self.text), MOST_MATCHES):
                 offset = max(0, m.start() - 40)
                 negated = _OPTION_NEGATED.search(self.text[offset : m.start()])
                 if negated:  # "не хочу покупать": this option is ruled out
@@ -221,10 +224,10 @@ class _Extras:
         self.options.sort()
 
     def read_predicates(self) -> None:
-        negations = list(_NEG.finditer(self.text))
+        negations = list(islice(_NEG.finditer(self.text), MOST_MATCHES))
         positives = [
             m
-            for m in _POS.finditer(self.text)
+            for m in islice(_POS.finditer(self.text), MOST_MATCHES)
             if not any(n.start() <= m.start() < n.end() for n in negations)
         ]
         for m, positive in [(m, False) for m in negations] + [(m, True) for m in positives]:
@@ -235,7 +238,7 @@ class _Extras:
             target = _nearest(self.r, self._same_sentence(first), first, last, word)
             if target is not None and self._live(m):
                 target.polarity.append((_distance(target, first, last), positive, m.group()))
-        for m in _WITHOUT.finditer(self.text):  # "без камер": the next object
+        for m in islice(_WITHOUT.finditer(self.text), MOST_MATCHES):  # "без камер": the next object
             first, _ = self.r.span(m)
             target = next((o for o in self.objs if 0 < o.first - first <= 3), None)
             if target is not None and self._live(m):
@@ -243,7 +246,7 @@ class _Extras:
 
     def read_counts(self, expect: Expect | None) -> None:
         for rx in (_COUNT_BEFORE, _COUNT_AFTER):
-            for m in rx.finditer(self.text):
+            for m in islice(rx.finditer(self.text), MOST_MATCHES):
                 first, last = self.r.span(m)
                 target = next(
                     (o for o in self.objs if o.kind == "cctv" and _distance(o, first, last) == 0),

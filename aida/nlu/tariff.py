@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 
 from rapidfuzz import fuzz
 
@@ -19,7 +20,7 @@ from aida.catalog import Catalog, Tariff
 from aida.domain import Segment
 from aida.nlu import morph
 from aida.nlu.cache import per_catalog
-from aida.nlu.text import NUMBER, fold, numerals
+from aida.nlu.text import MOST_MATCHES, NUMBER, fold, in_sorted_spans, merged, numerals
 from aida.understanding.types import Problem
 
 # Segment phrases; the "домашний/офисный интернет" forms also keep a tariff word from being
@@ -85,10 +86,6 @@ def question_spans(text: str) -> list[tuple[int, int]]:
     ]
 
 
-def in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
-
-
 @dataclass
 class TariffIndex:
     tariffs: list[Tariff]
@@ -146,15 +143,16 @@ def _name_evidence(
     union: set[str] = set()
     fuzzy = False
     spans: list[tuple[int, int]] = []
+    skip = merged(skip)
+    seen: dict[str, tuple[set[str], bool]] = {}  # a word repeated is compared once
     for m in _WORD.finditer(text):
-        if in_spans(m.start(), skip):
+        if in_sorted_spans(m.start(), skip):
             continue
         token = m.group()
-        hit: set[str] = set()
-        for word, names in index.words.items():
-            if _word_matches(token, word):
-                hit.update(names)
-                fuzzy = fuzzy or (token != word and morph.lemma(token) != morph.lemma(word))
+        if token not in seen:
+            seen[token] = _token_evidence(token, index)
+        hit, by_fuzz = seen[token]
+        fuzzy = fuzzy or by_fuzz
         if not hit:
             continue
         spans.append(m.span())
@@ -163,6 +161,17 @@ def _name_evidence(
     if result is not None and not result:
         result = union  # two different tariffs named: ambiguous between them
     return result, fuzzy, spans
+
+
+def _token_evidence(token: str, index: TariffIndex) -> tuple[set[str], bool]:
+    """The tariffs one word of the message names, and whether only by a fuzzy match."""
+    hit: set[str] = set()
+    fuzzy = False
+    for word, names in index.words.items():
+        if _word_matches(token, word):
+            hit.update(names)
+            fuzzy = fuzzy or (token != word and morph.lemma(token) != morph.lemma(word))
+    return hit, fuzzy
 
 
 @dataclass
@@ -179,7 +188,7 @@ class _Evidence:
             self.spans.append(span)
 
     def covers(self, pos: int) -> bool:
-        return in_spans(pos, self.spans)
+        return in_sorted_spans(pos, merged(self.spans))
 
 
 def _number_evidence(
@@ -195,11 +204,11 @@ def _number_evidence(
             if (speed and t.speed_mbps == n) or (price and t.price == n)
         }
 
-    for end in names_end:
+    for end in names_end[:MOST_MATCHES]:
         if m := _AFTER_NAME.match(text, end):
             ev.add(having(int(m.group("n"))), m.span())
-    for m in _SPEED.finditer(text):
-        if in_spans(m.start(), questions):
+    for m in islice(_SPEED.finditer(text), MOST_MATCHES):
+        if in_sorted_spans(m.start(), questions):
             continue
         speed = int(m.group("n"))
         if names := having(speed, price=False):
@@ -207,15 +216,15 @@ def _number_evidence(
         else:
             ev.spans.append(m.span())
             ev.problems.append(Problem(slot="tariff", code="not_in_catalog", value=str(speed)))
-    for m in _GIGABIT.finditer(text):
-        if not in_spans(m.start(), questions):
+    for m in islice(_GIGABIT.finditer(text), MOST_MATCHES):
+        if not in_sorted_spans(m.start(), questions):
             ev.spans.append(m.span())
             ev.problems.append(Problem(slot="tariff", code="not_in_catalog", value="1000"))
-    for m in _PRICE.finditer(text):
-        if not in_spans(m.start(), questions):
+    for m in islice(_PRICE.finditer(text), MOST_MATCHES):
+        if not in_sorted_spans(m.start(), questions):
             ev.add(having(int(m.group("a") or m.group("b")), speed=False), m.span())
-    for m in _BARE.finditer(text):
-        if not in_spans(m.start(), questions) and not ev.covers(m.start("n")):
+    for m in islice(_BARE.finditer(text), MOST_MATCHES):
+        if not in_sorted_spans(m.start(), questions) and not ev.covers(m.start("n")):
             ev.add(having(int(m.group("n"))), m.span())
     return ev
 
