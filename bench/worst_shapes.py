@@ -53,11 +53,6 @@ SHAPES: dict[str, tuple[str, Expect | None]] = {
     "unknown street (ул пушкина 5)": ("ул пушкина 5 ", None),
     "30-летия победы": ("30-летия победы ", None),
     "city (в волжском)": ("в волжском ", None),
-    "dates (3 декабря)": ("3 декабря ", None),
-    "dates (12.12)": ("12.12 ", None),
-    "dates (завтра в 10)": ("завтра в 10 ", None),
-    "dates, as the date answer": ("3 декабря в 10 ", "date"),
-    "times (10:00)": ("10:00 ", None),
     "number words (двадцать два)": ("двадцать два ", None),
     "name trigger (меня зовут)": ("меня зовут ", None),
     "names (ольга)": ("Ольга ", None),
@@ -72,6 +67,16 @@ SHAPES: dict[str, tuple[str, Expect | None]] = {
     "one long word": ("а", None),
     "questions (сколько стоит?)": ("сколько стоит? ", None),
     "mixed": ("ул ленина 5 кв 3, 8 999 123 45 67, завтра в 10, Ольга, 2 камеры. ", None),
+}
+
+
+# Repeated dates and times: read by aida/nlu/datetime.py (branch nlu-dates), listed apart.
+DATE_SHAPES: dict[str, tuple[str, Expect | None]] = {
+    "dates (3 декабря)": ("3 декабря ", None),
+    "dates (12.12)": ("12.12 ", None),
+    "dates (завтра в 10)": ("завтра в 10 ", None),
+    "dates, as the date answer": ("3 декабря в 10 ", "date"),
+    "times (10:00)": ("10:00 ", None),
 }
 
 
@@ -105,14 +110,16 @@ def main() -> int:
 
     worst = 0.0
     print(f"CPU per message of {args.chars} characters (median of {args.repeat}), ms:")
-    for name, (piece, expect) in SHAPES.items():
+    for name, (piece, expect) in (SHAPES | DATE_SHAPES).items():
         if args.only and args.only not in name:
             continue
         ms = cpu_ms(brain, message(piece, args.chars), expect, args.repeat)
         worst = max(worst, ms)
         flag = "" if ms < BOUND_MS else "  OVER"
         print(f"  {name:<38} {ms:10.2f}{flag}", flush=True)
-    print(f"worst: {worst:.2f} ms (bound {BOUND_MS:.0f} ms): {'ok' if worst < BOUND_MS else 'FAIL'}")
+    print(
+        f"worst: {worst:.2f} ms (bound {BOUND_MS:.0f} ms): {'ok' if worst < BOUND_MS else 'FAIL'}"
+    )
     return 0 if worst < BOUND_MS else 1
 
 

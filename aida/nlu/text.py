@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,12 +20,21 @@ _TOKEN = re.compile(r"[^\W_]+")
 MOST_MATCHES = 32
 
 
+# Every Unicode decimal digit that is not ASCII (full-width `１`, Arabic-Indic `١`...): folded
+# to its ASCII digit, so the readers' `\d` means 0-9 and `int()` and phonenumbers see what the
+# customer meant.
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+
+
 def fold(text: str) -> str:
-    """Lower case, `ё`→`е`, same length as `text` (offsets stay valid)."""
+    """Lower case, `ё`→`е`, ASCII digits; same length as `text` (offsets stay valid)."""
     lowered = text.lower()
     if len(lowered) != len(text):  # a few letters (e.g. `İ`) lower to two characters
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return lowered.replace("ё", "е")
+    lowered = lowered.replace("ё", "е")
+    if lowered.isascii():
+        return lowered
+    return _OTHER_DIGIT.sub(lambda m: str(unicodedata.digit(m.group())), lowered)
 
 
 @dataclass(frozen=True)
@@ -71,8 +81,12 @@ class Scratch:
         self.original = original
         self.text = fold(original)
 
-    def mask(self, start: int, end: int) -> None:
-        self.text = self.text[:start] + " " * (end - start) + self.text[end:]
+    def mask(self, spans: Iterable[tuple[int, int]]) -> None:
+        """Blank `spans` out, all in one pass (one copy of the text, however many spans)."""
+        chars = list(self.text)
+        for start, end in spans:
+            chars[start:end] = " " * (end - start)
+        self.text = "".join(chars)
 
 
 # -- number words ------------------------------------------------------------------------
