@@ -66,6 +66,9 @@ SHAPES: dict[str, tuple[str, Expect | None]] = {
     "spoken emails": ("ivan собака mail точка ru ", None),
     "one long word": ("а", None),
     "questions (сколько стоит?)": ("сколько стоит? ", None),
+    "a word, then blanks (masked text)": ("адрес" + " " * 3990 + "x", None),
+    "8 8 8 …, as the address answer": ("8 ", "address"),
+    "wants (хочу хочу …)": ("хочу ", None),
     "mixed": ("ул ленина 5 кв 3, 8 999 123 45 67, завтра в 10, Ольга, 2 камеры. ", None),
 }
 
@@ -77,6 +80,8 @@ DATE_SHAPES: dict[str, tuple[str, Expect | None]] = {
     "dates (завтра в 10)": ("завтра в 10 ", None),
     "dates, as the date answer": ("3 декабря в 10 ", "date"),
     "times (10:00)": ("10:00 ", None),
+    "hours (в 10)": ("в 10 ", None),
+    "hours (к 5)": ("к 5 ", None),
 }
 
 

@@ -91,11 +91,13 @@ _TRIGGER = re.compile(
 )
 _NAME_THEN_HOUSE = r"(?P<name>[а-я][а-я-]+(?:\s+[а-я][а-я-]+)?)(?=[\s,]+(?:д\.?\s*|дом\s*)?\d)"
 _ANNOUNCED = re.compile(
-    r"(?:адрес\w*|живу|живем|проживаю|находимся|находится)\s*[:\-]?\s*(?:на|по|в)?\s*"
+    r"(?:адрес\w*|живу|живем|проживаю|находимся|находится)\s*(?:[:\-]\s*)?(?:(?:на|по|в)\s+)?"
     + _NAME_THEN_HOUSE
 )
 # The answer to "какой адрес?" may be just "Тверская 12".
-_ANSWERED = re.compile(r"^\W*(?:на|по)?\s*" + _NAME_THEN_HOUSE)
+_ANSWERED = re.compile(r"^\W*(?:(?:на|по)\s+)?" + _NAME_THEN_HOUSE)
+# (No two quantifiers in a row over the same characters in these patterns: `\s*[:]?\s*` over
+# a long run of blanks, which masking leaves, backtracks quadratically.)
 _CITY_MARK = re.compile(r"(?<![\w-])(?:г|гор|город|городе)\.?\s+(?P<w>[а-я][а-я-]+)")
 _CITY_PREP = re.compile(r"(?<![\w-])(?:в|из|во)\s+(?P<w>[а-я][а-я-]+)")
 # Not street names even when followed by a number.

@@ -79,7 +79,7 @@ _BARE_COUNT = re.compile(
     rf"^\W*(?:давайте\s+|нужно\s+|нужны\s+|хочу\s+|на\s+)?(?P<n>{NUMBER})"
     r"(?:\s*(?:шт\w*|штуки))?\W*$"
 )
-_LINK = re.compile(r"[\s,]*(?:и|или|да\s+и|а\s+также|плюс)?[\s,]*")
+_LINK = re.compile(r"[\s,]*(?:(?:и|или|да\s+и|а\s+также|плюс)[\s,]*)?")
 _BREAK_WORDS = frozenset({"а", "но", "зато", "однако"})
 _SENTENCE_END = re.compile(r"[.;!?\n]")
 # Predicate forms and the objects they agree with (to settle a tie between two objects).

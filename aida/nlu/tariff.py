@@ -68,7 +68,7 @@ _REQUEST = re.compile(
 )
 _CLAUSE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 # A number right after a tariff name: "премиум 250", "офисный на 100", "домашний за 1090".
-_AFTER_NAME = re.compile(r"\s*(?:на|за)?\s*(?P<n>\d{2,5})(?![\d\w])")
+_AFTER_NAME = re.compile(r"\s*(?:(?:на|за)\s*)?(?P<n>\d{2,5})(?![\d\w])")
 _GENERIC_SHARE = 0.5  # a word in more than half of the names ("пакет") says nothing
 
 
