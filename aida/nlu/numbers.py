@@ -28,7 +28,8 @@ whatever is left over was not understood, and a partly read span is doubt, not a
 spaces to the same length (offsets stay valid): «две камеры» → «2   камеры». With
 `ordinals=True` ordinals become `N-й` («двадцать второго» → «22-й»); prefixes stay words.
 
-Colloquial pairs («пара», «пару», «парочку») are the cardinal 2 and never join a compound.
+Colloquial pairs («пара», «пару», «парочку») are the cardinal 2, collective numerals («двое»,
+«трое суток») their value; neither joins a compound.
 Cost: one pass over the words with dictionary look-ups, linear in the text.
 """
 
@@ -84,6 +85,15 @@ _CARDINALS: dict[int, str] = {
     1000: "тысяча тысячи тысячу тысячей тысячею тысяч тысячам тысячами тысячах",
 }
 _PAIRS = "пара пары пару парой парочка парочки парочку парочкой"
+# Collective numerals («двое суток», «трое») and pairs stand alone: they never join a compound.
+_STANDALONE: dict[int, str] = {
+    2: _PAIRS + " двое двоих",
+    3: "трое троих",
+    4: "четверо четверых",
+    5: "пятеро пятерых",
+    6: "шестеро шестерых",
+    7: "семеро семерых",
+}
 
 # Ordinal stems and their endings: hard (первый, второй) and soft (третий).
 _HARD_ENDINGS = "ый ой ая ое ые ого ому ым ом ую ых ыми ою"
@@ -206,13 +216,14 @@ def _forms() -> dict[str, tuple[int, bool]]:
         endings = _SOFT_ENDINGS if value == 3 else _HARD_ENDINGS
         for ending in endings.split():
             out.setdefault(stem + ending, (value, True))
-    for form in _PAIRS.split():
-        out[form] = (2, False)
+    for value, forms in _STANDALONE.items():
+        for form in forms.split():
+            out[form] = (value, False)
     return out
 
 
 _FORMS = _forms()
-_PAIR_WORDS = frozenset(_PAIRS.split())
+_PAIR_WORDS = frozenset(w for forms in _STANDALONE.values() for w in forms.split())
 _WORD = re.compile(r"[а-я]+")
 _PREFIX = re.compile(
     "(?:"
