@@ -14,6 +14,8 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from aida.nlu.numbers import to_digits
+
 _TOKEN = re.compile(r"[^\W_]+")
 # Matches of one kind a reader considers in a message (type words, street mentions, objects):
 # a chat message has a handful; a pasted text with thousands must not cost thousands squared.
@@ -89,50 +91,6 @@ class Scratch:
         self.text = "".join(chars)
 
 
-# -- number words ------------------------------------------------------------------------
-# Forms customers use for counts, hours and speeds; values add up ("двести пятьдесят").
-_FORMS = {
-    1: "один одна одно одну одного одной одному",
-    2: "два две двух двум двумя пара пару парочка парочку",
-    3: "три трех трем тремя",
-    4: "четыре четырех четырем",
-    5: "пять пяти",
-    6: "шесть шести",
-    7: "семь семи",
-    8: "восемь восьми",
-    9: "девять девяти",
-    10: "десять десяти",
-    11: "одиннадцать одиннадцати",
-    12: "двенадцать двенадцати",
-    13: "тринадцать тринадцати",
-    14: "четырнадцать четырнадцати",
-    15: "пятнадцать пятнадцати",
-    16: "шестнадцать шестнадцати",
-    17: "семнадцать семнадцати",
-    18: "восемнадцать восемнадцати",
-    19: "девятнадцать девятнадцати",
-    20: "двадцать двадцати",
-    30: "тридцать тридцати",
-    40: "сорок",
-    50: "пятьдесят",
-    60: "шестьдесят",
-    70: "семьдесят",
-    80: "восемьдесят",
-    90: "девяносто",
-    100: "сто",
-    200: "двести",
-    300: "триста",
-    400: "четыреста",
-    500: "пятьсот",
-    600: "шестьсот",
-    700: "семьсот",
-    800: "восемьсот",
-    900: "девятьсот",
-}
-_UNITS = {form: value for value, forms in _FORMS.items() for form in forms.split()}
-_THOUSAND = ("тысяча", "тысячу", "тысячи", "тысяч")
-
-
 def alternation(words: Iterable[str]) -> str:
     """A regex matching any of `words`, as a prefix tree: compiles several times faster than
     a flat `a|b|c` list of a hundred words (this matters for the import time)."""
@@ -153,28 +111,15 @@ def alternation(words: Iterable[str]) -> str:
     return emit(tree)
 
 
-_NUMBER_WORD = alternation([*_UNITS, *_THOUSAND])
-_NUMBER_RUN = re.compile(rf"(?<![\w-])(?:{_NUMBER_WORD})(?:\s(?:{_NUMBER_WORD}))*(?![\w-])")
 # A number in digits; number words are turned into digits first (`numerals`).
 NUMBER = r"(?<![\w-])\d+(?!\d)"
-
-
-def _number_of(phrase: str) -> int:
-    """`"две"` → 2, `"двести пятьдесят"` → 250, `"тысячу двести"` → 1200."""
-    total, current = 0, 0
-    for word in phrase.split():
-        if word in _THOUSAND:
-            total += (current or 1) * 1000
-            current = 0
-        else:
-            current += _UNITS[word]
-    return total + current
 
 
 def numerals(text: str) -> str:
     """Number words as digits, padded to the same length: `две камеры` → `2   камеры`.
 
     Offsets stay valid, and the parsers need one pattern for numbers (digits) instead of a
-    hundred word forms.
+    hundred word forms. Compounds follow Russian grammar (`aida.nlu.numbers`): «двести
+    пятьдесят» is 250, «два три» is 2 and 3.
     """
-    return _NUMBER_RUN.sub(lambda m: str(_number_of(m.group())).ljust(len(m.group())), text)
+    return to_digits(text)
