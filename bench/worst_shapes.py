@@ -73,7 +73,7 @@ SHAPES: dict[str, tuple[str, Expect | None]] = {
 }
 
 
-# Repeated dates and times: read by aida/nlu/datetime.py (branch nlu-dates), listed apart.
+# Repeated dates and times (aida/nlu/datetime.py).
 DATE_SHAPES: dict[str, tuple[str, Expect | None]] = {
     "dates (3 декабря)": ("3 декабря ", None),
     "dates (12.12)": ("12.12 ", None),
