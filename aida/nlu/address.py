@@ -27,9 +27,15 @@ from aida.catalog import Catalog
 from aida.domain import Address
 from aida.nlu import morph
 from aida.nlu.cache import per_catalog
+from aida.nlu.numbers import find_numbers
 from aida.nlu.text import MOST_MATCHES, alternation, fold, word_set
 from aida.understanding.types import Expect, Problem
 
+# Words people put anywhere in a sentence: never a city, a street or part of one.
+FILLERS = word_set(
+    "короче значит вот ну это типа вообще блин щас сейчас слушайте смотрите так да ой эээ "
+    "ээ мм ммм кстати вобщем общем пожалуйста спасибо"
+)
 # Street type words: canonical form → what customers write (abbreviations and case forms).
 _TYPE_FORMS: dict[str, str] = {
     "улица": "ул улица улице улицу улицы улицей улиц",
@@ -68,10 +74,10 @@ _HOUSE_BODY = (
     r"|\s(?P<lit3>[а-я])(?=\s*(?:$|[,.;!?)]|кв|к\b|корп)))?"
     r"(?:\s*/\s*(?P<slash>\d{1,3}))?"
     r"(?:[\s,]*(?P<bkind>корпус|корп|к|строение|стр)\.?\s*(?P<bld>\d{1,3}))?"
-    r"(?:(?:[\s,]*(?:квартира|кварт|кв|офис|оф|помещение|пом)\.?\s*(?:№\s*)?|\s*-\s*)"
-    r"(?P<flat>\d{1,4})(?!\d))?"
+    r"(?:(?:[\s,]*(?:квартира|кварт|кв|офис|оф|помещение|пом)\.?\s*(?:№\s*)?|\s*-\s*|[ \t]+)"
+    r"(?P<flat>\d{1,4})(?!\d)(?![:.,]\d)" + _UNIT_AFTER + ")?"
 )
-_HOUSE_MARK = r"(?:(?:д|дом)\.?\s*(?:№|номер)?\s*)"
+_HOUSE_MARK = r"(?P<mark>(?:д|дом)\.?\s*(?:№|номер)?\s*)"
 _HOUSE_AFTER = re.compile(r"[\s,.:]*" + _HOUSE_MARK + "?" + _HOUSE_BODY)
 # "дом 15 по улице Мира": the house said before the street.
 _HOUSE_BEFORE = re.compile(
@@ -84,6 +90,9 @@ _HOUSE_ANYWHERE = re.compile(r"(?<![\w-])" + _HOUSE_MARK + "?" + _HOUSE_BODY)
 
 # "ленина, дом не помню": the street is named as an address, the house is missing.
 _HOUSE_WORD = re.compile(r"[\s,]*(?:дом|номер\s+дома|д\.)(?![\w-])")
+# «по Карбышева», «Карбышева в Волжском»: a street of the list is an address by these too.
+_ALONG = re.compile(r"(?<![\w-])по\s+$")
+_CITY_AFTER = re.compile(r"[\s,]*(?:в|во)\s+(?:г\.?\s*|городе\s+)?(?P<w>[а-я][а-я-]+)")
 # Phrases that announce an address, so a street with no type word still counts.
 _TRIGGER = re.compile(
     r"(?:адрес\w*|живу|живем|проживаю|прописан\w*|подключ\w*|находимся|находится|"
@@ -95,15 +104,20 @@ _ANNOUNCED = re.compile(
     + _NAME_THEN_HOUSE
 )
 # The answer to "какой адрес?" may be just "Тверская 12".
-_ANSWERED = re.compile(r"^\W*(?:(?:на|по)\s+)?" + _NAME_THEN_HOUSE)
+_ANSWERED = re.compile(
+    r"^\W*(?:(?:" + alternation(FILLERS) + r")(?![\w-])\W*)*(?:(?:на|по)\s+)?" + _NAME_THEN_HOUSE
+)
 # (No two quantifiers in a row over the same characters in these patterns: `\s*[:]?\s*` over
 # a long run of blanks, which masking leaves, backtracks quadratically.)
 _CITY_MARK = re.compile(r"(?<![\w-])(?:г|гор|город|городе)\.?\s+(?P<w>[а-я][а-я-]+)")
 _CITY_PREP = re.compile(r"(?<![\w-])(?:в|из|во)\s+(?P<w>[а-я][а-я-]+)")
 # Not street names even when followed by a number.
-_NOT_NAME = word_set(
-    "д дом кв квартира корп корпус стр офис оф на по в и а у с к от до за из для но или "
-    "тариф пакет камера камеры камер роутер ip айпи тел телефон номер мой моя"
+_NOT_NAME = (
+    word_set(
+        "д дом кв квартира корп корпус стр офис оф на по в и а у с к от до за из для но или "
+        "тариф пакет камера камеры камер роутер ip айпи тел телефон номер мой моя"
+    )
+    | FILLERS
 )
 
 
@@ -119,6 +133,9 @@ class Street:
 class StreetIndex:
     streets: list[Street]
     by_key: dict[tuple[str, ...], list[Street]]
+    # The ends of longer names (`победы` of `30-летия победы`): a street named by them alone
+    # is only partly read, so it is taken with doubt.
+    by_tail: dict[tuple[str, ...], list[Street]]
     cores: list[str]
     core_keys: list[str]
     cities: dict[str, str]  # folded stem → canonical city
@@ -149,6 +166,7 @@ def _city_stem(city: str) -> str:
 def street_index(catalog: Catalog) -> StreetIndex:
     """The coverage list's streets, keyed by the lemmas of their name words."""
     streets: list[Street] = []
+    keys: list[tuple[str, ...]] = []
     by_key: dict[tuple[str, ...], list[Street]] = {}
     for row in catalog.coverage.rows:
         kind, core = _split_canonical(row.street)
@@ -157,12 +175,20 @@ def street_index(catalog: Catalog) -> StreetIndex:
             continue
         streets.append(street)
         key = tuple(_word_key(w) for w in _NAME_WORD.findall(core))
+        keys.append(key)
         for variant in set(permutations(key)):
             by_key.setdefault(variant, []).append(street)
+    by_tail: dict[tuple[str, ...], list[Street]] = {}
+    for street, key in zip(streets, keys, strict=True):
+        for n in range(1, len(key)):
+            tail = key[n:]
+            if tail not in by_key and not all(w.isdigit() for w in tail):
+                by_tail.setdefault(tail, []).append(street)
     cities = {_city_stem(c): c for c in [catalog.default_city, *catalog.coverage.cities()]}
     return StreetIndex(
         streets=streets,
         by_key=by_key,
+        by_tail=by_tail,
         cores=[s.core for s in streets],
         core_keys=[" ".join(_word_key(w) for w in _NAME_WORD.findall(s.core)) for s in streets],
         cities=cities,
@@ -195,6 +221,8 @@ class _Mention:
     house: str | None = None
     flat: str | None = None
     house_end: int | None = None
+    # `33/18` with no `дом` before it: a house 33/18 or house 33, flat 18?
+    unclear_house: bool = False
 
 
 @dataclass
@@ -222,7 +250,7 @@ def parse_house(s: str) -> tuple[str, str | None] | None:
 
     Returns (house, flat or None), or None when no house number is there (`кв 3` alone).
     """
-    text = fold(s)
+    text = _with_digits(fold(s))
     for m in _HOUSE_ANYWHERE.finditer(text):
         before = text[: m.start()].rstrip()
         # a number right after a flat word is the flat, not the house
@@ -230,6 +258,26 @@ def parse_house(s: str) -> tuple[str, str | None] | None:
             continue
         return _house_from(m)
     return None
+
+
+def _with_digits(text: str) -> str:
+    """Numbers in words as digits, the text keeping its length (offsets stay valid):
+    «дом тридцать три» → «дом 33», «седьмой гвардейской» → «7-й гвардейской»,
+    «тридцатилетия победы» → «30-летия победы» (the number set against its word's tail)."""
+    out: list[str] = []
+    pos = 0
+    for n in find_numbers(text):
+        width = n.end - n.start
+        if n.kind == "prefix":
+            digits = f"{n.value}-".rjust(width)
+        else:
+            digits = (f"{n.value}-й" if n.ordinal else str(n.value)).ljust(width)
+        if len(digits) > width:
+            continue
+        out += [text[pos : n.start], digits]
+        pos = n.end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _words(text: str, pos: int = 0, most: int | None = None) -> list[_Word]:
@@ -321,8 +369,15 @@ class _StreetReader:
                 if key in index.by_key:
                     start, end = window[0].start, window[-1].end
                     return _Mention(start, end, index.by_key[key], "", text[start:end], False)
+            for _, window in _windows(words, i, text, self.types, most):
+                key = tuple(_word_key(w.text) for w in window)
+                if key in index.by_tail and self._hinted(i, i + len(window) - 1):
+                    start, end = window[0].start, window[-1].end
+                    return _Mention(start, end, index.by_tail[key], "", text[start:end], True)
         typed = _type_before(text, self.types, words[i].start) is not None
         if not typed and not any(self.house_after[i : i + most]):
+            return None
+        if words[i].text in FILLERS:
             return None
         for last, window in _windows(words, i, text, self.types, most):
             if not (typed or self.house_after[last]) or self.fuzzy_left <= 0:
@@ -334,6 +389,11 @@ class _StreetReader:
             if candidates:
                 return _Mention(start, end, candidates, "", text[start:end], True)
         return None
+
+    def _hinted(self, first: int, last: int) -> bool:
+        """A type word before word `first` or a house after word `last`."""
+        typed = _type_before(self.text, self.types, self.words[first].start) is not None
+        return typed or self.house_after[last]
 
     def mentions(self) -> list[_Mention]:
         """Coverage streets named in the text, longest name first, without overlaps."""
@@ -420,13 +480,14 @@ def _city_mentions(text: str, index: StreetIndex) -> list[tuple[int, int, str]]:
     """Cities named in the text: coverage cities in any case form, `г. X`, `в <city>`."""
     found: list[tuple[int, int, str]] = []
     for w in _words(text):
-        for stem, city in index.cities.items():
-            if w.text.startswith(stem):
-                found.append((w.start, w.end, city))
+        if city := _our_city(w.text, index):
+            found.append((w.start, w.end, city))
+            if len(found) >= MOST_MATCHES:
+                break
     for rx in (_CITY_MARK, _CITY_PREP):
-        for m in rx.finditer(text):
+        for m in islice(rx.finditer(text), MOST_MATCHES):
             word = m.group("w")
-            if any(a <= m.start("w") < b for a, b, _ in found):
+            if word in FILLERS or any(a <= m.start("w") < b for a, b, _ in found):
                 continue
             geox = [p for p in morph.parses(word) if "Geox" in p.tag and p.score >= 0.25]
             if rx is _CITY_PREP and not geox:
@@ -483,19 +544,29 @@ def _complete(m: _Mention, text: str, types: _Types) -> None:
     if house := _HOUSE_AFTER.match(text, m.end):
         m.house, m.flat = _house_from(house)
         m.house_end = house.end()
+        m.unclear_house = bool(house.group("slash")) and not house.group("mark")
     elif house := _HOUSE_BEFORE.search(text, max(0, m.start - _MOST_HOUSE), m.start):
         m.house, m.flat = _house_from(house)
         m.start = house.start()
 
 
-def _is_address(m: _Mention, text: str, expect: Expect | None) -> bool:
-    """Something says this street is an address, even without a house number."""
+def _is_address(m: _Mention, text: str, expect: Expect | None, index: StreetIndex) -> bool:
+    """Something says this street is an address, even without a house number: a type word,
+    the question, `адрес`/`живу на`, `дом` after it, or (for a street of the list) `по`
+    before it or one of our cities after it («по Карбышева в Волжском»)."""
+    known = bool(m.candidates) and not m.fuzzy
     return bool(
         m.written_kind
         or expect == "address"
         or _TRIGGER.search(text[max(0, m.start - 30) : m.start])
         or _HOUSE_WORD.match(text, m.end)
+        or (known and _ALONG.search(text, max(0, m.start - 8), m.start))
+        or (known and (city := _CITY_AFTER.match(text, m.end)) and _our_city(city["w"], index))
     )
+
+
+def _our_city(word: str, index: StreetIndex) -> str | None:
+    return next((city for stem, city in index.cities.items() if word.startswith(stem)), None)
 
 
 def _street_name(m: _Mention, city: str, index: StreetIndex) -> tuple[str, list[Problem], bool]:
@@ -523,6 +594,7 @@ def find_address(text: str, catalog: Catalog, expect: Expect | None = None) -> F
     (`parse_house`) with them.
     """
     index = street_index(catalog)
+    text = _with_digits(text)
     types = _Types(text)
     known = _StreetReader(text, types, index).mentions()
     typed = known + _unknown_mentions(text, types, known)
@@ -530,22 +602,36 @@ def find_address(text: str, catalog: Catalog, expect: Expect | None = None) -> F
     for m in mentions:
         _complete(m, text, types)
     chosen = next((m for m in mentions if m.house), None) or next(
-        (m for m in mentions if _is_address(m, text, expect)), None
+        (m for m in mentions if _is_address(m, text, expect, index)), None
     )
+    cities = _city_mentions(text, index)
     if chosen is None:
-        return FoundAddress(None)
+        return _city_alone(cities, index)
 
-    city_hit = next(iter(_city_mentions(text, index)), None)
+    city_hit = next(iter(cities), None)
     city = city_hit[2] if city_hit else catalog.default_city
     spans = [(chosen.start, chosen.house_end or chosen.end)]
     if city_hit:
         spans.append((city_hit[0], city_hit[1]))
     name, problems, doubtful = _street_name(chosen, city, index)
+    doubtful = doubtful or chosen.unclear_house
     if chosen.house is None:
         problems.insert(0, Problem(slot="address", code="no_house", value=name, options=[city]))
         return FoundAddress(None, problems, doubtful, spans)
     address = Address(city=city, street=name, house=chosen.house, flat=chosen.flat)
     return FoundAddress(address, problems, doubtful, spans)
+
+
+def _city_alone(cities: list[tuple[int, int, str]], index: StreetIndex) -> FoundAddress:
+    """«Хочу интернет в Москве»: a city we do not serve, named without a street, is reported
+    (`no_street`, the city in `options`) so the customer hears at once that it is outside
+    coverage; one of our cities alone says nothing."""
+    ours = {fold(c) for c in index.cities.values()}
+    for start, end, city in cities:
+        if fold(city) not in ours:
+            problem = Problem(slot="address", code="no_street", value=city, options=[city])
+            return FoundAddress(None, [problem], False, [(start, end)])
+    return FoundAddress(None)
 
 
 def match_street(s: str, catalog: Catalog, city: str | None = None) -> str | None:
@@ -554,7 +640,7 @@ def match_street(s: str, catalog: Catalog, city: str | None = None) -> str | Non
     `city` limits the match to that city's streets (default: any city in the list).
     """
     index = street_index(catalog)
-    text = fold(s)
+    text = _with_digits(fold(s))
     types = _Types(text)
     mentions = _StreetReader(text, types, index).mentions()
     if not mentions:
