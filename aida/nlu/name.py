@@ -26,17 +26,42 @@ _RARE = 0.1  # a reading less likely than this is not what the customer meant
 # After these the next word is the name whatever it looks like (unless it is plainly a verb).
 _STRONG = re.compile(
     r"(?<![\w-])(?:меня\s+зовут|зовут|звать|мое\s+имя|имя(?:\s+и\s+фамилия)?|фио|"
-    r"(?:запишите|записать|оформ\w*)\s+на(?:\s+имя)?|на\s+имя|контактное\s+лицо|"
+    r"(?:запишите|запиши|записать|записывайте|записывай|пишите|оформ\w*)(?:\s+на(?:\s+имя)?)?|"
+    r"на\s+имя|контактное\s+лицо|"
     r"с\s+вами\s+говорит|обращайтесь\s+ко?|обращаться\s+ко?)\s*[:\-–—]?\s+"
 )
 # After these only a word that is a name (`это Ольга`, not `это дорого`).
 _WEAK = re.compile(r"(?<![\w-])(?:я|это|вас\s+беспокоит)\s*[-–—]?\s+")
 _TOKEN = re.compile(r"[а-яёa-z]+(?:-[а-яёa-z]+)?")
-_NOT_A_NAME = word_set(
-    "аида здравствуйте здравствуй привет добрый доброе доброй день вечер утро спасибо "
-    "пожалуйста да нет ок хорошо интернет тариф пакет роутер камера камеры мастер "
-    "оператор менеджер клиент абонент улица дом квартира офис город телефон номер почта "
-    "адрес хочу нужно надо можно подключить подключение заявка"
+# Whom an order is for («оформите на сына — Дмитрий Котов»): the name comes after.
+_RELATION = word_set(
+    "сына сын дочь дочку дочери жену жена мужа муж маму мать матери папу отца бабушку "
+    "дедушку брата сестру тещу свекровь свекра зятя невестку внука внучку племянника "
+    "племянницу родственника родственницу меня себя него нее"
+)
+_AFTER_RELATION = re.compile(r"[\s,:;—–-]*(?:(?:его|ее)\s+(?:зовут|имя)\s*[:\-–—]?\s*)?")
+# Job titles and words customers put anywhere: never a name, whatever pymorphy3 guesses.
+_ROLES = word_set(
+    "директор директора бухгалтер бухгалтера менеджер менеджера администратор руководитель "
+    "секретарь сотрудник сотрудница начальник владелец владелица хозяин хозяйка инженер "
+    "юрист специалист продавец кассир охранник водитель завхоз управляющий арендатор "
+    "собственник жилец"
+)
+_FILLERS = word_set(
+    "короче значит вот ну это типа вообще блин щас сейчас слушайте смотрите так ой эээ "
+    "кстати вобщем общем"
+)
+_NOT_A_NAME = (
+    word_set(
+        "аида здравствуйте здравствуй привет добрый доброе доброй день вечер утро спасибо "
+        "пожалуйста да нет ок хорошо интернет тариф пакет роутер камера камеры мастер "
+        "оператор менеджер клиент абонент улица дом квартира офис город телефон номер почта "
+        "адрес хочу нужно надо можно подключить подключение заявка почту почты почте мейл "
+        "email емейл имейл вотсап ватсап whatsapp телеграм telegram вайбер viber смс"
+    )
+    | _ROLES
+    | _FILLERS
+    | _RELATION
 )
 _NOT_NAME_POS = word_set(
     "VERB INFN ADVB PREP CONJ PRCL NPRO INTJ PRED NUMR COMP GRND PRTF PRTS ADJS"
@@ -160,15 +185,27 @@ def find_name(text: str, original: str, expect: Expect | None = None) -> FoundNa
     hits: list[_Hit] = []
     for rx, strict in ((_STRONG, False), (_WEAK, True)):
         for m in islice(rx.finditer(text), MOST_MATCHES):
-            got = _collect(text, m.end(), strict)
+            start = m.end()
+            governed = bool(re.search(r"на(?:\s+имя)?\W*$", m.group()))
+            whom = _TOKEN.match(text, start)
+            if whom is not None and whom.group() in _RELATION:
+                # «на сына — Дмитрий Котов»: the name after it is in the nominative
+                start = _AFTER_RELATION.match(text, whom.end()).end()  # type: ignore[union-attr]
+                governed = False
+            got = _collect(text, start, strict)
             if got:
-                governed = bool(re.search(r"на(?:\s+имя)?\W*$", m.group()))
-                hits.append(_Hit(*got, doubtful=False, governed=governed))
+                # «меня зовут Лебедь»: a dictionary word with no name reading is read back
+                odd = not any(_name_parse(w) for w in got[0]) and morph.is_known(got[0][0])
+                hits.append(_Hit(*got, doubtful=odd, governed=governed))
     if not hits and expect == "name":
-        first = _TOKEN.search(text)
+        first = next((t for t in _TOKEN.finditer(text) if t.group() not in _FILLERS), None)
         got = _collect(text, first.start(), False) if first else None
         if got:
-            hits.append(_Hit(*got, doubtful=not any(_name_parse(w) for w in got[0])))
+            named = any(_name_parse(w) for w in got[0])
+            # a dictionary word with no name reading («работа», «кошка») is not a name; an
+            # unknown one (a rare name) is taken with doubt and read back
+            if named or not morph.is_known(got[0][0]):
+                hits.append(_Hit(*got, doubtful=not named))
     if not hits:
         hits = _untriggered(text, original)
     if not hits:
