@@ -75,10 +75,16 @@ _COUNT_AFTER = re.compile(
     rf"(?:на\s+)?(?P<n>{NUMBER})(?![\w-])(?:\s*шт\w*\.?)?"
 )
 _SINGULAR = re.compile(r"(?:видео)?камер(?:а|у|ой)$")
+# The answer to "сколько камер?": «2», «парочку», «одной хватит», «четыре штуки», «давайте три».
 _BARE_COUNT = re.compile(
-    rf"^\W*(?:давайте\s+|нужно\s+|нужны\s+|хочу\s+|на\s+)?(?P<n>{NUMBER})"
-    r"(?:\s*(?:шт\w*|штуки))?\W*$"
+    r"^\W*(?:(?:давайте|нужно|нужны|нужна|хочу|хотим|на|ну|наверное|думаю|пожалуй|пусть|"
+    r"поставьте|ставьте|мне|нам|тогда|да)[\s,]+)*"
+    rf"(?P<n>{NUMBER})"
+    r"(?:[\s,]*(?:шт\w*|штук\w*|камер\w*|хватит|достаточно|будет|нужно|надо|давайте|"
+    r"пожалуйста|наверное|пока))*\W*$"
 )
+# «статический ip тоже»: the object takes what was said about the one before it.
+_TOO = re.compile(r"[\s,]*(?:тоже|также)(?![\w-])")
 _LINK = re.compile(r"[\s,]*(?:(?:и|или|да\s+и|а\s+также|плюс)[\s,]*)?")
 _BREAK_WORDS = frozenset({"а", "но", "зато", "однако"})
 _SENTENCE_END = re.compile(r"[.;!?\n]")
@@ -268,6 +274,7 @@ def find_extras(text: str, catalog: Catalog, expect: Expect | None = None) -> Fo
     reading.read_predicates()
     reading.read_counts(expect)
     _inherit(reading.text, reading.objs)
+    _too(reading.text, reading.objs)
     _decide(reading.found, reading.objs, reading.options, catalog)
     if expect == "router" and reading.found.router is None and reading.options:
         reading.found.router = reading.options[-1][1]
@@ -289,6 +296,19 @@ def _inherit(text: str, objs: list[_Object]) -> None:
                 changed = True
         if not changed:
             return
+
+
+def _too(text: str, objs: list[_Object]) -> None:
+    """«видеонаблюдение не надо и статический ip тоже»: an object followed by «тоже» with
+    nothing said of its own gets what the object before it got (in the same sentence)."""
+    for before, obj in itertools.pairwise(objs):
+        if (
+            not obj.polarity
+            and before.polarity
+            and before.sentence == obj.sentence
+            and _TOO.match(text, obj.end)
+        ):
+            obj.polarity = [min(before.polarity)]
 
 
 def _positive(obj: _Object, ignore: tuple[str, ...] = ()) -> bool | None:
