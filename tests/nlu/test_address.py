@@ -229,3 +229,9 @@ def test_an_address_outside_coverage_in_the_first_message(read):
     found = read("здравствуйте, хочу интернет на ул. Пушкина 10")
     assert found.address == Address(street="улица Пушкина", house="10")
     assert "address:unknown_street" in codes(found)
+
+
+def test_coverage_compares_names_as_people_mean_them(catalog):
+    # «ё» or a double space in a value an LLM proposes does not move a covered house out
+    assert catalog.is_covered(Address(city="волгоград", street="улица  Ерёменко", house="50"))
+    assert not catalog.is_covered(Address(city="Волгоград", street="улица Еременко", house="500"))
