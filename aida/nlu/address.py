@@ -66,15 +66,17 @@ _ORDINAL = re.compile(r"(\d+)-?[а-я]{0,3}$")
 _UNIT_AFTER = (
     r"(?!\s*(?:камер|видеокамер|шт|руб|р\b|₽|мб|мбит|мегабит|гб|числ|час|ч\b|мин|дн|недел|"
     r"месяц|январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр|"
-    r"этаж|подъезд|человек|комнат|ip|айпи))"
+    r"этаж|подъезд|человек|комнат|ip|айпи|компьютер|комп\b|ноутбук|устройств|телефон|"
+    r"сотрудник|работник|касс|точ|лет|год|раз))"
 )
+_FLAT_WORD = r"(?:квартира|кварт|кв|офис|оф|помещение|пом|бокс|кабинет|каб|комната|ком)"
 _HOUSE_BODY = (
     r"(?P<num>\d{1,4})(?![\d])(?![:.]\d)" + _UNIT_AFTER + r"(?:(?P<lit>[а-ик-яa-z])(?![а-яa-z\d])"
     r"|-(?P<lit2>[а-ик-я])(?![а-я\d])"
     r"|\s(?P<lit3>[а-я])(?=\s*(?:$|[,.;!?)]|кв|к\b|корп)))?"
     r"(?:\s*/\s*(?P<slash>\d{1,3}))?"
     r"(?:[\s,]*(?P<bkind>корпус|корп|к|строение|стр)\.?\s*(?P<bld>\d{1,3}))?"
-    r"(?:(?:[\s,]*(?:квартира|кварт|кв|офис|оф|помещение|пом)\.?\s*(?:№\s*)?|\s*-\s*|[ \t]+)"
+    r"(?:(?:[\s,]*" + _FLAT_WORD + r"\.?\s*(?:№\s*)?|\s*-\s*|[ \t]+)"
     r"(?P<flat>\d{1,4})(?!\d)(?![:.,]\d)" + _UNIT_AFTER + ")?"
 )
 _HOUSE_MARK = r"(?P<mark>(?:д|дом)\.?\s*(?:№|номер)?\s*)"
@@ -88,10 +90,22 @@ _MOST_HOUSE = 60
 _MOST_WORD = 40
 _HOUSE_ANYWHERE = re.compile(r"(?<![\w-])" + _HOUSE_MARK + "?" + _HOUSE_BODY)
 
+# «Ленина 55, Волгоград, помещение 1»: the flat after the city.
+_FLAT_LATER = re.compile(
+    r"[\s,]*(?:(?:г\.?\s*)?[а-я-]+[\s,]+)?" + _FLAT_WORD + r"\.?\s*(?:№\s*)?(?P<flat>\d{1,4})(?!\d)"
+)
+# «дом 14 или 16, сейчас посмотрю»: the customer is not sure of the house.
+_HEDGE = re.compile(
+    r"^[\s,]*(?:или|либо)\s+\d|(?<![\w-])(?:вроде|кажется|наверно\w*|примерно|не\s+помню|"
+    r"не\s+уверен\w*|посмотр\w*|уточн\w*|не\s+точно)(?![\w-])"
+)
+_HEDGE_REACH = 40
 # "ленина, дом не помню": the street is named as an address, the house is missing.
 _HOUSE_WORD = re.compile(r"[\s,]*(?:дом|номер\s+дома|д\.)(?![\w-])")
 # «по Карбышева», «Карбышева в Волжском»: a street of the list is an address by these too.
-_ALONG = re.compile(r"(?<![\w-])по\s+$")
+_ALONG = re.compile(r"(?<![\w-])(?:по|на)\s+$")
+# «оформите на Богданова»: after these, «на» introduces a person, not a street.
+_FOR_PERSON = re.compile(r"(?<![\w-])(?:оформ\w*|запиш\w*|записыва\w*|имя)\s+на\s+$")
 _CITY_AFTER = re.compile(r"[\s,]*(?:в|во)\s+(?:г\.?\s*|городе\s+)?(?P<w>[а-я][а-я-]+)")
 # Phrases that announce an address, so a street with no type word still counts.
 _TRIGGER = re.compile(
@@ -245,16 +259,27 @@ def _house_from(m: re.Match[str]) -> tuple[str, str | None]:
     return house, m.group("flat")
 
 
+_NOT_THE_HOUSE = re.compile(
+    r"(?:(?<![\w-])(?:кв|квартира|офис|оф|подъезд|этаж)\.?|(?<![\w-])не)\s*(?:дом\s*)?$"
+)
+
+
+# «квартира не 18, а 81»: both numbers are flats.
+_FLAT_CORRECTION = re.compile(
+    r"(?<![\w-])" + _FLAT_WORD + r"\.?\s*не\s+\d{1,4}[\s,]*(?:а|на)\s+\d{1,4}"
+)
+
+
 def parse_house(s: str) -> tuple[str, str | None] | None:
     """House and flat from an answer to "какой дом?": `15а`, `дом 15 кв 3`, `5-12`, `15 к2`.
 
     Returns (house, flat or None), or None when no house number is there (`кв 3` alone).
     """
-    text = _with_digits(fold(s))
-    for m in _HOUSE_ANYWHERE.finditer(text):
-        before = text[: m.start()].rstrip()
-        # a number right after a flat word is the flat, not the house
-        if re.search(r"(?:кв|квартира|офис|оф|подъезд|этаж)\.?$", before):
+    text = _FLAT_CORRECTION.sub(lambda m: " " * len(m.group()), _with_digits(fold(s)))
+    for m in islice(_HOUSE_ANYWHERE.finditer(text), MOST_MATCHES):
+        before = text[max(0, m.start() - _MOST_WORD) : m.start()]
+        # a number right after a flat word is the flat, not the house; «не 60, а 66»: not 60
+        if _NOT_THE_HOUSE.search(before):
             continue
         return _house_from(m)
     return None
@@ -544,7 +569,11 @@ def _complete(m: _Mention, text: str, types: _Types) -> None:
     if house := _HOUSE_AFTER.match(text, m.end):
         m.house, m.flat = _house_from(house)
         m.house_end = house.end()
-        m.unclear_house = bool(house.group("slash")) and not house.group("mark")
+        if m.flat is None and (later := _FLAT_LATER.match(text, house.end())):
+            m.flat, m.house_end = later.group("flat"), later.end()
+        hedged = _HEDGE.search(text[house.end() : house.end() + _HEDGE_REACH])
+        slash = bool(house.group("slash")) and not house.group("mark")
+        m.unclear_house = slash or hedged is not None
     elif house := _HOUSE_BEFORE.search(text, max(0, m.start - _MOST_HOUSE), m.start):
         m.house, m.flat = _house_from(house)
         m.start = house.start()
@@ -560,7 +589,11 @@ def _is_address(m: _Mention, text: str, expect: Expect | None, index: StreetInde
         or expect == "address"
         or _TRIGGER.search(text[max(0, m.start - 30) : m.start])
         or _HOUSE_WORD.match(text, m.end)
-        or (known and _ALONG.search(text, max(0, m.start - 8), m.start))
+        or (
+            known
+            and _ALONG.search(text, max(0, m.start - 8), m.start)
+            and not _FOR_PERSON.search(text, max(0, m.start - 20), m.start)
+        )
         or (known and (city := _CITY_AFTER.match(text, m.end)) and _our_city(city["w"], index))
     )
 

@@ -235,3 +235,41 @@ def test_coverage_compares_names_as_people_mean_them(catalog):
     # «ё» or a double space in a value an LLM proposes does not move a covered house out
     assert catalog.is_covered(Address(city="волгоград", street="улица  Ерёменко", house="50"))
     assert not catalog.is_covered(Address(city="Волгоград", street="улица Еременко", house="500"))
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "house", "flat"),
+    [
+        ("проспект Ленина 55, Волгоград, помещение 1", "Волгоград", "55", "1"),
+        ("улица Мира 150, Волжский, кв 66", "Волжский", "150", "66"),
+        ("Волжский, пр-т Ленина 300, бокс 10", "Волжский", "300", "10"),
+    ],
+)
+def test_flat_after_the_city(read, text, city, house, flat):
+    found = read(text)
+    assert found.address is not None
+    assert (found.address.city, found.address.house, found.address.flat) == (city, house, flat)
+
+
+def test_a_count_after_a_street_is_not_its_house(read):
+    found = read("Нам нужен интернет в офис на Краснопресненской, 3 компьютера и касса")
+    assert found.address is None
+    assert [(p.code, p.value) for p in found.problems] == [("no_house", "Краснопресненская улица")]
+
+
+@pytest.mark.parametrize(
+    "text", ["7 гвардейской, дом 14 или 16, сейчас посмотрю", "ленина 5 вроде", "мира 12, кажется"]
+)
+def test_a_house_the_customer_is_unsure_of_is_read_back(read, text):
+    found = read(text)
+    assert found.address is not None and "address" in found.doubtful
+
+
+def test_a_person_after_na_is_not_a_street(read):
+    found = read("оформите на Богданова")
+    assert found.address is None and not found.problems
+
+
+def test_house_answer_with_a_correction():
+    assert parse_house("ой дом не 60 а 66, квартира 6") == ("66", "6")
+    assert parse_house("квартира не 18 а 81") is None
