@@ -19,7 +19,8 @@ from aida.understanding.types import Problem
 # long word with no "@" is rescanned from each of its letters (quadratic).
 _CANDIDATE = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[^\s<>()\[\]\"]*", re.UNICODE)
 _SPOKEN = re.compile(
-    r"(?<![\w.-])([a-z0-9][a-z0-9._-]*)\s+(?:собака|собачка)\s+([a-z0-9-]+)"
+    r"(?<![\w.-])([a-z0-9][a-z0-9._-]*(?:\s+точка\s+[a-z0-9][a-z0-9_-]*)*)"
+    r"\s+(?:собака|собачка)\s+([a-z0-9-]+)"
     r"((?:\s*(?:точка|\.)\s*[a-z]{2,})+)(?![\w])"
 )
 _TRAILING = ".,;:!?'-"
@@ -69,6 +70,7 @@ def find_emails(original: str, folded: str) -> list[FoundEmail]:
         if in_sorted_spans(m.start(), taken):
             continue
         domain = re.sub(r"\s*(?:точка|\.)\s*", ".", m.group(2) + m.group(3))
-        candidate = f"{original[m.start(1) : m.end(1)]}@{domain}"
+        local = re.sub(r"\s+точка\s+", ".", original[m.start(1) : m.end(1)])
+        candidate = f"{local}@{domain}"
         found.append(_found(m.start(), m.end(), candidate, len(found) < MOST_MATCHES))
     return found

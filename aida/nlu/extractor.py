@@ -60,7 +60,7 @@ def extract(
         doubtful.append("address")
     s.mask(address.spans)
 
-    tariff = find_tariff(s.text, catalog)
+    tariff = find_tariff(s.text, catalog, expect)
     out.tariff, out.segment = tariff.tariff, tariff.segment
     problems += tariff.problems
     if tariff.doubtful and tariff.tariff:

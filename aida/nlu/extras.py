@@ -57,7 +57,18 @@ _POS = re.compile(
 )
 _OPTIONS: list[tuple[RouterOption, re.Pattern[str]]] = [
     ("rent", re.compile(r"(?<![\w-])(?:аренд\w*|напрокат|прокат\w*)")),
-    ("buy", re.compile(r"(?<![\w-])(?:куп\w*|покуп\w*|приобр\w*|выкуп\w*|в\s+собственность)")),
+    # «уже купили», «купил сам»: bought before, so the customer's own
+    (
+        "own",
+        re.compile(r"(?<![\w-])(?:(?:уже\s+)?(?:купил\w*|приобрел\w*|покупал\w*)|брали)(?![\w-])"),
+    ),
+    (
+        "buy",
+        re.compile(
+            r"(?<![\w-])(?:куп(?!ил)\w*|покуп(?!ал)\w*|приобр(?!ел)\w*|выкуп\w*|"
+            r"в\s+собственность)"
+        ),
+    ),
     (
         "own",
         re.compile(

@@ -21,7 +21,7 @@ from aida.domain import Segment
 from aida.nlu import morph
 from aida.nlu.cache import per_catalog
 from aida.nlu.text import MOST_MATCHES, NUMBER, fold, in_sorted_spans, merged, numerals
-from aida.understanding.types import Problem
+from aida.understanding.types import Expect, Problem
 
 # Segment phrases; the "домашний/офисный интернет" forms also keep a tariff word from being
 # read as a tariff name ("хочу домашний интернет" is about the segment).
@@ -70,6 +70,14 @@ _CLAUSE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 # A number right after a tariff name: "премиум 250", "офисный на 100", "домашний за 1090".
 _AFTER_NAME = re.compile(r"\s*(?:(?:на|за)\s*)?(?P<n>\d{2,5})(?![\d\w])")
 _GENERIC_SHARE = 0.5  # a word in more than half of the names ("пакет") says nothing
+
+
+_RULED_OUT = re.compile(
+    r"(?<![\w-])(?:вместо|кроме|не)\s+(?:(?:пакет|тариф)\w*\s+)?[а-яa-z]+(?:\s+\d{2,5}(?!\d))?"
+)
+_SEGMENT_WORD = re.compile(
+    r"\W*(?P<word>(?P<home>домашн\w*)|офисн\w*)(?:\s+(?:пожалуйста|конечно|наверное))?\W*"
+)
 
 
 def question_spans(text: str) -> list[tuple[int, int]]:
@@ -229,14 +237,25 @@ def _number_evidence(
     return ev
 
 
-def find_tariff(text: str, catalog: Catalog) -> FoundTariff:
-    """The tariff (and segment) in `text` (folded, contact and address masked)."""
+def find_tariff(text: str, catalog: Catalog, expect: Expect | None = None) -> FoundTariff:
+    """The tariff (and segment) in `text` (folded, contact and address masked).
+
+    After «для дома или для офиса?» (`expect="segment"`) a lone «домашний» or «офисный» is the
+    answer (the segment), not the tariff of that name.
+    """
     index = tariff_index(catalog)
     text = numerals(text)
     found = FoundTariff()
     found.segment, segment_spans = find_segment(text)
+    if expect == "segment" and (alone := _SEGMENT_WORD.fullmatch(text)):
+        found.segment = "home" if alone.group("home") else "office"
+        found.spans = [alone.span("word")]
+        return found
     questions = question_spans(text)
-    by_name, found.doubtful, name_spans = _name_evidence(text, index, segment_spans + questions)
+    # «Премиум вместо Оптимального», «не оптимальный, а премиум»: the tariff ruled out
+    ruled_out = [m.span() for m in islice(_RULED_OUT.finditer(text), MOST_MATCHES)]
+    skip = segment_spans + questions + ruled_out
+    by_name, found.doubtful, name_spans = _name_evidence(text, index, skip)
     ev = _number_evidence(text, index, questions, [end for _, end in name_spans])
     evidence = ([by_name] if by_name else []) + ev.sets
     found.spans = name_spans + ev.spans + segment_spans

@@ -155,3 +155,9 @@ def test_colloquial_camera_counts_answer_the_question(read, text, count):
 
 def test_pair_of_cameras_without_the_question(read):
     assert read("пару камер").cctv_cameras == 2
+
+
+def test_a_router_bought_before_is_the_customers_own(read):
+    assert read("свой роутер, уже купили", expect="router").router == "own"
+    assert read("роутер купили сами", expect="router").router == "own"
+    assert read("роутер купим", expect="router").router == "buy"

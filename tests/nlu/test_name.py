@@ -114,3 +114,7 @@ def test_a_name_from_an_unusual_position_is_read_back(read):
     found = read("менеджер Ольга")
     assert found.name == "Ольга"
     assert "name" in found.doubtful
+
+
+def test_an_order_verb_without_na_does_not_introduce_a_name(read):
+    assert read("мама сказала оформить инет, самый быстрый").name is None
