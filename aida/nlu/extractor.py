@@ -47,7 +47,7 @@ def extract(
         problems += [e.problem for e in emails if e.problem][:1]
     s.mask((e.start, e.end) for e in emails)
 
-    phones = find_phones(s.text)
+    phones = find_phones(s.text, expect)
     out.phone = next((p.e164 for p in phones if p.e164), None)
     if out.phone is None:
         problems += [p.problem for p in phones if p.problem][:1]

@@ -13,12 +13,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
-from aida.understanding.types import Problem
+from aida.nlu.numbers import to_digits
+from aida.understanding.types import Expect, Problem
 
 # A digit run with the separators people type: "+7 (999) 123-45-67", "8 999 1234567".
 _CANDIDATE = re.compile(r"(?<![\w@+/-])(?<!\d\.)\+?\s?\(?\d[\d\s()\-]{4,}\d(?![\w@]|[.,]\d)")
 _GROUPS = re.compile(r"\S+")
 _MOST_SHOWN = 40  # characters of a rejected number kept in its problem
+_ZERO = re.compile(r"(?<![\w-])(?:ноль|нуль)(?![\w-])")
+_SPOKEN_DIGIT = re.compile(
+    r"(?<![\w-])(?:ноль|нуль|один|два|три|четыре|пять|шесть|семь|восемь|девять)"
+)
 # A local number without the area code: "123-45-67".
 _LOCAL = re.compile(r"^\d{3}-\d{2}-\d{2}$")
 # Numbers that are not phones: contracts, orders, accounts, documents.
@@ -137,20 +142,31 @@ def _russian(digits: str) -> str | None:
     return normalize_phone(digits)
 
 
-def find_phones(text: str) -> list[FoundPhone]:
-    """Phones in `text` (folded, other slots masked), each valid or with its problem."""
+def find_phones(text: str, expect: Expect | None = None) -> list[FoundPhone]:
+    """Phones in `text` (folded, other slots masked), each valid or with its problem.
+
+    The answer to "ваш телефон?" may be dictated in words («восемь девятьсот …»); then every
+    word must be part of the number: a digit too many is not silently dropped.
+    """
     found: list[FoundPhone] = []
     budget = _Budget()
+    spoken = expect == "phone" and bool(_SPOKEN_DIGIT.search(text))
+    words = text
+    if spoken:
+        text = to_digits(_ZERO.sub(lambda m: "0".ljust(len(m.group())), text))
     for m in _CANDIDATE.finditer(text):
         start, end = m.span()
+        while spoken and end < len(words) and words[end].isalpha():
+            end += 1  # «один» became «1   »: the span covers the whole word
         if _NOT_A_PHONE.search(text[max(0, start - 30) : start]):
             continue
         if not _looks_like_phone(m.group()):
             continue
-        best = _best_part(text, start, end, budget)
+        best = None if spoken else _best_part(text, start, end, budget)
         if best is not None:
             found.append(best)
             continue
-        problem = _check(text[start:end])[1] if budget.spend() else None
-        found.append(FoundPhone(start, end, None, problem))
+        candidate = " ".join(text[start:end].split())
+        e164, problem = _check(candidate) if budget.spend() else (None, None)
+        found.append(FoundPhone(start, end, e164 if spoken else None, problem))
     return found

@@ -80,6 +80,39 @@ _SEGMENT_WORD = re.compile(
 )
 
 
+# Short answers to «для дома или для офиса?»: «дом», «к себе», «магазин», «для работы».
+_SEGMENT_ANSWERS: list[tuple[Segment, re.Pattern[str]]] = [
+    (
+        "home",
+        re.compile(
+            r"(?<![\w-])(?:дом|дома|на\s+дом|к\s+себе|себе|квартир\w*|комнат\w*|общаг\w*|"
+            r"общежити\w*|дач\w*|семь[яеи]|для\s+(?:внук\w*|детей|сына|дочки|мамы|родителей)|"
+            r"личн\w*|частн\w*)(?![\w-])"
+        ),
+    ),
+    (
+        "office",
+        re.compile(
+            r"(?<![\w-])(?:работ\w*|магазин\w*|кафе|салон\w*|фирм\w*|организаци\w*|"
+            r"компани\w*|предприяти\w*|склад\w*|клиник\w*|аптек\w*|бизнес\w*|ип|ооо)(?![\w-])"
+        ),
+    ),
+]
+
+
+def _segment_answer(text: str) -> tuple[Segment | None, list[tuple[int, int]]]:
+    """The segment in a short answer to the segment question; None when both are named."""
+    hits = [
+        (segment, m.span())
+        for segment, rx in _SEGMENT_ANSWERS
+        for m in islice(rx.finditer(text), MOST_MATCHES)
+    ]
+    segments = {segment for segment, _ in hits}
+    if len(segments) != 1:
+        return None, []
+    return segments.pop(), [span for _, span in hits]
+
+
 def question_spans(text: str) -> list[tuple[int, int]]:
     """Sentences of `text` that ask something (their slots are questions, not answers).
 
@@ -251,6 +284,9 @@ def find_tariff(text: str, catalog: Catalog, expect: Expect | None = None) -> Fo
         found.segment = "home" if alone.group("home") else "office"
         found.spans = [alone.span("word")]
         return found
+    if expect == "segment" and found.segment is None:
+        found.segment, answer_spans = _segment_answer(text)
+        segment_spans += answer_spans
     questions = question_spans(text)
     # «Премиум вместо Оптимального», «не оптимальный, а премиум»: the tariff ruled out
     ruled_out = [m.span() for m in islice(_RULED_OUT.finditer(text), MOST_MATCHES)]

@@ -161,3 +161,18 @@ def test_a_router_bought_before_is_the_customers_own(read):
     assert read("свой роутер, уже купили", expect="router").router == "own"
     assert read("роутер купили сами", expect="router").router == "own"
     assert read("роутер купим", expect="router").router == "buy"
+
+
+def test_a_count_with_where_the_camera_goes(read):
+    assert read("одну, на входе", expect="cctv").cctv_cameras == 1
+
+
+def test_a_typo_in_cameras(read):
+    assert read("камкры не надо").cctv_cameras == 0
+
+
+@pytest.mark.parametrize("expect", ["router", "cctv", "static_ip"])
+def test_all_extras_declined_at_once(read, expect):
+    found = read("доп услуги не нужны", expect=expect)
+    assert (found.cctv_cameras, found.static_ip) == (0, False)
+    assert found.router == ("own" if expect == "router" else None)

@@ -109,3 +109,20 @@ def test_home_or_office_answered_with_the_adjective_is_the_segment(read):
     assert (found.segment, found.tariff) == ("home", None)
     assert read("офисный", expect="segment").segment == "office"
     assert read("домашний", expect="tariff").tariff == "Пакет Домашний"
+
+
+@pytest.mark.parametrize(
+    ("text", "segment"),
+    [
+        ("дом", "home"),
+        ("на дом", "home"),
+        ("к себе домой", "home"),
+        ("для внука", "home"),
+        ("в офис нам", "office"),
+        ("для работы", "office"),
+        ("магазин", "office"),
+        ("работаю из дома", None),  # both named: asked again, not guessed
+    ],
+)
+def test_short_answers_to_the_segment_question(read, text, segment):
+    assert read(text, expect="segment").segment == segment
