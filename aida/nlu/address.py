@@ -235,7 +235,7 @@ class _Mention:
     house: str | None = None
     flat: str | None = None
     house_end: int | None = None
-    # `33/18` with no `дом` before it: a house 33/18 or house 33, flat 18?
+    # `33/18`: a house 33/18 or house 33, flat 18? Or «14 или 16»: unsure of the house.
     unclear_house: bool = False
 
 
@@ -572,8 +572,8 @@ def _complete(m: _Mention, text: str, types: _Types) -> None:
         if m.flat is None and (later := _FLAT_LATER.match(text, house.end())):
             m.flat, m.house_end = later.group("flat"), later.end()
         hedged = _HEDGE.search(text[house.end() : house.end() + _HEDGE_REACH])
-        slash = bool(house.group("slash")) and not house.group("mark")
-        m.unclear_house = slash or hedged is not None
+        # «д. 7/18» is as often house 7, flat 18 as the corner house 7/18: always read back
+        m.unclear_house = bool(house.group("slash")) or hedged is not None
     elif house := _HOUSE_BEFORE.search(text, max(0, m.start - _MOST_HOUSE), m.start):
         m.house, m.flat = _house_from(house)
         m.start = house.start()
