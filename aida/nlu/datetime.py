@@ -608,7 +608,7 @@ def _dates(
     for m in _AFTER_HOLIDAYS.finditer(text):
         add(m, 1, _after_holidays(today), doubtful=True)
     for m in _RELATIVE.finditer(text):
-        days = _RELATIVE_DAYS[re.sub(r"\s+", " ", m.group("w"))]
+        days = _RELATIVE_DAYS[" ".join(m.group("w").split())]
         add(m, 2, today + dt.timedelta(days=days))
     if not any(c.rank == 0 for c in found):
         monday = today - dt.timedelta(days=today.weekday())

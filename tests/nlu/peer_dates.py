@@ -31,11 +31,15 @@ class Case(NamedTuple):
     past: bool = False
 
 
-def _d(*rows: tuple[str, str | None, str | None] | tuple[str, str | None, str | None, bool]) -> list[Case]:
+def _d(
+    *rows: tuple[str, str | None, str | None] | tuple[str, str | None, str | None, bool],
+) -> list[Case]:
     return [Case("duckling", *row) for row in rows]
 
 
-def _p(*rows: tuple[str, str | None, str | None] | tuple[str, str | None, str | None, bool]) -> list[Case]:
+def _p(
+    *rows: tuple[str, str | None, str | None] | tuple[str, str | None, str | None, bool],
+) -> list[Case]:
     return [Case("dateparser", *row) for row in rows]
 
 
