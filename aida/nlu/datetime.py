@@ -178,7 +178,7 @@ _GREETING = re.compile(
 )
 # «полдесятого» (09:30), «в половине третьего» (02:30 → 14:30 in working hours).
 _HALF_PAST = re.compile(
-    r"(?<![\w-])(?:в\s+)?(?:половин[аеуы]\s+|пол-?\s*)(?:(?P<n>\d{1,2})-й|(?P<w>[а-я]+))"
+    r"(?<![\w-])(?:в\s+)?(?:половин[аеуы]\s+|пол-?\s*)(?:(?P<n>\d{1,2})-(?:го|й)|(?P<w>[а-я]+))"
 )
 # «без четверти пять» (04:45), «без десяти шесть» (05:50).
 _TO_HOUR = re.compile(
@@ -238,6 +238,11 @@ _DAY_OF_MONTH = re.compile(rf"(?<![\w.:-]){_DAY}\s+числа")
 _ON_DAY = re.compile(
     rf"(?<![\w-])на\s+(?P<d>{_DAY_NUMBER})-?(?:е|ое|го|ого|й)(?![\w-])"
     r"(?!\s*(?:этаж|подъезд|квартир|месте|неделе|раз))"
+)
+# «десятого», «22-го»: a day in the genitive is a date («10-го этажа» is not).
+_DAY_GENITIVE = re.compile(
+    rf"(?<![\w.:/-])(?P<d>{_DAY_NUMBER})-?(?:го|ого)(?![\w-])"
+    r"(?!\s*(?:этаж|подъезд|квартир|дом|корпус|класс|курс|раз|год|час|окн|мест|уровн|числ))"
 )
 _DAY_ALONE = re.compile(rf"^\W*(?:на\s+)?(?P<d>{_DAY_NUMBER})-?(?:го|е|ое|й)\W*$")
 _NUMBER_ALONE = re.compile(rf"^\W*(?:на\s+)?(?P<d>{_DAY_NUMBER})\W*$")
@@ -322,7 +327,8 @@ _BARE_TIME = re.compile(
 )
 # Full-width digits and colon (a phone keyboard in CJK mode) as ASCII: same length.
 _ASCII_DIGITS = str.maketrans("０１２３４５６７８９：", "0123456789:")
-_CLAUSE_REACH = 120  # how far a clause is searched around a candidate (keeps the cost linear)
+_CLAUSE_REACH = 120
+_NIGHT_ENDS = 5  # hour; until then «завтра» and «послезавтра» are read back  # how far a clause is searched around a candidate (keeps the cost linear)
 
 
 @dataclass
@@ -585,7 +591,7 @@ def _dates(
             add(m, 0, _make_date(full, month, day))
         else:
             add(m, 0, _without_year(today, month, day))
-    for rx in (_DAY_OF_MONTH, _ON_DAY):
+    for rx in (_DAY_OF_MONTH, _ON_DAY, _DAY_GENITIVE):
         for m in rx.finditer(text):
             add(m, 1, _day_of_month(today, int(m.group("d"))), doubtful=partial(m))
     if expect == "date":
@@ -609,7 +615,8 @@ def _dates(
         add(m, 1, _after_holidays(today), doubtful=True)
     for m in _RELATIVE.finditer(text):
         days = _RELATIVE_DAYS[" ".join(m.group("w").split())]
-        add(m, 2, today + dt.timedelta(days=days))
+        # after midnight «завтра» may still count from the day that has just ended
+        add(m, 2, today + dt.timedelta(days=days), doubtful=now.hour < _NIGHT_ENDS and days > 0)
     if not any(c.rank == 0 for c in found):
         monday = today - dt.timedelta(days=today.weekday())
         week = (

@@ -189,6 +189,9 @@ def test_parse_date_time_helper(catalog):
         ("давайте на третье", "2026-12-03", None),
         ("3го числа", "2026-12-03", None),
         ("двадцать восьмого числа", "2026-11-28", None),
+        ("десятого в 15:00", "2026-12-10", "15:00"),
+        ("двадцать девятого вечером", "2026-11-29", "18:00"),
+        ("давайте 22-го", "2026-12-22", None),
         ("с 13 по 15 декабря", "2026-12-13", None),
         ("через сутки", "2026-11-28", None),
         ("через 3 д", "2026-11-30", None),
@@ -300,3 +303,15 @@ def test_an_hour_between_both_readings_is_doubt(catalog):
 )
 def test_unknown_or_broken_words_give_no_value(read, text):
     assert read(text).date is None
+
+
+def test_a_genitive_number_of_something_else_is_no_day(read):
+    assert read("второго этажа").date is None
+    assert read("на 2-го этажа").date is None
+
+
+def test_after_midnight_tomorrow_is_read_back(read):
+    night = dt.datetime(2027, 1, 19, 0, 10, tzinfo=TZ)  # «послезавтра» may count from the 18th
+    found = read("послезавтра после обеда", now=night)
+    assert found.date == dt.date(2027, 1, 21) and "date" in found.doubtful
+    assert read("послезавтра после обеда").doubtful == []  # in the daytime it is plain
