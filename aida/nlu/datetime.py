@@ -750,7 +750,10 @@ def find_date_time(
             found.doubtful.append("time")
 
     used = [(c.start, c.end) for c in clocks + parts]
-    dates = _dates(_blank(t, used), now, expect, fixed.months)
+    try:
+        dates = _dates(_blank(t, used), now, expect, fixed.months)
+    except (OverflowError, ValueError):  # arithmetic past year 1 or 9999: no date to book
+        dates = []
     day = _pick(dates, t)
     if day is not None:
         found.date = day.date

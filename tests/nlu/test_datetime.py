@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from aida.nlu import extract
 from aida.nlu.datetime import parse_date_time
 from tests.nlu.conftest import FRIDAY, TZ, codes
 
@@ -332,3 +335,84 @@ def test_after_midnight_tomorrow_is_read_back(read):
     found = read("послезавтра после обеда", now=night)
     assert found.date == dt.date(2027, 1, 21) and "date" in found.doubtful
     assert read("послезавтра после обеда").doubtful == []  # in the daytime it is plain
+
+
+_DATE_WORDS = [
+    "через",
+    "назад",
+    "0",
+    "1",
+    "12",
+    "31",
+    "99999",
+    "99999999999",
+    "января",
+    "февраля",
+    "29",
+    "30",
+    ".",
+    "/",
+    "-",
+    ":",
+    "в",
+    "к",
+    "после",
+    "без",
+    "четверти",
+    "пол",
+    "половине",
+    "десятого",
+    "двадцать",
+    "второго",
+    "сто",
+    "тысяч",
+    "дня",
+    "вечера",
+    "утра",
+    "числа",
+    "на",
+    "-е",
+    "го",
+    "прошлую",
+    "среду",
+    "следующей",
+    "неделе",
+    "праздников",
+    "нового",
+    "года",
+    "сутки",
+    "д",
+    "мес",
+    "лет",
+    "полгода",
+    "час",
+    "24",
+    "23:59",
+    "2026",
+    "9999",
+    "выходных",
+    "минут",
+    "полчаса",
+    "пятницу",
+    "30,",
+    "мартобря",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(_DATE_WORDS), min_size=1, max_size=8),
+    st.sampled_from(
+        [
+            FRIDAY,
+            YEAR_END,
+            dt.datetime(9998, 12, 30, 12, tzinfo=TZ),
+            dt.datetime(1, 1, 2, 12, tzinfo=TZ),
+            dt.datetime(2028, 2, 29, 0, 5, tzinfo=TZ),
+        ]
+    ),
+    st.sampled_from([None, "date", "time"]),
+)
+def test_any_mix_of_date_words_never_raises(catalog, words, now, expect):
+    found = extract(" ".join(words), now=now, catalog=catalog, expect=expect)
+    assert found.time is None or len(found.time) == 5
