@@ -7,21 +7,36 @@ the length of the text, so an offset means the same character in the original an
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from aida.nlu.numbers import to_digits
 
 _TOKEN = re.compile(r"[^\W_]+")
+# Matches of one kind a reader considers in a message (type words, street mentions, objects):
+# a chat message has a handful; a pasted text with thousands must not cost thousands squared.
+MOST_MATCHES = 32
+
+
+# Every Unicode decimal digit that is not ASCII (full-width `１`, Arabic-Indic `١`...): folded
+# to its ASCII digit, so the readers' `\d` means 0-9 and `int()` and phonenumbers see what the
+# customer meant.
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 
 
 def fold(text: str) -> str:
-    """Lower case, `ё`→`е`, same length as `text` (offsets stay valid)."""
+    """Lower case, `ё`→`е`, ASCII digits; same length as `text` (offsets stay valid)."""
     lowered = text.lower()
     if len(lowered) != len(text):  # a few letters (e.g. `İ`) lower to two characters
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return lowered.replace("ё", "е")
+    lowered = lowered.replace("ё", "е")
+    if lowered.isascii():
+        return lowered
+    return _OTHER_DIGIT.sub(lambda m: str(unicodedata.digit(m.group())), lowered)
 
 
 @dataclass(frozen=True)
@@ -33,6 +48,23 @@ class Token:
 
 def tokens(text: str) -> list[Token]:
     return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def in_sorted_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    """`pos` lies in one of `spans` (sorted, not overlapping), in logarithmic time."""
+    i = bisect_right(spans, (pos, math.inf)) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+def merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`spans` sorted, overlapping ones joined: ready for `in_sorted_spans`."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def word_set(words: str) -> frozenset[str]:
@@ -51,8 +83,12 @@ class Scratch:
         self.original = original
         self.text = fold(original)
 
-    def mask(self, start: int, end: int) -> None:
-        self.text = self.text[:start] + " " * (end - start) + self.text[end:]
+    def mask(self, spans: Iterable[tuple[int, int]]) -> None:
+        """Blank `spans` out, all in one pass (one copy of the text, however many spans)."""
+        chars = list(self.text)
+        for start, end in spans:
+            chars[start:end] = " " * (end - start)
+        self.text = "".join(chars)
 
 
 def alternation(words: Iterable[str]) -> str:
