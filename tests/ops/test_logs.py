@@ -128,6 +128,9 @@ def test_the_scan_finds_raw_phones_and_emails_and_spares_masked_ones() -> None:
         "crm_lead_id=31234567 ms=1234",
         "job=12 attempt=3 retry_in_s=1.5",
         "session=bench-4f1c2d3e4b5a6978",
+        # Random hex request ids whose digits happen to read as a number.
+        '"request_id": "f8bad89589254390"',
+        "request_id=89589254390bcdef",
     ]
     for text in clean:
         assert scan_line(text) == [], text
