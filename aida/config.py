@@ -42,6 +42,12 @@ class Settings(BaseSettings):
 
     # -- AIDA ------------------------------------------------------------------------------
     database_url: str = Field("sqlite:///./data/aida.db", validation_alias=_env("AIDA_DATABASE_URL"))
+    # PostgreSQL: connections per instance, and how long a turn waits for one (or for a
+    # session another instance holds) before it is answered 503 busy.
+    database_pool_size: int = Field(20, ge=1, validation_alias=_env("AIDA_DATABASE_POOL_SIZE"))
+    database_wait_seconds: float = Field(
+        5.0, gt=0, validation_alias=_env("AIDA_DATABASE_WAIT_SECONDS")
+    )
     timezone: str = Field("Europe/Volgograd", validation_alias=_env("AIDA_TIMEZONE"))
     catalog_path: str | None = Field(None, validation_alias=_env("AIDA_CATALOG"))
     admin_token: str | None = Field(None, validation_alias=_env("AIDA_ADMIN_TOKEN"))

@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 
 AttributionPolicy = Literal["first", "latest"]
 
+# A lead's transcript (the CRM note) is the conversation's latest messages, at most this many.
+TRANSCRIPT_MESSAGES = 200
+
 
 class TurnEngine(Protocol):
     """What the service needs of `aida.dialogue.engine.Engine`."""
@@ -113,8 +116,9 @@ class TurnService:
             )
             lead = self._attributed(result.lead, tx.touch.recorded(touch))
             if lead is not None:
+                earlier = await tx.transcript(TRANSCRIPT_MESSAGES - 2)
                 lead = lead.model_copy(
-                    update={"transcript": await self._transcript(session_id, text, result, now)}
+                    update={"transcript": _transcript(earlier, text, result, now)}
                 )
             step = result.state.step
             await tx.save_turn(
@@ -146,18 +150,6 @@ class TurnService:
             events=result.events,
         )
 
-    async def _transcript(
-        self, session_id: str, text: str, result: TurnResult, now: dt.datetime
-    ) -> list[ChatMessage]:
-        """The whole conversation for the CRM note: the state keeps only recent messages."""
-        _, earlier = await self.store.history(session_id)
-        return [
-            *earlier,
-            ChatMessage(role="user", text=text, at=now),
-            ChatMessage(role="assistant", text=result.reply, suggestions=result.suggestions,
-                        at=now),
-        ]
-
     def _attributed(self, lead: Lead | None, touch: TouchRecord) -> Lead | None:
         """The lead with the session's attribution (the seed's auto-injection)."""
         if lead is None:
@@ -168,3 +160,15 @@ class TurnService:
         if chosen.is_empty():
             return lead
         return lead.model_copy(update={"attribution": chosen})
+
+
+def _transcript(
+    earlier: list[ChatMessage], text: str, result: TurnResult, now: dt.datetime
+) -> list[ChatMessage]:
+    """The conversation for the CRM note (the state keeps only recent messages): the stored
+    messages and this turn's two."""
+    return [
+        *earlier,
+        ChatMessage(role="user", text=text, at=now),
+        ChatMessage(role="assistant", text=result.reply, suggestions=result.suggestions, at=now),
+    ]

@@ -28,6 +28,11 @@ DeliveryStatus = Literal["local", "pending", "delivered", "failed"]
 JobKind = Literal["create_lead", "update_referrer"]
 
 
+class StoreBusy(Exception):
+    """No database connection (or session lock) came free within the store's wait. Nothing
+    of the operation was done; the same request may be retried."""
+
+
 class StoredReply(BaseModel):
     """The answer given to one customer message, returned again for a retried `message_id`."""
 
@@ -125,6 +130,11 @@ class SessionTx(Protocol):
 
     async def stored_reply(self, message_id: str) -> StoredReply | None: ...
 
+    async def transcript(self, limit: int) -> list[ChatMessage]:
+        """The session's latest `limit` messages, oldest first, read inside this transaction
+        (a turn holds one connection, never a second: see `Store.turn`)."""
+        ...
+
     async def save_turn(
         self,
         *,
@@ -157,7 +167,10 @@ class Store(Protocol):
 
     async def close(self) -> None: ...
 
-    def turn(self, session_id: str) -> AbstractAsyncContextManager[SessionTx]: ...
+    def turn(self, session_id: str) -> AbstractAsyncContextManager[SessionTx]:
+        """Lock and load the session. Raises `StoreBusy` when no connection comes free in
+        time; a turn uses one connection from start to end."""
+        ...
 
     async def history(self, session_id: str) -> tuple[Step | None, list[ChatMessage]]:
         """The session's step and messages in order; (None, []) for an unknown session."""

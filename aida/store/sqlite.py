@@ -77,6 +77,9 @@ class _SqliteTx(StagingTx):
     async def stored_reply(self, message_id: str) -> StoredReply | None:
         return await self._store._read(partial(_stored_reply, self.session_id, message_id))
 
+    async def transcript(self, limit: int) -> list[ChatMessage]:
+        return await self._store._read(partial(_latest_messages, self.session_id, limit))
+
 
 # Commits between two passive WAL checkpoints (SQLite's own default is about 1000 pages).
 CHECKPOINT_EVERY = 500
@@ -465,6 +468,19 @@ def _history(session_id: str, conn: Conn) -> tuple[Step | None, list[ChatMessage
         ChatMessage(role=r[0], text=r[1], suggestions=json.loads(r[2]), at=_dt(r[3])) for r in rows
     ]
     return Step(row[0]), messages
+
+
+def _latest_messages(session_id: str, limit: int, conn: Conn) -> list[ChatMessage]:
+    rows = conn.execute(
+        """SELECT role, text, suggestions, created_at FROM (
+               SELECT id, role, text, suggestions, created_at FROM messages
+               WHERE session_id = ? ORDER BY id DESC LIMIT ?)
+           ORDER BY id""",
+        (session_id, limit),
+    ).fetchall()
+    return [
+        ChatMessage(role=r[0], text=r[1], suggestions=json.loads(r[2]), at=_dt(r[3])) for r in rows
+    ]
 
 
 def _between(
