@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from aida.catalog import CatalogError
 from aida.config import Settings
 from aida.http import create_app
+from aida.http.accesslog import AccessLogger
 from aida.ops.logs import setup_logging
 
 SHUTDOWN_TIMEOUT = 30.0
@@ -51,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         shutdown_timeout=SHUTDOWN_TIMEOUT,
+        access_log_class=AccessLogger,
         print=lambda line: log.info("%s", line.strip()),
     )
     return 0
