@@ -78,7 +78,9 @@ class JsonFormatter(logging.Formatter):
             rest["exc"] = record.exc_text
         if record.stack_info:
             rest["stack"] = self.formatStack(record.stack_info)
-        exc = {k: scrub(cut(rest.pop(k), TRACEBACK_MAX)) for k in ("exc", "stack") if k in rest}
+        exc: dict[str, str] = {
+            k: scrub(cut(rest.pop(k), TRACEBACK_MAX)) for k in ("exc", "stack") if k in rest
+        }
         line.update(scrubbed(rest))
         line.update(exc)
         return json.dumps(line, ensure_ascii=False)

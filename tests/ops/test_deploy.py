@@ -138,19 +138,16 @@ async def test_through_nginx_only_the_pages_paths_are_served(
     port = _free_port()
     prefix = _nginx_prefix(tmp_path, port=port, upstream=backend.port)
     conf = prefix / "nginx.conf"
-    server = subprocess.Popen(
-        [
-            nginx,
-            "-p",
-            str(prefix),
-            "-c",
-            str(conf),
-            "-e",
-            str(prefix / "e.log"),
-            "-g",
-            "daemon off; master_process off;",
-        ],
-        stderr=subprocess.PIPE,
+    server = await asyncio.create_subprocess_exec(
+        nginx,
+        "-p",
+        str(prefix),
+        "-c",
+        str(conf),
+        "-e",
+        str(prefix / "e.log"),
+        "-g",
+        "daemon off; master_process off;",
     )
     base = f"https://127.0.0.1:{port}"
     try:
@@ -169,7 +166,7 @@ async def test_through_nginx_only_the_pages_paths_are_served(
                             return resp.status
                     except aiohttp.ClientConnectorError:
                         await asyncio.sleep(0.1)
-                raise AssertionError(server.stderr.read() if server.stderr else "no nginx")
+                raise AssertionError((prefix / "e.log").read_text())
 
             chat = {"json": {"session_id": "nginx-1", "message": "Здравствуйте"}}
             for host in ("assistant.smit34.ru", "aida.smit34.ru"):
@@ -195,4 +192,4 @@ async def test_through_nginx_only_the_pages_paths_are_served(
             assert await status(page, "GET", "/admin") == 401
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        await asyncio.wait_for(server.wait(), timeout=10)
