@@ -17,7 +17,8 @@ from typing import Literal
 
 from aiohttp import web
 
-from aida.http.client import client_address
+from aida.config import IpNetwork
+from aida.http.client import LOOPBACK, client_address
 from aida.http.ratelimit import Limiter, Rule, retry_after
 
 COOKIE = "aida_admin"
@@ -39,7 +40,10 @@ class Denied(Exception):
 
 
 class AdminAuth:
-    def __init__(self, token: str, limiter: Limiter) -> None:
+    def __init__(
+        self, token: str, limiter: Limiter, *, trusted: tuple[IpNetwork, ...] = LOOPBACK
+    ) -> None:
+        self._trusted = trusted  # whose forwarding headers are believed
         self._limiter = limiter  # counts wrong tokens; limited even with AIDA_RATE_LIMIT=off
         self._token = token.encode()
         self._key = hashlib.sha256(b"aida-admin-cookie:" + self._token).digest()
@@ -84,7 +88,9 @@ class AdminAuth:
 
     async def failed(self, request: web.Request) -> None:
         """Count a wrong token from this address; raise Denied(429) once over the limit."""
-        wait = await self._limiter.hit(FAILED_LOGINS, client_address(request))
+        wait = await self._limiter.hit(
+            FAILED_LOGINS, client_address(request, self._trusted)
+        )
         if wait > 0:
             raise Denied("too_many_attempts", retry_after=retry_after(wait))
 

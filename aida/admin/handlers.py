@@ -263,6 +263,6 @@ def add_admin_routes(app: web.Application, settings: Settings) -> None:
         ("POST", "/admin/logout", guarded(logout, html=False)),
     ]
     if token:
-        app[AUTH] = AdminAuth(token, limiter)
+        app[AUTH] = AdminAuth(token, limiter, trusted=settings.trusted_proxy_networks)
     for method, path, handler in routes:
         app.router.add_route(method, path, handler if token else _off)

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from aida.domain import Step
 from aida.http.client import client_address
-from aida.http.keys import DRAINING, LIMITER, STORE, TURNS
+from aida.http.keys import DRAINING, LIMITER, SETTINGS, STORE, TURNS
 from aida.http.models import MAX_BODY_BYTES, ChatRequest, HistoryQuery
 from aida.http.ratelimit import ADDRESS, SESSION, Rule, retry_after
 from aida.ops.metrics import record_rate_limited
@@ -50,6 +50,11 @@ def json_response(data: Any, status: int = 200) -> web.Response:
     return web.json_response(data, status=status, dumps=_dumps)
 
 
+def requester(request: web.Request) -> str:
+    """The client's address (the key of per-address limits), as AIDA_TRUSTED_PROXIES says."""
+    return client_address(request, request.app[SETTINGS].trusted_proxy_networks)
+
+
 async def _limit(request: web.Request, rule: Rule, key: str) -> None:
     wait = await request.app[LIMITER].hit(rule, key)
     if wait > 0:
@@ -75,7 +80,7 @@ def _invalid(e: ValidationError) -> ApiError:
 
 async def read_chat_request(request: web.Request) -> ChatRequest:
     """The checked body of /chat and /chat/stream, in the contract's order of errors."""
-    await _limit(request, ADDRESS, client_address(request))
+    await _limit(request, ADDRESS, requester(request))
     too_large = ApiError(413, "payload_too_large", "Запрос больше 64 КиБ.")
     if (request.content_length or 0) > MAX_BODY_BYTES:
         raise too_large
@@ -115,7 +120,7 @@ async def chat(request: web.Request) -> web.Response:
 
 
 async def history(request: web.Request) -> web.Response:
-    await _limit(request, ADDRESS, client_address(request))
+    await _limit(request, ADDRESS, requester(request))
     try:
         query = HistoryQuery.model_validate({"session_id": request.query.get("session_id")})
     except ValidationError as e:
