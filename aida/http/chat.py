@@ -13,10 +13,12 @@ from pydantic import ValidationError
 
 from aida.domain import Step
 from aida.http.client import client_address
+from aida.http.gate import AddressGate
 from aida.http.keys import DRAINING, LIMITER, SETTINGS, STORE, TURNS
 from aida.http.models import MAX_BODY_BYTES, ChatRequest, HistoryQuery
 from aida.http.ratelimit import ADDRESS, SESSION, Rule, retry_after
 from aida.ops.metrics import record_rate_limited
+from aida.service.turns import TurnOutcome, TurnRefused
 
 log = logging.getLogger("aida.http")
 
@@ -104,11 +106,29 @@ async def read_chat_request(request: web.Request) -> ChatRequest:
     return chat
 
 
+def gate(request: web.Request) -> AddressGate:
+    """The per-address limits on new conversations and leads for this request's client."""
+    return AddressGate(request.app[LIMITER], requester(request))
+
+
+def refused(e: TurnRefused) -> ApiError:
+    headers = None if e.retry_after is None else {"Retry-After": str(retry_after(e.retry_after))}
+    status = 429 if e.retry_after is not None else 409
+    return ApiError(status, e.code, e.message, headers=headers)
+
+
 async def chat(request: web.Request) -> web.Response:
     req = await read_chat_request(request)
-    outcome = await request.app[TURNS].handle(
-        req.session_id, req.message, message_id=req.message_id, touch=req.touch()
-    )
+    try:
+        outcome: TurnOutcome = await request.app[TURNS].handle(
+            req.session_id,
+            req.message,
+            message_id=req.message_id,
+            touch=req.touch(),
+            gate=gate(request),
+        )
+    except TurnRefused as e:
+        raise refused(e) from None
     return json_response(
         {
             "reply": outcome.reply,

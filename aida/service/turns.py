@@ -45,6 +45,28 @@ class TurnEngine(Protocol):
     ) -> TurnResult: ...
 
 
+class TurnRefused(Exception):
+    """The turn was not taken (nothing saved): `code` says why, `retry_after` (seconds) when
+    it may succeed later."""
+
+    def __init__(self, code: str, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.retry_after = code, message, retry_after
+
+
+class TurnGate(Protocol):
+    """Limits the transport applies to one sender (the HTTP service: per client address).
+    Each raises `TurnRefused` to refuse; called inside the turn, so a refusal saves nothing."""
+
+    async def new_session(self) -> None:
+        """Before a conversation's first message is answered."""
+        ...
+
+    async def lead(self) -> None:
+        """Before a confirmed lead is saved."""
+        ...
+
+
 class TurnOutcome(BaseModel):
     """What the customer gets back for one message (the `/chat` response body)."""
 
@@ -84,9 +106,11 @@ class TurnService:
         message_id: str | None = None,
         touch: Attribution | None = None,
         on_delta: DeltaSink | None = None,
+        gate: TurnGate | None = None,
     ) -> TurnOutcome:
         """Answer one message. `on_delta` receives the reply in pieces as it is worded (a
-        replayed answer arrives as one piece); the turn is committed before this returns."""
+        replayed answer arrives as one piece); the turn is committed before this returns.
+        Raises `TurnRefused` when `gate` refuses it or the session is full."""
         started = time.perf_counter()
         async with self.store.turn(session_id) as tx:
             if message_id is not None:
@@ -110,12 +134,16 @@ class TurnService:
 
             now = self._clock()
             new_session = tx.state is None
+            if new_session and gate is not None:
+                await gate.new_session()
             state = tx.state if tx.state is not None else self.engine.new_state()
             result = await self.engine.turn(
                 state, text, now=now, session_id=session_id, on_delta=on_delta
             )
             lead = self._attributed(result.lead, tx.touch.recorded(touch))
             if lead is not None:
+                if gate is not None:
+                    await gate.lead()
                 earlier = await tx.transcript(TRANSCRIPT_MESSAGES - 2)
                 lead = lead.model_copy(
                     update={"transcript": _transcript(earlier, text, result, now)}
