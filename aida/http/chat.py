@@ -15,7 +15,7 @@ from aida.domain import Step
 from aida.http.client import client_address
 from aida.http.gate import AddressGate
 from aida.http.keys import DRAINING, LIMITER, SETTINGS, STORE, TURNS
-from aida.http.models import MAX_BODY_BYTES, ChatRequest, HistoryQuery
+from aida.http.models import HISTORY_LIMIT_MAX, MAX_BODY_BYTES, ChatRequest, HistoryQuery
 from aida.http.ratelimit import ADDRESS, SESSION, Rule, retry_after
 from aida.ops.metrics import record_rate_limited
 from aida.service.turns import TurnOutcome, TurnRefused
@@ -28,6 +28,7 @@ _FIELD_RULES = {
     "session_id": "от 1 до 128 символов: латинские буквы, цифры и _ . : -",
     "message": "текст от 1 до 4000 символов, не из одних пробелов",
     "message_id": "строка от 1 до 128 символов",
+    "limit": f"целое число от 1 до {HISTORY_LIMIT_MAX}",
 }
 
 
@@ -142,10 +143,12 @@ async def chat(request: web.Request) -> web.Response:
 async def history(request: web.Request) -> web.Response:
     await _limit(request, ADDRESS, requester(request))
     try:
-        query = HistoryQuery.model_validate({"session_id": request.query.get("session_id")})
+        query = HistoryQuery.model_validate(
+            {k: request.query[k] for k in ("session_id", "limit") if k in request.query}
+        )
     except ValidationError as e:
         raise _invalid(e) from None
-    step, messages = await request.app[STORE].history(query.session_id)
+    step, messages = await request.app[STORE].history(query.session_id, query.limit)
     # An unknown session is a conversation not yet begun: it is at the first step.
     return json_response(
         {

@@ -27,6 +27,9 @@ AttributionPolicy = Literal["first", "latest"]
 
 # A lead's transcript (the CRM note) is the conversation's latest messages, at most this many.
 TRANSCRIPT_MESSAGES = 200
+# A session holds at most this many messages (both sides; 500 turns, far beyond any real
+# conversation): a script talking to one session forever must not grow it forever.
+SESSION_MESSAGES = 1000
 
 
 class TurnEngine(Protocol):
@@ -132,6 +135,11 @@ class TurnService:
                         replayed=True,
                     )
 
+            if tx.message_count + 2 > SESSION_MESSAGES:
+                raise TurnRefused(
+                    "session_full",
+                    "Этот разговор стал слишком длинным. Пожалуйста, начните новый.",
+                )
             now = self._clock()
             new_session = tx.state is None
             if new_session and gate is not None:

@@ -127,6 +127,7 @@ class SessionTx(Protocol):
     session_id: str
     state: ConversationState | None  # None for a new session
     touch: TouchRecord
+    message_count: int  # messages the session holds (both sides)
 
     async def stored_reply(self, message_id: str) -> StoredReply | None: ...
 
@@ -172,8 +173,11 @@ class Store(Protocol):
         time; a turn uses one connection from start to end."""
         ...
 
-    async def history(self, session_id: str) -> tuple[Step | None, list[ChatMessage]]:
-        """The session's step and messages in order; (None, []) for an unknown session."""
+    async def history(
+        self, session_id: str, limit: int | None = None
+    ) -> tuple[Step | None, list[ChatMessage]]:
+        """The session's step and its latest `limit` messages (all when None), oldest first;
+        (None, []) for an unknown session."""
         ...
 
     async def ping(self) -> None:

@@ -88,6 +88,12 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             updated_at {ts} NOT NULL
         )""",
     ),
+    # 2: hardening: how many messages a session holds, for the per-session cap.
+    (
+        "ALTER TABLE sessions ADD COLUMN message_count INTEGER NOT NULL DEFAULT 0",
+        """UPDATE sessions SET message_count =
+               (SELECT count(*) FROM messages m WHERE m.session_id = sessions.id)""",
+    ),
 )
 
 SCHEMA_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)"

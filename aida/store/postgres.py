@@ -73,6 +73,7 @@ class _PgTx(StagingTx):
             session_id,
             state,
             touch_from(row["first_touch"] if row else None, row["latest_touch"] if row else None),
+            row["message_count"] if row else 0,
         )
         self._conn = conn
 
@@ -175,26 +176,24 @@ class PostgresStore:
             except asyncpg.LockNotAvailableError:
                 raise StoreBusy("the session is in a turn on another instance") from None
             row = await conn.fetchrow(
-                "SELECT state, first_touch, latest_touch FROM sessions WHERE id = $1", session_id
+                """SELECT state, first_touch, latest_touch, message_count
+                   FROM sessions WHERE id = $1""",
+                session_id,
             )
             tx = _PgTx(conn, session_id, row)
             yield tx
             if tx.staged is not None:
                 await _save_turn(conn, tx.staged)
 
-    async def history(self, session_id: str) -> tuple[Step | None, list[ChatMessage]]:
+    async def history(
+        self, session_id: str, limit: int | None = None
+    ) -> tuple[Step | None, list[ChatMessage]]:
         async with self._connection() as conn, conn.transaction(readonly=True):
             step = await conn.fetchval("SELECT step FROM sessions WHERE id = $1", session_id)
             if step is None:
                 return None, []
-            rows = await conn.fetch(
-                """SELECT role, text, suggestions, created_at FROM messages
-                   WHERE session_id = $1 ORDER BY id""",
-                session_id,
-            )
-        return Step(step), [
-            ChatMessage(role=r[0], text=r[1], suggestions=json.loads(r[2]), at=r[3]) for r in rows
-        ]
+            messages = await _latest_messages(conn, session_id, limit)
+        return Step(step), messages
 
     async def ping(self) -> None:
         async with self._connection() as conn:
@@ -495,7 +494,7 @@ def _where(conds: list[str]) -> str:
 
 
 async def _latest_messages(
-    conn: asyncpg.Connection, session_id: str, limit: int
+    conn: asyncpg.Connection, session_id: str, limit: int | None
 ) -> list[ChatMessage]:
     rows = await conn.fetch(
         """SELECT role, text, suggestions, created_at FROM (
@@ -515,9 +514,10 @@ async def _save_turn(conn: asyncpg.Connection, turn: StagedTurn) -> None:
     await conn.execute(
         """WITH session AS (
                INSERT INTO sessions (id, state, step, max_step_rank, first_touch, latest_touch,
-                   created_at, updated_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+                   created_at, updated_at, message_count)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 2)
                ON CONFLICT (id) DO UPDATE SET state = excluded.state, step = excluded.step,
+                   message_count = sessions.message_count + 2,
                    max_step_rank = greatest(sessions.max_step_rank, excluded.max_step_rank),
                    first_touch = excluded.first_touch, latest_touch = excluded.latest_touch,
                    updated_at = excluded.updated_at)
