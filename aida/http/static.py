@@ -30,13 +30,20 @@ class _Files:
 
     async def serve(self, request: web.Request) -> web.StreamResponse:
         relative = request.match_info["path"]
-        target = (self._root / relative).resolve()
-        # Inside web/ only (no `..`, no symlink out), no dotfiles, files only.
-        if (
-            not target.is_relative_to(self._root)
-            or any(part.startswith(".") for part in Path(relative).parts)
-            or not target.is_file()
-        ):
+        # A NUL byte or an over-long name is no file of ours (and the OS would raise).
+        if "\x00" in relative or any(len(part.encode()) > 255 for part in relative.split("/")):
+            raise web.HTTPNotFound()
+        try:
+            target = (self._root / relative).resolve()
+            # Inside web/ only (no `..`, no symlink out), no dotfiles, files only.
+            found = (
+                target.is_relative_to(self._root)
+                and not any(part.startswith(".") for part in Path(relative).parts)
+                and target.is_file()
+            )
+        except (OSError, ValueError):  # a path the file system refuses: not one of ours
+            found = False
+        if not found:
             raise web.HTTPNotFound()
         return web.FileResponse(target)
 

@@ -124,3 +124,15 @@ async def test_the_checkouts_widget_and_pages_are_served(client: TestClient[Any,
         assert resp.status == 200, path
         assert kind in resp.content_type
         assert len(await resp.read()) > 100
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/widget.js%00.html", "/" + "a" * 300 + ".js", "/x/" + "b" * 256 + ".html", "/%00.js"],
+)
+async def test_impossible_file_names_are_404_not_an_error(
+    client: TestClient[Any, Any], path: str
+) -> None:
+    resp = await client.get(path)
+    assert resp.status == 404
+    assert (await resp.json())["error"]["code"] == "not_found"
