@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 # Both patterns are bounded (a written phone is at most ~30 characters, an address part at most
@@ -37,3 +38,10 @@ def scrub(text: str) -> str:
     if "@" in text:  # the cheap test first: logs are scrubbed line by line, field by field
         text = _EMAIL.sub(lambda m: mask_email(m.group(0)), text)
     return _PHONE_CANDIDATE.sub(lambda m: mask_phone(m.group(0)), text)
+
+
+def session_ref(session_id: str) -> str:
+    """What logs say instead of a session id, which is the key to its conversation (anyone
+    holding it can read the transcript at /chat/history): 12 hex digits of its SHA-256, so
+    lines of one session still go together and an operator can compute it from an id."""
+    return hashlib.sha256(session_id.encode()).hexdigest()[:12]

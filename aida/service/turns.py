@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from aida.dialogue.types import DeltaSink, TurnResult
 from aida.domain import Attribution, ChatMessage, ConversationState, Lead, Step
 from aida.ops.turns import record_turn
+from aida.privacy import session_ref
 from aida.store.base import Store, StoredReply, TouchRecord
 
 log = logging.getLogger(__name__)
@@ -169,7 +170,12 @@ class TurnService:
                 referrer=result.referrer,
             )
         if lead is not None:
-            log.info("lead confirmed session=%s lead=%s kind=%s", session_id, lead.id, lead.kind)
+            log.info(
+                "lead confirmed session=%s lead=%s kind=%s",
+                session_ref(session_id),
+                lead.id,
+                lead.kind,
+            )
         record_turn(
             session_id=session_id,
             step=step,
