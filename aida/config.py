@@ -32,6 +32,9 @@ AMO_LEAD_FIELDS: tuple[str, ...] = (
 )
 
 
+# Shorter admin tokens can be guessed; `aida serve` refuses them and `aida doctor` fails them.
+MIN_ADMIN_TOKEN = 16
+
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 

@@ -15,7 +15,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from aida.catalog import CatalogError
-from aida.config import Settings
+from aida.config import MIN_ADMIN_TOKEN, Settings
 from aida.http import create_app
 from aida.http.accesslog import AccessLogger
 from aida.ops.logs import setup_logging
@@ -35,6 +35,14 @@ def run(args: argparse.Namespace) -> int:
         settings = Settings()  # type: ignore[call-arg]  # values come from the environment
     except ValidationError as e:
         print(f"aida: ошибка в настройках:\n{e}", file=sys.stderr)
+        return 2
+    token = (settings.admin_token or "").strip()
+    if token and len(token) < MIN_ADMIN_TOKEN:
+        print(
+            f"aida: AIDA_ADMIN_TOKEN короче {MIN_ADMIN_TOKEN} символов — такой ключ можно "
+            "подобрать. Возьмите длинный случайный: AIDA_ADMIN_TOKEN=$(openssl rand -hex 24)",
+            file=sys.stderr,
+        )
         return 2
     setup_logging(settings.log_level, settings.log_format)
     log = logging.getLogger("aida.serve")
