@@ -74,5 +74,5 @@ def create_app(settings: Settings, *, engine: TurnEngine | None = None) -> web.A
     app.router.add_get("/health", health)
     install_metrics(app, store, getattr(app[TURNS].engine, "brain", None))
     add_admin_routes(app, settings)
-    add_static_routes(app)
+    add_static_routes(app, settings.cors_origin_list)
     return app
