@@ -253,6 +253,14 @@ class Store(Protocol):
         holds it, False when another does. Released on exit, or when this instance dies."""
         ...
 
+    # -- admin -------------------------------------------------------------------------------
+    async def revoke_admin_cookie(self, digest: str, expires_at: dt.datetime) -> None:
+        """Remember a logged-out admin cookie (its digest) until it would have expired; every
+        instance then refuses it. Forgets those already expired."""
+        ...
+
+    async def admin_cookie_revoked(self, digest: str) -> bool: ...
+
     # -- upkeep ------------------------------------------------------------------------------
     async def expire_sessions(self, idle_since: dt.datetime) -> int:
         """Delete sessions (and their messages) idle since before `idle_since`, except any in

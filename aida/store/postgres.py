@@ -459,6 +459,21 @@ class PostgresStore:
         finally:
             await conn.close()
 
+    # -- admin -------------------------------------------------------------------------------
+    async def revoke_admin_cookie(self, digest: str, expires_at: dt.datetime) -> None:
+        async with self._connection() as conn, conn.transaction():
+            await conn.execute("DELETE FROM admin_revoked WHERE expires_at < now()")
+            await conn.execute(
+                """INSERT INTO admin_revoked (digest, expires_at) VALUES ($1, $2)
+                   ON CONFLICT (digest) DO NOTHING""",
+                digest,
+                utc(expires_at),
+            )
+
+    async def admin_cookie_revoked(self, digest: str) -> bool:
+        row = await self._fetchrow("SELECT 1 FROM admin_revoked WHERE digest = $1", digest)
+        return row is not None
+
     # -- upkeep ------------------------------------------------------------------------------
     async def expire_sessions(self, idle_since: dt.datetime) -> int:
         async with self._connection() as conn, conn.transaction():

@@ -299,6 +299,27 @@ class SqliteStore:
         # One instance per SQLite file: it holds every role.
         yield True
 
+    # -- admin -------------------------------------------------------------------------------
+    async def revoke_admin_cookie(self, digest: str, expires_at: dt.datetime) -> None:
+        now = _ts(dt.datetime.now(dt.UTC))
+
+        def revoke(conn: Conn) -> None:
+            conn.execute("DELETE FROM admin_revoked WHERE expires_at < ?", (now,))
+            conn.execute(
+                "INSERT OR IGNORE INTO admin_revoked (digest, expires_at) VALUES (?, ?)",
+                (digest, _ts(expires_at)),
+            )
+
+        await self._write(revoke)
+
+    async def admin_cookie_revoked(self, digest: str) -> bool:
+        row = await self._read(
+            lambda conn: conn.execute(
+                "SELECT 1 FROM admin_revoked WHERE digest = ?", (digest,)
+            ).fetchone()
+        )
+        return row is not None
+
     # -- upkeep ------------------------------------------------------------------------------
     async def expire_sessions(self, idle_since: dt.datetime) -> int:
         busy = sorted(self._sessions.held())
