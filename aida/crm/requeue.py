@@ -39,7 +39,8 @@ async def resolve(store: Store, given: str) -> tuple[str | None, RetryCode]:
     """The full lead id for `given` (full id or unique prefix), or None and why not."""
     if await store.lead(given) is not None:
         return given, "requeued"
-    matches = [r.lead.id for r in await store.leads() if r.lead.id.startswith(given)]
+    # Two are enough to know the prefix is ambiguous; no lead (nor transcript) is loaded.
+    matches = await store.lead_ids(given, limit=2) if given else []
     if len(matches) == 1:
         return matches[0], "requeued"
     return None, "not_found" if not matches else "ambiguous"

@@ -200,7 +200,8 @@ class Store(Protocol):
         delivery: DeliveryStatus | None = None,
         session_id: str | None = None,
     ) -> list[LeadRecord]:
-        """Newest first; confirmed in [since, until), with this delivery status or session."""
+        """Newest first; confirmed in [since, until), with this delivery status or session.
+        At most `limit` (0: none; None: all); a negative limit is a ValueError."""
         ...
 
     async def lead_stats(self, since: dt.datetime, until: dt.datetime) -> list[LeadStat]:
@@ -216,6 +217,10 @@ class Store(Protocol):
     async def totals(self) -> StoreTotals: ...
 
     async def lead(self, lead_id: str) -> LeadRecord | None: ...
+
+    async def lead_ids(self, prefix: str, limit: int) -> list[str]:
+        """Ids of leads starting with `prefix` (at most `limit`), found by the index."""
+        ...
 
     # -- outbox ------------------------------------------------------------------------------
     async def claim_jobs(

@@ -223,7 +223,9 @@ class PostgresStore:
             if value is not None:
                 params.append(value)
                 conds.append(f"{column} = ${len(params)}")
-        params.append(limit)
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must be 0 or more, not {limit}")
+        params.append(limit)  # LIMIT NULL: all
         rows = await self._fetch(
             f"SELECT * FROM leads{_where(conds)} ORDER BY created_at DESC, id LIMIT ${len(params)}",
             *params,
@@ -274,6 +276,16 @@ class PostgresStore:
     async def lead(self, lead_id: str) -> LeadRecord | None:
         row = await self._fetchrow("SELECT * FROM leads WHERE id = $1", lead_id)
         return lead_record(dict(row)) if row else None
+
+    async def lead_ids(self, prefix: str, limit: int) -> list[str]:
+        if limit < 0:
+            raise ValueError(f"limit must be 0 or more, not {limit}")
+        # Ids only (never a payload); starts_with is right under any collation, and `%`/`_`
+        # in the prefix mean nothing.
+        rows = await self._fetch(
+            "SELECT id FROM leads WHERE starts_with(id, $1) ORDER BY id LIMIT $2", prefix, limit
+        )
+        return [r[0] for r in rows]
 
     # -- outbox ------------------------------------------------------------------------------
     async def claim_jobs(

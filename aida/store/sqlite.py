@@ -192,7 +192,7 @@ class SqliteStore:
                 conds.append(f"{column} = ?")
                 params.append(value)
         sql = f"SELECT * FROM leads{_where(conds)} ORDER BY created_at DESC, id LIMIT ?"
-        params.append(limit or -1)
+        params.append(-1 if limit is None else _limit(limit))  # SQLite: -1 is no limit
         rows = await self._read(lambda conn: conn.execute(sql, params).fetchall())
         return [_lead_record(row) for row in rows]
 
@@ -231,6 +231,16 @@ class SqliteStore:
             lambda conn: conn.execute("SELECT * FROM leads WHERE id = ?", (lead_id,)).fetchone()
         )
         return _lead_record(row) if row else None
+
+    async def lead_ids(self, prefix: str, limit: int) -> list[str]:
+        # A range on the primary key, so no `%`/`_` in the prefix means anything.
+        rows = await self._read(
+            lambda conn: conn.execute(
+                "SELECT id FROM leads WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+                (prefix, prefix + "\U0010ffff", _limit(limit)),
+            ).fetchall()
+        )
+        return [row[0] for row in rows]
 
     # -- outbox ------------------------------------------------------------------------------
     async def claim_jobs(
@@ -502,6 +512,12 @@ def _latest_messages(session_id: str, limit: int | None, conn: Conn) -> list[Cha
     return [
         ChatMessage(role=r[0], text=r[1], suggestions=json.loads(r[2]), at=_dt(r[3])) for r in rows
     ]
+
+
+def _limit(limit: int) -> int:
+    if limit < 0:
+        raise ValueError(f"limit must be 0 or more, not {limit}")
+    return limit
 
 
 def _between(
