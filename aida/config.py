@@ -80,8 +80,11 @@ class Settings(BaseSettings):
         "first", validation_alias=_env("AIDA_ATTRIBUTION")
     )
     log_level: str = Field("INFO", validation_alias=_env("AIDA_LOG_LEVEL"))
-    # `json`: one JSON object per line (journald, log shippers); `text` for a terminal.
-    log_format: Literal["json", "text"] = Field("json", validation_alias=_env("AIDA_LOG_FORMAT"))
+    # `json`: one JSON object per line (journald, log shippers); `text`: readable lines;
+    # `auto` (default): text on a terminal, JSON otherwise.
+    log_format: Literal["auto", "json", "text"] = Field(
+        "auto", validation_alias=_env("AIDA_LOG_FORMAT")
+    )
     # Prefix of AIDA's Redis keys, so several deployments (or tests) can share one Redis.
     redis_prefix: str = Field("aida:", validation_alias=_env("AIDA_REDIS_PREFIX"))
 

@@ -10,6 +10,7 @@ import argparse
 import gc
 import logging
 import sys
+from urllib.parse import urlsplit, urlunsplit
 
 from aiohttp import web
 from pydantic import ValidationError
@@ -28,6 +29,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--host", default="127.0.0.1", help="адрес (по умолчанию 127.0.0.1)")
     p.add_argument("--port", type=int, default=8900, help="порт (по умолчанию 8900)")
     p.set_defaults(func=run)
+
+
+def _shown(url: str) -> str:
+    """The database URL without its password."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,6 +65,12 @@ def run(args: argparse.Namespace) -> int:
     # out of the garbage collector's full passes, which otherwise stall turns for tens of ms.
     gc.collect()
     gc.freeze()
+    log.info(
+        "AIDA: open http://%s:%s/ (the assistant; the widget is /widget.js); database %s",
+        "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host,
+        args.port,
+        _shown(settings.database_url),
+    )
     web.run_app(
         app,
         host=args.host,

@@ -20,7 +20,7 @@ from typing import Any, Literal
 from aida.ops.context import current_request_id
 from aida.privacy import scrub
 
-LogFormat = Literal["json", "text"]
+LogFormat = Literal["auto", "json", "text"]
 
 # A log line carries at most this much of any one string (a header, a message, an error):
 # longer ones are cut before masking, so a line costs bounded time and space whatever a client
@@ -98,8 +98,11 @@ class TextFormatter(logging.Formatter):
         return scrub(f"{text} [{request}]" if request else text)
 
 
-def setup_logging(level: str = "INFO", fmt: LogFormat = "json") -> None:
-    """Send every log record to standard error (journald under systemd) in `fmt`."""
+def setup_logging(level: str = "INFO", fmt: LogFormat = "auto") -> None:
+    """Send every log record to standard error (journald under systemd) in `fmt`; `auto`:
+    readable lines for a person at a terminal, JSON for everything else."""
+    if fmt == "auto":
+        fmt = "text" if sys.stderr.isatty() else "json"
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root = logging.getLogger()
