@@ -50,7 +50,11 @@ def create_app(settings: Settings, *, engine: TurnEngine | None = None) -> web.A
         client_max_size=MAX_BODY_BYTES,
         middlewares=[http_metrics, errors_middleware, cors.preflight, api_errors],
     )
-    store = open_store(settings.database_url)
+    store = open_store(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        wait_seconds=settings.database_wait_seconds,
+    )
     app[SETTINGS] = settings
     app[STORE] = store
     app[TURNS] = build_turn_service(settings, store, engine)
@@ -70,5 +74,5 @@ def create_app(settings: Settings, *, engine: TurnEngine | None = None) -> web.A
     app.router.add_get("/health", health)
     install_metrics(app, store, getattr(app[TURNS].engine, "brain", None))
     add_admin_routes(app, settings)
-    add_static_routes(app)
+    add_static_routes(app, settings.cors_origin_list)
     return app

@@ -88,6 +88,17 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             updated_at {ts} NOT NULL
         )""",
     ),
+    # 2: hardening: how many messages a session holds, for the per-session cap; admin
+    # cookies ended by logging out (by digest, until they would have expired anyway).
+    (
+        "ALTER TABLE sessions ADD COLUMN message_count INTEGER NOT NULL DEFAULT 0",
+        """UPDATE sessions SET message_count =
+               (SELECT count(*) FROM messages m WHERE m.session_id = sessions.id)""",
+        """CREATE TABLE admin_revoked (
+            digest TEXT PRIMARY KEY,
+            expires_at {ts} NOT NULL
+        )""",
+    ),
 )
 
 SCHEMA_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)"
