@@ -94,7 +94,7 @@ async def test_crm_check_refreshes_and_saves_the_token(amo: FakeAmo, tmp_path: P
 async def test_leads_retry_requeues_a_failed_lead(amo: FakeAmo, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/aida.db"
     env = {**amo.env(), "AIDA_DATABASE_URL": url}
-    amo.lead_fields["CCTV"].enums = ["Нет"]
+    amo.lead_fields["CCTV"].type = "checkbox"  # a field that cannot hold the text
     clock = FakeClock(start=dt.datetime.now(dt.UTC))  # the CLI requeues at the real time
     store = open_store(url)
     await store.open()
@@ -111,7 +111,8 @@ async def test_leads_retry_requeues_a_failed_lead(amo: FakeAmo, tmp_path: Path) 
             code, out, err = await aida("leads", env=env, cwd=tmp_path)
             assert code == 0 and "failed" in out and "AMO_CF_LEAD_CCTV=2578889" in out
 
-            amo.lead_fields["CCTV"].enums = ["Нет", "1 камера", "2 камеры", "4 камеры"]
+            amo.lead_fields["CCTV"].type = "select"
+            crm._account = None  # the worker reads the fields again (it does every 10 minutes)
             code, out, err = await aida("leads", "--retry", lead.id[:8], env=env, cwd=tmp_path)
             assert code == 0, out + err
             assert "снова в очереди" in out
