@@ -4,7 +4,9 @@ The lead and its job are written in the transaction that confirms it (the store'
 `save_turn`); this worker leases one due job at a time, runs it through the CRM port and
 records the outcome: done, retry later (exponential backoff with jitter, at least what the
 CRM asked for), or failed (the CRM refused the data: shown by `aida leads`, retried with
-`aida leads --retry ID` after the operator fixes the configuration). Contact and lead ids
+`aida leads --retry ID` after the operator fixes the configuration). When the whole account
+refuses work (unpaid, blocked) delivery pauses instead (`aida.crm.breaker`): nothing fails,
+the account is probed gently, delivery resumes by itself. Contact and lead ids
 are saved the moment they are known, so a retry after a crash resumes instead of repeating.
 
 Start it with the HTTP app (`worker_cleanup_ctx`) or any async code (`crm_worker`). Stopping
@@ -21,13 +23,22 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiohttp import web
 
 from aida.catalog import Catalog, default_catalog, load_catalog
 from aida.config import Settings
-from aida.crm.port import CrmAuthError, CrmError, CrmPort, CrmRefs, CrmRejected, CrmUnavailable
+from aida.crm.breaker import AccountBreaker
+from aida.crm.port import (
+    CrmAccountBlocked,
+    CrmAuthError,
+    CrmError,
+    CrmPort,
+    CrmRefs,
+    CrmRejected,
+    CrmUnavailable,
+)
 from aida.ops.context import request_id
 from aida.ops.metrics import record_delivery
 from aida.privacy import scrub
@@ -61,6 +72,12 @@ class OutboxStore(Protocol):
     async def lead(self, lead_id: str) -> LeadRecord | None: ...
 
     def leadership(self, name: str) -> AbstractAsyncContextManager[bool]: ...
+
+    async def crm_state(self, name: str) -> dict[str, Any] | None: ...
+
+    async def set_crm_state(
+        self, name: str, value: dict[str, Any] | None, now: dt.datetime
+    ) -> None: ...
 
 
 # Of several instances, one delivers at a time, so the CRM's request limit holds account-wide.
@@ -122,9 +139,14 @@ class OutboxWorker:
         self._backoff = backoff
         self._rand = rand
         self._stopping = asyncio.Event()
+        self.breaker = AccountBreaker(store, clock)
 
     async def run_once(self) -> bool:
-        """Deliver at most one due job; False when none is due."""
+        """Deliver at most one due job; False when none is due (or the account is blocked
+        and its next probe is not due, or the probe found it still blocked)."""
+        await self.breaker.load()
+        if self.breaker.open and not await self._probe():
+            return False
         jobs = await self._store.claim_jobs(self._clock(), 1, self._lease)
         if not jobs:
             return False
@@ -167,6 +189,21 @@ class OutboxWorker:
             await self._crm.keep_alive()
         except CrmError as e:
             log.warning("crm.keep_alive failed: %s", scrub(str(e)))
+
+    async def _probe(self) -> bool:
+        """While the account is blocked: one cheap request when due; True once it answers."""
+        if not self.breaker.probe_due():
+            return False
+        try:
+            await self._crm.probe()
+        except CrmAccountBlocked as e:
+            await self.breaker.trip(str(e))
+            return False
+        except CrmError as e:
+            # Not a block any more (a 5xx, a token to renew): the jobs' own retries take over.
+            log.info("crm.probe answered %s", scrub(str(e)))
+        await self.breaker.reset()
+        return True
 
     async def _pause(self, seconds: float) -> None:
         try:
@@ -213,6 +250,11 @@ class OutboxWorker:
             )
             self._log(job, "stopped", started, refs)
             raise
+        except CrmAccountBlocked as e:
+            # The account, not this lead: the job waits untouched, first in line on resume.
+            await self._store.job_retry(job.id, self._clock(), str(e))
+            await self.breaker.trip(str(e))
+            self._log(job, "paused", started, refs, error=str(e))
         except CrmRejected as e:
             await self._store.job_failed(job.id, str(e))
             self._log(job, "failed", started, refs, error=str(e))
@@ -287,7 +329,7 @@ class OutboxWorker:
         if error is not None:
             fields["error"] = scrub(error)
         record_delivery(job.kind, outcome)
-        level = logging.WARNING if outcome in ("failed", "retry") else logging.INFO
+        level = logging.WARNING if outcome in ("failed", "retry", "paused") else logging.INFO
         text = " ".join(
             f"{k}={v!r}" if isinstance(v, str) else f"{k}={v}" for k, v in fields.items()
         )

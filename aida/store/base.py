@@ -60,6 +60,9 @@ class LeadRecord(BaseModel):
     last_error: str | None = None
     next_attempt_at: dt.datetime | None = None
     delivered_at: dt.datetime | None = None
+    # The lead's stage in the CRM, from its webhooks (None until the first one arrives).
+    crm_status_id: int | None = None
+    crm_loss_reason: str | None = None
 
 
 class OutboxJob(BaseModel):
@@ -92,6 +95,8 @@ class LeadStat(BaseModel):
     utm_campaign: str | None = None
     # The conversation's first message: from the lead's transcript, else the session row.
     started_at: dt.datetime | None = None
+    crm_status_id: int | None = None  # the stage in the CRM (won 142, lost 143 in amoCRM)
+    crm_loss_reason: str | None = None
 
 
 class SessionSummary(BaseModel):
@@ -234,6 +239,33 @@ class Store(Protocol):
         """Try to take a role only one instance may hold at a time (the CRM outbox worker, so
         the CRM's request limit holds for the whole account): True inside when this instance
         holds it, False when another does. Released on exit, or when this instance dies."""
+        ...
+
+    # -- CRM account state and lead stages ----------------------------------------------------
+    async def crm_state(self, name: str) -> dict[str, Any] | None:
+        """A small JSON value every instance sees (e.g. the account is blocked since …)."""
+        ...
+
+    async def set_crm_state(
+        self, name: str, value: dict[str, Any] | None, now: dt.datetime
+    ) -> None:
+        """Store `value` under `name`; None removes it."""
+        ...
+
+    async def next_turn(self, name: str) -> int:
+        """Count one more under `name` and return the new count (0, 1, 2, …), atomically
+        across instances: whose turn it is."""
+        ...
+
+    async def record_lead_stage(
+        self,
+        crm_lead_id: int,
+        status_id: int,
+        pipeline_id: int | None,
+        loss_reason: str | None,
+        at: dt.datetime,
+    ) -> int:
+        """The CRM moved lead `crm_lead_id` to a stage; how many AIDA leads it is (0 or 1)."""
         ...
 
     # -- upkeep ------------------------------------------------------------------------------

@@ -192,7 +192,8 @@ class PostgresStore:
         rows = await self.pool.fetch(
             """SELECT l.id, l.session_id, l.kind, l.created_at, l.delivery, l.utm_source,
                    l.payload -> 'attribution' ->> 'utm_campaign',
-                   coalesce((l.payload -> 'transcript' -> 0 ->> 'at')::timestamptz, s.created_at)
+                   coalesce((l.payload -> 'transcript' -> 0 ->> 'at')::timestamptz, s.created_at),
+                   l.crm_status_id, l.crm_loss_reason
                FROM leads l LEFT JOIN sessions s ON s.id = l.session_id
                WHERE l.created_at >= $1 AND l.created_at < $2 ORDER BY l.created_at, l.id""",
             utc(since),
@@ -416,6 +417,59 @@ class PostgresStore:
             yield bool(held)
         finally:
             await conn.close()
+
+    # -- CRM account state and lead stages ----------------------------------------------------
+    async def crm_state(self, name: str) -> dict[str, Any] | None:
+        raw = await self.pool.fetchval("SELECT value FROM crm_state WHERE name = $1", name)
+        value = json.loads(raw) if isinstance(raw, str) else raw
+        return value if isinstance(value, dict) else None
+
+    async def set_crm_state(
+        self, name: str, value: dict[str, Any] | None, now: dt.datetime
+    ) -> None:
+        if value is None:
+            await self.pool.execute("DELETE FROM crm_state WHERE name = $1", name)
+            return
+        await self.pool.execute(
+            """INSERT INTO crm_state (name, value, updated_at) VALUES ($1, $2::jsonb, $3)
+               ON CONFLICT (name) DO UPDATE SET value = excluded.value,
+                   updated_at = excluded.updated_at""",
+            name,
+            json.dumps(value),
+            utc(now),
+        )
+
+    async def next_turn(self, name: str) -> int:
+        value = await self.pool.fetchval(
+            """INSERT INTO crm_state (name, value, updated_at)
+               VALUES ($1, '{"n": 0}'::jsonb, now())
+               ON CONFLICT (name) DO UPDATE SET
+                   value = jsonb_build_object('n', (crm_state.value ->> 'n')::bigint + 1),
+                   updated_at = now()
+               RETURNING (value ->> 'n')::bigint""",
+            name,
+        )
+        return int(value)
+
+    async def record_lead_stage(
+        self,
+        crm_lead_id: int,
+        status_id: int,
+        pipeline_id: int | None,
+        loss_reason: str | None,
+        at: dt.datetime,
+    ) -> int:
+        result = await self.pool.execute(
+            """UPDATE leads SET crm_status_id = $1, crm_pipeline_id = $2, crm_loss_reason = $3,
+                   crm_stage_at = $4
+               WHERE crm_lead_id = $5 AND (crm_stage_at IS NULL OR crm_stage_at <= $4)""",
+            status_id,
+            pipeline_id,
+            loss_reason,
+            utc(at),
+            crm_lead_id,
+        )
+        return int(result.split()[-1])
 
     # -- upkeep ------------------------------------------------------------------------------
     async def expire_sessions(self, idle_since: dt.datetime) -> int:
