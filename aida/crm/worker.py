@@ -135,7 +135,8 @@ class OutboxWorker:
         # The role is re-taken after each term, so a lost lock connection heals by itself.
         self._term = term
         self._keep_alive_every = keep_alive_every
-        self._kept_alive = time.monotonic()
+        # The first idle moment after start counts too: a token near its end is told at once.
+        self._kept_alive = float("-inf")
         self._backoff = backoff
         self._rand = rand
         self._stopping = asyncio.Event()

@@ -41,6 +41,8 @@ from aida.crm.amocrm.payloads import (
     unsorted_payload,
 )
 from aida.crm.amocrm.tokens import Clock, TokenManager, TokenStore, token_pair, utcnow
+from aida.crm.amocrm.webhooks import LOST_STATUS, WON_STATUS
+from aida.crm.health import log_token_warning
 from aida.crm.port import CrmRefs, CrmRejected, ProgressSink
 from aida.crm.ratelimit import RateLimiter
 from aida.domain import Lead
@@ -50,8 +52,6 @@ from aida.domain import Lead
 AMO_RATE, AMO_WINDOW = 7, 1.1
 # The account's fields and zone are read again after this long (an operator may add options).
 ACCOUNT_TTL = 600.0
-# amoCRM's fixed statuses of every pipeline: won and lost.
-WON_STATUS, LOST_STATUS = 142, 143
 CLOSED_STATUSES = frozenset({WON_STATUS, LOST_STATUS})
 ROTATION = "amocrm-responsible"
 # Requests that need a manager's call get a task due within this much working time.
@@ -107,8 +107,10 @@ class AmoCrm:
         rotation: Rotation | None = None,
         session: aiohttp.ClientSession | None = None,
         clock: Clock = utcnow,
+        tokens: TokenStore | None = None,
     ) -> None:
         self.api = api
+        self._tokens = tokens
         self._settings = settings
         self._catalog = catalog
         self._rent_price = catalog.router.rent_price
@@ -169,6 +171,8 @@ class AmoCrm:
     async def keep_alive(self) -> None:
         # Renews (and stores) the pair when the access token has expired; otherwise a no-op.
         await self.api.tokens.access_token()
+        if self._tokens is not None:  # a long-lived token near its end: say so, daily
+            await log_token_warning(self._settings, self._tokens, self._clock())
 
     async def close(self) -> None:
         if self._session is not None:
@@ -307,4 +311,5 @@ def open_amocrm(
         rotation=rotation,
         session=session,
         clock=clock,
+        tokens=store,
     )

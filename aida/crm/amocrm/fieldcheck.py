@@ -34,7 +34,9 @@ ACCEPTED_TYPES: dict[str, frozenset[str]] = {
     "LANDING_PAGE": _TEXT | {"tracking_data", "url"},
 }
 
-Status = Literal["ok", "not_set", "missing", "wrong_type", "missing_options"]
+Status = Literal[
+    "ok", "not_set", "missing", "wrong_type", "missing_options", "not_subscribed", "subscribed"
+]
 
 
 class FieldReport(BaseModel):
@@ -45,7 +47,7 @@ class FieldReport(BaseModel):
 
     @property
     def problem(self) -> bool:
-        return self.status not in ("ok", "not_set")
+        return self.status not in ("ok", "not_set", "subscribed")
 
 
 def choice_values(key: str, catalog: Catalog) -> list[str]:
