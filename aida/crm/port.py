@@ -64,6 +64,10 @@ class CrmPort(Protocol):
         """Set "who recommended us" on a lead already in the CRM."""
         ...
 
+    async def loss_reason(self, crm_lead_id: int) -> str | None:
+        """Why a lost lead was lost, as the manager chose it in the CRM (None: not given)."""
+        ...
+
     async def probe(self) -> None:
         """One cheap request: returns when the CRM serves the account again, raises CrmError
         while it does not (the worker's gentle check during an account block)."""

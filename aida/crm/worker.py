@@ -29,6 +29,7 @@ from aiohttp import web
 
 from aida.catalog import Catalog, default_catalog, load_catalog
 from aida.config import Settings
+from aida.crm.amocrm.webhooks import LOST_STATUS
 from aida.crm.breaker import AccountBreaker
 from aida.crm.port import (
     CrmAccountBlocked,
@@ -75,10 +76,16 @@ class OutboxStore(Protocol):
 
     async def crm_state(self, name: str) -> dict[str, Any] | None: ...
 
+    async def leads_lost_without_reason(self, status_id: int, limit: int) -> list[int]: ...
+
+    async def record_loss_reason(self, crm_lead_id: int, reason: str) -> None: ...
+
     async def set_crm_state(
         self, name: str, value: dict[str, Any] | None, now: dt.datetime
     ) -> None: ...
 
+
+NO_REASON = "не указана"
 
 # Of several instances, one delivers at a time, so the CRM's request limit holds account-wide.
 LEADERSHIP = "crm-outbox"
@@ -179,6 +186,7 @@ class OutboxWorker:
                 worked = False
             if not worked:
                 await self._keep_alive()
+                await self.resolve_losses()
                 await self._pause(self._idle_wait)
 
     async def _keep_alive(self) -> None:
@@ -205,6 +213,18 @@ class OutboxWorker:
             log.info("crm.probe answered %s", scrub(str(e)))
         await self.breaker.reset()
         return True
+
+    async def resolve_losses(self) -> None:
+        """While idle: ask the CRM why newly lost leads were lost (the stage webhook does not
+        say), a few at a time, so the dashboard can show the reasons."""
+        if self.breaker.open:
+            return
+        try:
+            for crm_lead_id in await self._store.leads_lost_without_reason(LOST_STATUS, 5):
+                reason = await self._crm.loss_reason(crm_lead_id)
+                await self._store.record_loss_reason(crm_lead_id, reason or NO_REASON)
+        except CrmError as e:
+            log.info("crm.loss_reason not read: %s", scrub(str(e)))
 
     async def _pause(self, seconds: float) -> None:
         try:

@@ -45,9 +45,9 @@ async def status_webhook(request: web.Request) -> web.StreamResponse:
     store = request.app[STORE]
     now = dt.datetime.now(dt.UTC)
     for change in hook.changes:
-        reason = f"#{change.loss_reason_id}" if change.loss_reason_id else None
+        # A lost lead's reason is not in the webhook: the outbox worker asks amoCRM for it.
         found = await store.record_lead_stage(
-            change.lead_id, change.status_id, change.pipeline_id, reason, change.at(now)
+            change.lead_id, change.status_id, change.pipeline_id, None, change.at(now)
         )
         outcome = "recorded" if found else "unknown_lead"
         CRM_STAGE_WEBHOOKS.labels(outcome).inc()

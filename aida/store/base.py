@@ -268,6 +268,12 @@ class Store(Protocol):
         """The CRM moved lead `crm_lead_id` to a stage; how many AIDA leads it is (0 or 1)."""
         ...
 
+    async def leads_lost_without_reason(self, status_id: int, limit: int) -> list[int]:
+        """CRM ids of leads at stage `status_id` (lost) whose reason is not known yet."""
+        ...
+
+    async def record_loss_reason(self, crm_lead_id: int, reason: str) -> None: ...
+
     # -- upkeep ------------------------------------------------------------------------------
     async def expire_sessions(self, idle_since: dt.datetime) -> int:
         """Delete sessions (and their messages) idle since before `idle_since`, except any in

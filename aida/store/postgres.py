@@ -471,6 +471,21 @@ class PostgresStore:
         )
         return int(result.split()[-1])
 
+    async def leads_lost_without_reason(self, status_id: int, limit: int) -> list[int]:
+        rows = await self.pool.fetch(
+            """SELECT crm_lead_id FROM leads
+               WHERE crm_status_id = $1 AND crm_loss_reason IS NULL
+               ORDER BY crm_stage_at LIMIT $2""",
+            status_id,
+            limit,
+        )
+        return [int(r[0]) for r in rows]
+
+    async def record_loss_reason(self, crm_lead_id: int, reason: str) -> None:
+        await self.pool.execute(
+            "UPDATE leads SET crm_loss_reason = $1 WHERE crm_lead_id = $2", reason, crm_lead_id
+        )
+
     # -- upkeep ------------------------------------------------------------------------------
     async def expire_sessions(self, idle_since: dt.datetime) -> int:
         async with self.pool.acquire() as conn, conn.transaction():

@@ -354,6 +354,25 @@ class SqliteStore:
         )
         return int(cursor.rowcount)
 
+    async def leads_lost_without_reason(self, status_id: int, limit: int) -> list[int]:
+        rows = await self._read(
+            lambda conn: conn.execute(
+                """SELECT crm_lead_id FROM leads
+                   WHERE crm_status_id = ? AND crm_loss_reason IS NULL
+                   ORDER BY crm_stage_at LIMIT ?""",
+                (status_id, limit),
+            ).fetchall()
+        )
+        return [int(r[0]) for r in rows]
+
+    async def record_loss_reason(self, crm_lead_id: int, reason: str) -> None:
+        await self._write(
+            lambda conn: conn.execute(
+                "UPDATE leads SET crm_loss_reason = ? WHERE crm_lead_id = ?",
+                (reason, crm_lead_id),
+            )
+        )
+
     # -- upkeep ------------------------------------------------------------------------------
     async def expire_sessions(self, idle_since: dt.datetime) -> int:
         busy = sorted(self._sessions.held())

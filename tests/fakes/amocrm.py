@@ -512,7 +512,14 @@ class FakeAmo:
 
     async def _get_lead(self, request: web.Request) -> web.Response:
         lead = self.leads.get(int(request.match_info["id"]))
-        return web.Response(status=204) if lead is None else _hal(lead)
+        if lead is None:
+            return web.Response(status=204)
+        body = dict(lead)
+        if "loss_reason" in request.query.get("with", "").split(","):
+            rid = lead.get("loss_reason_id")
+            reasons = [{"id": rid, "name": LOSS_REASONS[rid]}] if rid in LOSS_REASONS else []
+            body["_embedded"] = {"loss_reason": reasons}
+        return _hal(body)
 
     async def _create_leads(self, request: web.Request) -> web.Response:
         items = await _json_body(request)

@@ -165,6 +165,11 @@ class AmoCrm:
         info = (await self.account_view()).fields.get(field_id)
         await self.api.patch_lead(crm_lead_id, referrer_patch(field_id, referrer, info))
 
+    async def loss_reason(self, crm_lead_id: int) -> str | None:
+        found = await self.api.get_lead(crm_lead_id, with_="loss_reason")
+        reasons = found.embedded.loss_reason if found and found.embedded else []
+        return reasons[0].name if reasons else None
+
     async def probe(self) -> None:
         await self.api.account()
 

@@ -95,8 +95,9 @@ class AmoApi:
         return [item.id for item in found.embedded.leads] if found.embedded else []
 
     # -- leads ------------------------------------------------------------------------------
-    async def get_lead(self, lead_id: int) -> FoundEntity | None:
-        body = await self.request("GET", f"/api/v4/leads/{lead_id}")
+    async def get_lead(self, lead_id: int, with_: str | None = None) -> FoundEntity | None:
+        params = {"with": with_} if with_ else None
+        body = await self.request("GET", f"/api/v4/leads/{lead_id}", params=params)
         return None if body is None else _parse(FoundEntity, body, "lead")
 
     async def create_unsorted(self, form: UnsortedFormIn) -> tuple[int, int | None]:

@@ -149,8 +149,14 @@ class FoundField(_Loose):
     values: list[FoundValue] | None = None
 
 
+class LossReason(_Loose):
+    id: int
+    name: str
+
+
 class _EntityLinks(_Loose):
     leads: list[CreatedItem] = Field(default_factory=list)
+    loss_reason: list[LossReason] = Field(default_factory=list)
 
 
 class FoundEntity(_Loose):

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 # Where amoCRM posts them (`aida crm check --subscribe BASE_URL` subscribes this address).
 WEBHOOK_PATH = "/amocrm/webhook/{secret}"
@@ -31,12 +31,11 @@ MAX_CHANGES = 500  # amoCRM batches changes; more than this in one post is not a
 
 
 class StageChange(BaseModel):
-    lead_id: int
+    lead_id: int = Field(validation_alias="id")
     status_id: int
     pipeline_id: int | None = None
     old_status_id: int | None = None
     last_modified: int | None = None
-    loss_reason_id: int | None = None
 
     def at(self, received: dt.datetime) -> dt.datetime:
         """When the change happened (amoCRM's time, else when it arrived)."""
