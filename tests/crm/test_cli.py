@@ -75,6 +75,7 @@ async def test_crm_check_validates_pipeline_stage_managers_and_subscribes_the_we
 ) -> None:
     from tests.fakes.amocrm import CHECK_PIPELINE, MAIN_PIPELINE, NEW_STATUS
 
+    amo.max_rps = None  # three checks back to back, each its own process and request budget
     env = {
         **amo.env(),
         "AIDA_DATABASE_URL": f"sqlite:///{tmp_path}/aida.db",
