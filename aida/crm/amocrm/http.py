@@ -13,6 +13,7 @@ wrong (`CrmAuthError`: authorize again).
 from __future__ import annotations
 
 import json as jsonlib
+import re
 from typing import Any, NoReturn
 
 import aiohttp
@@ -39,6 +40,10 @@ ACCOUNT_BLOCKED: dict[int, str] = {
 }
 # Statuses that refuse one request's content: the lead is marked failed for the operator.
 REQUEST_REFUSED = frozenset({400, 404, 409, 413, 422})
+
+
+_HTML = re.compile(r"<\s*(!doctype|html|head|body)\b", re.IGNORECASE)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
 class Unauthorized(Exception):
@@ -81,6 +86,10 @@ def describe(status: int, problem: Problem | None, text: str, request_id: str | 
             for issue in item.errors:
                 parts.append(f"{issue.path}: {issue.code} {issue.detail or ''}".strip())
         message = "; ".join(parts)
+    elif _HTML.search(text):
+        # nginx's or amoCRM's error page: its title says all there is
+        title = _TITLE.search(text)
+        message = f"HTML page «{' '.join(title.group(1).split())[:80]}»" if title else "HTML page"
     else:
         message = " ".join(text.split())[:200] or "no details"
     suffix = f" [X-Request-Id {request_id}]" if request_id else ""
