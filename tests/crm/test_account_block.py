@@ -92,7 +92,7 @@ async def test_an_oauth_refusal_from_the_token_endpoint_still_means_authorise_ag
     store: Store,
     clock: FakeClock,
 ) -> None:
-    from aida.crm.port import CrmAccountBlocked, CrmAuthError
+    from aida.crm.port import CrmAccountBlocked, CrmAuthError, CrmRejected, CrmUnavailable
 
     crm = crm_on(amo, store, clock)
     try:
@@ -101,5 +101,10 @@ async def test_an_oauth_refusal_from_the_token_endpoint_still_means_authorise_ag
         amo.block(403)
         with pytest.raises(CrmAccountBlocked):
             await crm.api.http.refresh("def50200-any")  # 403 HTML: not the token's fault
+        amo.block(None)
+        amo.fail(400, path="^/oauth2/access_token$", body="html")
+        with pytest.raises(CrmUnavailable) as caught:  # a proxy's page: try again later
+            await crm.api.http.refresh("def50200-any")
+        assert not isinstance(caught.value, (CrmAuthError, CrmRejected))
     finally:
         await crm.close()

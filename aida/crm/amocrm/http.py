@@ -169,7 +169,11 @@ class AmoHttp:
                 + " — the refresh token is spent or the client settings are wrong;"
                 " authorize the integration again and set AMO_ACCESS_TOKEN/AMO_REFRESH_TOKEN"
             )
-        self._raise(status, problem, text, resp)
+        if status in ACCOUNT_BLOCKED or status == 429 or status >= 500:
+            self._raise(status, problem, text, resp)
+        # Anything else from the token endpoint (an HTML 400 from a proxy, a 404) is neither a
+        # spent token nor a lead's fault: try again later.
+        raise CrmUnavailable(describe(status, problem, text, resp.headers.get("X-Request-Id")))
 
     def _raise(
         self, status: int, problem: Problem | None, text: str, resp: aiohttp.ClientResponse
