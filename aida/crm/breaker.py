@@ -26,6 +26,9 @@ from aida.privacy import scrub
 log = logging.getLogger("aida.crm")
 
 STATE_NAME = "crm-account"
+# The account answers the probe, yet this many attempts in a row right after a resume are
+# refused with 402/403: it is that request (missing rights), not the account.
+FLAP_LIMIT = 3
 FIRST_PROBE = dt.timedelta(minutes=1)
 MAX_PROBE = dt.timedelta(minutes=10)
 
@@ -66,6 +69,8 @@ class AccountBreaker:
         self._clock = clock
         self.block: AccountBlock | None = None
         self._loaded = False
+        self._just_resumed = False
+        self._flaps = 0
 
     async def load(self) -> None:
         """Take over a block another instance (or this one before a restart) recorded."""
@@ -80,6 +85,22 @@ class AccountBreaker:
 
     def probe_due(self) -> bool:
         return self.block is not None and self._clock() >= self.block.next_probe
+
+    def request_refused(self) -> bool:
+        """A 402/403 on a job: True when it is that request's, not the account's (the account
+        answered the probe and the same refusal came FLAP_LIMIT times straight after)."""
+        if not self._just_resumed:
+            return False
+        self._flaps += 1
+        if self._flaps >= FLAP_LIMIT:
+            self._flaps = 0
+            return True
+        return False
+
+    def settled(self) -> None:
+        """A job went through: the account works."""
+        self._just_resumed = False
+        self._flaps = 0
 
     async def trip(self, reason: str) -> None:
         """The account refused work: pause (or stay paused and look again later)."""
@@ -110,5 +131,6 @@ class AccountBreaker:
             extra={"event": "crm.account_unblocked"},
         )
         self.block = None
+        self._just_resumed = True
         CRM_ACCOUNT_BLOCKED.set(0)
         await self._store.set_crm_state(STATE_NAME, None, now)

@@ -272,10 +272,15 @@ class OutboxWorker:
             self._log(job, "stopped", started, refs)
             raise
         except CrmAccountBlocked as e:
-            # The account, not this lead: the job waits untouched, first in line on resume.
-            await self._store.job_retry(job.id, self._clock(), str(e))
-            await self.breaker.trip(str(e))
-            self._log(job, "paused", started, refs, error=str(e))
+            if self.breaker.request_refused():
+                message = f"{e} — yet the account answers: check the integration's rights"
+                await self._store.job_failed(job.id, message)
+                self._log(job, "failed", started, refs, error=message)
+            else:
+                # The account, not this lead: the job waits untouched, first in line on resume.
+                await self._store.job_retry(job.id, self._clock(), str(e))
+                await self.breaker.trip(str(e))
+                self._log(job, "paused", started, refs, error=str(e))
         except CrmRejected as e:
             await self._store.job_failed(job.id, str(e))
             self._log(job, "failed", started, refs, error=str(e))
@@ -291,6 +296,7 @@ class OutboxWorker:
             self._log(job, "retry", started, refs, error=message, retry_in=wait)
         else:
             await self._store.job_done(job.id, self._clock())
+            self.breaker.settled()
             self._log(job, "delivered", started, refs)
 
     def _progress_of(self, job: OutboxJob) -> Callable[[CrmRefs], Awaitable[None]]:

@@ -108,3 +108,29 @@ async def test_an_oauth_refusal_from_the_token_endpoint_still_means_authorise_ag
         assert not isinstance(caught.value, (CrmAuthError, CrmRejected))
     finally:
         await crm.close()
+
+
+async def test_a_403_on_one_request_while_the_account_answers_fails_that_lead(
+    amo: FakeAmo,  # noqa: F811
+    store: Store,
+    clock: FakeClock,
+) -> None:
+    """The integration may lack a right (tasks, say): amoCRM answers 403 to that request only.
+    The probe finds the account working, the refusal repeats: after three rounds the lead is
+    failed for the operator instead of pausing everything for ever."""
+    lead = make_lead(kind="callback")
+    other = make_lead(session_id="s-2", phone="+79990001122", email="x2@example.com")
+    await confirm(store, lead, clock)
+    await confirm(store, other, clock)
+    amo.fail(403, times=1000, method="POST", path=r"^/api/v4/tasks$", body="json")
+    crm = crm_on(amo, store, clock)
+    try:
+        await drive(worker_on(store, crm, clock), store, clock)
+    finally:
+        await crm.close()
+    failed = await store.lead(lead.id)
+    assert failed is not None and failed.delivery == "failed"
+    assert failed.last_error is not None and "rights" in failed.last_error
+    delivered = await store.lead(other.id)
+    assert delivered is not None and delivered.delivery == "delivered"
+    assert await current_block(store) is None
