@@ -39,7 +39,7 @@ LEADS_CONFIRMED = Counter(
 CRM_DELIVERIES = Counter(
     "aida_crm_deliveries",
     "CRM delivery attempts by this instance's outbox worker, by job kind and outcome "
-    "(delivered, retry, failed, stopped).",
+    "(delivered, retry, failed, stopped, paused).",
     ["kind", "outcome"],
     registry=None,
 )
