@@ -44,9 +44,7 @@ class Settings(BaseSettings):
     )
 
     # -- AIDA ------------------------------------------------------------------------------
-    database_url: str = Field(
-        "sqlite:///./data/aida.db", validation_alias=_env("AIDA_DATABASE_URL")
-    )
+    database_url: str = Field("sqlite:///./data/aida.db", validation_alias=_env("AIDA_DATABASE_URL"))
     timezone: str = Field("Europe/Volgograd", validation_alias=_env("AIDA_TIMEZONE"))
     catalog_path: str | None = Field(None, validation_alias=_env("AIDA_CATALOG"))
     admin_token: str | None = Field(None, validation_alias=_env("AIDA_ADMIN_TOKEN"))
@@ -99,12 +97,8 @@ class Settings(BaseSettings):
     amo_cf_lead_static_ip: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_STATIC_IP"))
     amo_cf_lead_tariff: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_TARIFF"))
     amo_cf_lead_address: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_ADDRESS"))
-    amo_cf_lead_utm_source: int | None = Field(
-        None, validation_alias=_env("AMO_CF_LEAD_UTM_SOURCE")
-    )
-    amo_cf_lead_utm_medium: int | None = Field(
-        None, validation_alias=_env("AMO_CF_LEAD_UTM_MEDIUM")
-    )
+    amo_cf_lead_utm_source: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_UTM_SOURCE"))
+    amo_cf_lead_utm_medium: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_UTM_MEDIUM"))
     amo_cf_lead_utm_campaign: int | None = Field(
         None, validation_alias=_env("AMO_CF_LEAD_UTM_CAMPAIGN")
     )

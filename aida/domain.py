@@ -54,16 +54,8 @@ class Address(BaseModel):
 
 # The slots `aida extract` reports, in the contract's order.
 EXTRACT_KEYS: tuple[str, ...] = (
-    "tariff",
-    "cctv_cameras",
-    "static_ip",
-    "router",
-    "address",
-    "name",
-    "phone",
-    "email",
-    "date",
-    "time",
+    "tariff", "cctv_cameras", "static_ip", "router", "address", "name", "phone", "email",
+    "date", "time",
 )
 
 

@@ -45,36 +45,17 @@ def _transitions() -> list[dict[str, Any]]:
     moves: list[dict[str, Any]] = []
     # advance: one step forward, guarded by the current step's completeness
     for here, there in pairwise(STEP_ORDER[:6]):
-        moves.append(
-            {
-                "trigger": "advance",
-                "source": here.value,
-                "dest": there.value,
-                "conditions": ["current_step_complete"],
-            }
-        )
+        moves.append({"trigger": "advance", "source": here.value, "dest": there.value,
+                      "conditions": ["current_step_complete"]})
     # rewind: from a later step straight to the earliest incomplete one
     for i, here in enumerate(STEP_ORDER[1:6], start=1):
         for there in STEP_ORDER[:i]:
-            moves.append(
-                {
-                    "trigger": "rewind",
-                    "source": here.value,
-                    "dest": there.value,
-                    "conditions": [_first_open_is(there)],
-                }
-            )
-    moves.append(
-        {
-            "trigger": "confirm",
-            "source": Step.confirm.value,
-            "dest": Step.done.value,
-            "conditions": ["all_slots_complete", "yes_to_summary"],
-        }
-    )
-    moves.append(
-        {"trigger": "restart", "source": "*", "dest": Step.tariff.value, "after": "clear_slots"}
-    )
+            moves.append({"trigger": "rewind", "source": here.value, "dest": there.value,
+                          "conditions": [_first_open_is(there)]})
+    moves.append({"trigger": "confirm", "source": Step.confirm.value, "dest": Step.done.value,
+                  "conditions": ["all_slots_complete", "yes_to_summary"]})
+    moves.append({"trigger": "restart", "source": "*", "dest": Step.tariff.value,
+                  "after": "clear_slots"})
     return moves
 
 
@@ -166,7 +147,8 @@ _IDLE: list[Flow] = []  # attached to MACHINE, waiting for a turn
 
 
 @contextmanager
-def flow_for(conv: ConversationState, env: Env, *, yes_to_summary: bool = False) -> Iterator[Flow]:
+def flow_for(conv: ConversationState, env: Env, *,
+             yes_to_summary: bool = False) -> Iterator[Flow]:
     """The machine's model bound to `conv` for one synchronous turn (no `await` inside)."""
     if _IDLE:
         flow = _IDLE.pop()
@@ -198,18 +180,10 @@ def mermaid() -> str:
     class _Diagram:
         step = Step.tariff.value
 
-    graph = GraphMachine(
-        model=_Diagram(),
-        graph_engine="mermaid",
-        show_conditions=True,
-        title="AIDA onboarding",
-        **_machine_kwargs(),
-    )
+    graph = GraphMachine(model=_Diagram(), graph_engine="mermaid", show_conditions=True,
+                         title="AIDA onboarding", **_machine_kwargs())
     text = str(graph.get_graph().draw(None))
     # Drop the styling that marks a "current" state: the diagram is of the policy, not a model.
-    lines = [
-        ln
-        for ln in text.splitlines()
-        if ln.strip() and not ln.lstrip().startswith(("classDef ", "Class "))
-    ]
+    lines = [ln for ln in text.splitlines()
+             if ln.strip() and not ln.lstrip().startswith(("classDef ", "Class "))]
     return "\n".join(lines)

@@ -133,14 +133,10 @@ class Catalog(BaseModel):
         return seen
 
     def cheapest(self, segment: Segment | None) -> Tariff:
-        return min(
-            self.tariffs_for(segment) or self.tariffs, key=lambda t: (t.price, -t.speed_mbps)
-        )
+        return min(self.tariffs_for(segment) or self.tariffs, key=lambda t: (t.price, -t.speed_mbps))
 
     def fastest(self, segment: Segment | None) -> Tariff:
-        return max(
-            self.tariffs_for(segment) or self.tariffs, key=lambda t: (t.speed_mbps, -t.price)
-        )
+        return max(self.tariffs_for(segment) or self.tariffs, key=lambda t: (t.speed_mbps, -t.price))
 
     def advised(self, need: Need, segment: Segment | None) -> Tariff:
         """The cheapest tariff of the segment fast enough for the need (else the fastest)."""

@@ -86,13 +86,8 @@ def run(args: argparse.Namespace) -> int:
         return asyncio.run(_retry(settings, args.retry))
     records = asyncio.run(_leads())
     if args.json:
-        print(
-            json.dumps(
-                [lead_json(r, transcript=args.transcript) for r in records],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        print(json.dumps([lead_json(r, transcript=args.transcript) for r in records],
+                         ensure_ascii=False, indent=2))
     elif not records:
         print("Заявок пока нет.")
     else:

@@ -16,7 +16,8 @@ from aida.domain import ConversationState, Segment
 from aida.replies.format import date_label, per_month
 from aida.steps import Env
 
-ADVICE_TOPICS = ("cheapest", "fastest", "compare", "connection_fee", "visit_soon", "phone_required")
+ADVICE_TOPICS = ("cheapest", "fastest", "compare", "connection_fee", "visit_soon",
+                 "phone_required")
 
 
 def _segment(conv: ConversationState) -> Segment | None:
@@ -59,23 +60,13 @@ def compare(named: list[Tariff], env: Env) -> str | None:
         return None
     ratio = a.speed_mbps / b.speed_mbps
     times = f"{ratio:.1f}".rstrip("0").rstrip(".").replace(".", ",")
-    speed = (
-        f"в {times} раза быстрее"
-        if ratio >= 1.5
-        else f"быстрее на {a.speed_mbps - b.speed_mbps} Мбит/с"
-    )
+    speed = (f"в {times} раза быстрее" if ratio >= 1.5
+             else f"быстрее на {a.speed_mbps - b.speed_mbps} Мбит/с")
     diff = a.price - b.price
-    money = (
-        f"и дороже на {per_month(diff)}"
-        if diff > 0
-        else "и при этом не дороже"
-        if diff == 0
-        else f"и дешевле на {per_month(-diff)}"
-    )
-    text = (
-        f"«{a.name}» — {a.speed_mbps} Мбит/с, «{b.name}» — {b.speed_mbps} Мбит/с: "
-        f"«{a.name}» {speed} {money}."
-    )
+    money = (f"и дороже на {per_month(diff)}" if diff > 0
+             else "и при этом не дороже" if diff == 0 else f"и дешевле на {per_month(-diff)}")
+    text = (f"«{a.name}» — {a.speed_mbps} Мбит/с, «{b.name}» — {b.speed_mbps} Мбит/с: "
+            f"«{a.name}» {speed} {money}.")
     if a.router_included != b.router_included:
         gift = a if a.router_included else b
         text += f" Роутер в подарок только в тарифе «{gift.name}»."
@@ -88,10 +79,8 @@ def connection_fee(env: Env) -> str:
         return "Подключение бесплатное: платите только абонентскую плату по тарифу."
     if fee:
         return f"Подключение стоит {fee:,} ₽ разово.".replace(",", " ")
-    return (
-        "Стоимость работ мастера зависит от дома, её назовёт менеджер, когда позвонит "
-        "подтвердить визит. Ежемесячно — только плата по тарифу."
-    )
+    return ("Стоимость работ мастера зависит от дома, её назовёт менеджер, когда позвонит "
+            "подтвердить визит. Ежемесячно — только плата по тарифу.")
 
 
 def earliest_visit(env: Env) -> dt.datetime:
@@ -103,25 +92,24 @@ def earliest_visit(env: Env) -> dt.datetime:
     if start.time() < hours.start:
         start = start.replace(hour=hours.start.hour, minute=hours.start.minute)
     elif not hours.contains(start.time()):
-        start = (start + dt.timedelta(days=1)).replace(
-            hour=hours.start.hour, minute=hours.start.minute
-        )
+        start = (start + dt.timedelta(days=1)).replace(hour=hours.start.hour,
+                                                       minute=hours.start.minute)
     return start
 
 
 def visit_soon(env: Env) -> str:
     first = earliest_visit(env)
     when = date_label(first.date(), env.today)
-    return (
-        f"Мастер может приехать уже {when}, с {first:%H:%M}; работаем ежедневно "
-        f"{env.catalog.hours.label()}. Удобное время выберем в заявке."
-    )
+    return (f"Мастер может приехать уже {when}, с {first:%H:%M}; работаем ежедневно "
+            f"{env.catalog.hours.label()}. Удобное время выберем в заявке.")
 
 
-PHONE_REQUIRED = "Телефон нужен: по нему мастер согласует визит. Почту указывать не обязательно."
+PHONE_REQUIRED = ("Телефон нужен: по нему мастер согласует визит. Почту указывать не "
+                  "обязательно.")
 
 
-def advice(topics: list[str], named: list[Tariff], conv: ConversationState, env: Env) -> list[str]:
+def advice(topics: list[str], named: list[Tariff], conv: ConversationState,
+           env: Env) -> list[str]:
     out: list[str] = []
     for topic in topics:
         text: str | None = None

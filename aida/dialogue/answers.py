@@ -28,27 +28,22 @@ def _router(conv: ConversationState, env: Env) -> str:
         return f"В тариф «{chosen.name}» роутер входит в подарок — платить за него не нужно."
     brands = ", ".join(c.router.buy_brands)
     buy = f"купить ({brands} — цену подскажет менеджер)" if brands else "купить"
-    offer = (
-        f"его можно взять в аренду за {per_month(c.router.rent_price)}, {buy} или подключить свой."
-    )
+    offer = (f"его можно взять в аренду за {per_month(c.router.rent_price)}, {buy} или "
+             "подключить свой.")
     if chosen is not None:
         return f"В тариф «{chosen.name}» роутер не входит: {offer}"
     home = [t.name for t in c.tariffs if t.router_included]
     if not home:
         return f"Роутер в тарифы не входит: {offer}"
-    return (
-        "В тарифы " + ", ".join(f"«{n}»" for n in home) + " роутер входит в подарок. "
-        f"В остальных {offer}"
-    )
+    return ("В тарифы " + ", ".join(f"«{n}»" for n in home) + " роутер входит в подарок. "
+            f"В остальных {offer}")
 
 
 def _cctv(env: Env) -> str:
     packages = "; ".join(f"{cameras(p.cameras)} — {rub(p.price)}" for p in env.catalog.cctv)
     months = env.catalog.cctv[0].storage_months if env.catalog.cctv else 1
-    return (
-        f"Видеонаблюдение — разовый платёж за комплект с хранением записей {months} мес.: "
-        f"{packages}."
-    )
+    return (f"Видеонаблюдение — разовый платёж за комплект с хранением записей {months} мес.: "
+            f"{packages}.")
 
 
 def _coverage(conv: ConversationState, env: Env) -> str:
@@ -59,10 +54,8 @@ def _coverage(conv: ConversationState, env: Env) -> str:
             return f"По адресу {where} подключение возможно."
         return f"По адресу {where} мы пока не подключаем, но можно заказать техническую проверку."
     cities = ", ".join(env.catalog.coverage.cities())
-    return (
-        f"Мы подключаем дома и офисы в городах: {cities}. Точный адрес проверю, "
-        "когда дойдём до него в заявке."
-    )
+    return (f"Мы подключаем дома и офисы в городах: {cities}. Точный адрес проверю, "
+            "когда дойдём до него в заявке.")
 
 
 def answer(topics: list[str], conv: ConversationState, env: Env) -> list[str]:
@@ -70,17 +63,11 @@ def answer(topics: list[str], conv: ConversationState, env: Env) -> list[str]:
     get nothing (the caller says so)."""
     c = env.catalog
     out: list[str] = []
-    named = [
-        t
-        for t in (c.tariff(x.split(":", 1)[1]) for x in topics if x.startswith("tariff:"))
-        if t is not None
-    ]
+    named = [t for t in (c.tariff(x.split(":", 1)[1]) for x in topics if x.startswith("tariff:"))
+             if t is not None]
     for tariff in named:
-        router = (
-            "роутер в подарок"
-            if tariff.router_included
-            else f"роутер в аренду за {per_month(c.router.rent_price)} или свой"
-        )
+        router = ("роутер в подарок" if tariff.router_included
+                  else f"роутер в аренду за {per_month(c.router.rent_price)} или свой")
         out.append(f"{tariff_line(tariff)}, {router}.")
     for topic in topics:
         if topic == "tariffs" and not named:

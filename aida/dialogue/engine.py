@@ -42,11 +42,8 @@ class Engine:
     def warm_up(self) -> None:
         """Load the understanding stack's dictionaries now, not on the first customer's turn."""
         ctx = self.context(self.new_state(), dt.datetime.now(self.tz))
-        self.offline.read(
-            "Здравствуйте, я Иван, +7 999 123-45-67, ivan@mail.ru, "
-            "ул. Мира 5, завтра вечером, Пакет Премиум",
-            ctx,
-        )
+        self.offline.read("Здравствуйте, я Иван, +7 999 123-45-67, ivan@mail.ru, "
+                          "ул. Мира 5, завтра вечером, Пакет Премиум", ctx)
 
     def new_state(self) -> ConversationState:
         return ConversationState()
@@ -69,15 +66,8 @@ class Engine:
             u = await self.offline.understand(text, ctx)
         return validate_understanding(u, ctx)
 
-    async def turn(
-        self,
-        state: ConversationState,
-        text: str,
-        *,
-        now: dt.datetime,
-        session_id: str,
-        on_delta: DeltaSink | None = None,
-    ) -> TurnResult:
+    async def turn(self, state: ConversationState, text: str, *, now: dt.datetime,
+                   session_id: str, on_delta: DeltaSink | None = None) -> TurnResult:
         """`now` is aware (any zone); relative dates are read in the provider's zone."""
         ctx = self.context(state, now).model_copy(update={"session_id": session_id})
         u = await self._understand(text, ctx)
@@ -97,17 +87,11 @@ class Engine:
         conv.history = [
             *conv.history,
             ChatMessage(role="user", text=text, at=now),
-            ChatMessage(
-                role="assistant", text=reply, suggestions=decision.draft.suggestions, at=now
-            ),
+            ChatMessage(role="assistant", text=reply, suggestions=decision.draft.suggestions,
+                        at=now),
         ][-HISTORY_LIMIT:]
         if decision.lead is not None:
             decision.lead.transcript = list(conv.history)
-        return TurnResult(
-            state=conv,
-            reply=reply,
-            suggestions=decision.draft.suggestions,
-            lead=decision.lead,
-            referrer=decision.referrer,
-            events=[f"intent:{u.intent.value}", *decision.events],
-        )
+        return TurnResult(state=conv, reply=reply, suggestions=decision.draft.suggestions,
+                          lead=decision.lead, referrer=decision.referrer,
+                          events=[f"intent:{u.intent.value}", *decision.events])

@@ -26,24 +26,11 @@ CALL_ME = "Перезвоните мне"
 CONTINUE = "Продолжить здесь"
 RESTART = "Начать заново"
 OPERATOR = "Позвать оператора"
-FIELD_NAMES = {
-    "tariff": "тариф",
-    "router": "роутер",
-    "cctv_cameras": "видеонаблюдение",
-    "static_ip": "постоянный IP",
-    "address": "адрес",
-    "name": "имя",
-    "phone": "телефон",
-    "email": "email",
-    "date": "дату",
-    "time": "время",
-}
-REFERRER_SUGGESTIONS = [
-    "От друзей или знакомых",
-    "Нашёл в интернете",
-    "Увидел рекламу",
-    "Пропустить",
-]
+FIELD_NAMES = {"tariff": "тариф", "router": "роутер", "cctv_cameras": "видеонаблюдение",
+               "static_ip": "постоянный IP", "address": "адрес", "name": "имя",
+               "phone": "телефон", "email": "email", "date": "дату", "time": "время"}
+REFERRER_SUGGESTIONS = ["От друзей или знакомых", "Нашёл в интернете", "Увидел рекламу",
+                        "Пропустить"]
 
 
 @dataclass
@@ -78,21 +65,12 @@ def _forget(conv: ConversationState, field_name: str) -> bool:
 
 
 def greeting(env: Env) -> str:
-    return (
-        f"Здравствуйте! Я Аида, виртуальный помощник {env.catalog.provider}. Помогу "
-        "подобрать тариф и оформить заявку на подключение."
-    )
+    return (f"Здравствуйте! Я Аида, виртуальный помощник {env.catalog.provider}. Помогу "
+            "подобрать тариф и оформить заявку на подключение.")
 
 
-def decide(
-    conv_in: ConversationState,
-    u: Understanding,
-    text: str,
-    env: Env,
-    *,
-    session_id: str,
-    now: dt.datetime,
-) -> Decision:
+def decide(conv_in: ConversationState, u: Understanding, text: str, env: Env,
+           *, session_id: str, now: dt.datetime) -> Decision:
     """Decide one turn. `u` has been validated against the catalog already."""
     # Steps change only the slots in place (their values are immutable: str, date, frozen
     # Address), and the history is only ever replaced, so a shallow copy of both suffices;
@@ -146,23 +124,15 @@ class _Turn:
         forgotten = [f for f in self.u.reset if _forget(conv, f)]
         if forgotten:
             self.events.append("reset:" + ",".join(forgotten))
-            notes.append(
-                Note(
-                    "Хорошо, изменим " + ", ".join(FIELD_NAMES[f] for f in forgotten) + ".",
-                    conv.step,
-                )
-            )
+            notes.append(Note("Хорошо, изменим " + ", ".join(FIELD_NAMES[f] for f in forgotten)
+                              + ".", conv.step))
         for step in (*SLOT_STEPS, Step.confirm):
             notes.extend(STEPS[step].accept(conv, msg, env))
         changed = conv.slots != before or conv.partial_street is not None
 
-        yes_to_summary = (
-            step_before is Step.confirm
-            and self.pending == "confirm"
-            and self.u.intent is Intent.yes
-            and not changed
-            and not any(n.ask for n in notes)
-        )
+        yes_to_summary = (step_before is Step.confirm and self.pending == "confirm"
+                          and self.u.intent is Intent.yes and not changed
+                          and not any(n.ask for n in notes))
         with flow_for(conv, env, yes_to_summary=yes_to_summary) as flow:
             if not (yes_to_summary and flow.trigger("confirm")):
                 flow.settle()
@@ -177,13 +147,8 @@ class _Turn:
         said = " ".join(self.parts + [ask.text]).lower()
         self.parts.extend(a for a in answers if a.lower().rstrip(".") not in said)
 
-        understood = (
-            changed
-            or bool(notes)
-            or bool(answers)
-            or bool(flow.moves)
-            or self.u.intent in (Intent.greeting, Intent.chitchat)
-        )
+        understood = (changed or bool(notes) or bool(answers) or bool(flow.moves)
+                      or self.u.intent in (Intent.greeting, Intent.chitchat))
         if understood:
             conv.misunderstood = 0
             if self.u.intent is Intent.chitchat and intents.is_thanks(self.text):
@@ -216,10 +181,8 @@ class _Turn:
         if self.conv.misunderstood == 1:
             self.parts.append("Не совсем поняла вас.")
         else:
-            self.parts.append(
-                "Извините, не получается разобрать ответ. Можно выбрать вариант "
-                "кнопкой или позвать оператора."
-            )
+            self.parts.append("Извините, не получается разобрать ответ. Можно выбрать вариант "
+                              "кнопкой или позвать оператора.")
 
     def _reply(self, ask: Ask, extra: list[str] | None = None) -> Decision:
         self.conv.pending = ask.expect
@@ -232,7 +195,8 @@ class _Turn:
 
     def _decision(self, suggestions: list[str]) -> Decision:
         facts = {"step": self.conv.step.value, "slots": self.conv.slots.model_dump(mode="json")}
-        draft = ReplyDraft(parts=[p for p in self.parts if p], suggestions=suggestions, facts=facts)
+        draft = ReplyDraft(parts=[p for p in self.parts if p], suggestions=suggestions,
+                           facts=facts)
         return Decision(self.conv, draft, self.lead, self.referrer, self.events)
 
     # -- repairs -------------------------------------------------------------------------
@@ -249,15 +213,12 @@ class _Turn:
         self.conv.offer = "callback"
         self.parts.append(support_text(self.env))
         if self.conv.slots.phone:
-            self.parts.append(
-                f"Если удобнее, оператор перезвонит вам по номеру "
-                f"{phone_display(self.conv.slots.phone)} в рабочее время."
-            )
+            self.parts.append(f"Если удобнее, оператор перезвонит вам по номеру "
+                              f"{phone_display(self.conv.slots.phone)} в рабочее время.")
             suggestions = [CALL_ME, CONTINUE]
         else:
-            self.parts.append(
-                "Если удобнее, напишите номер телефона — оператор перезвонит вам в рабочее время."
-            )
+            self.parts.append("Если удобнее, напишите номер телефона — оператор перезвонит "
+                              "вам в рабочее время.")
             suggestions = [CONTINUE]
         self.conv.pending = "callback"
         return self._decision(suggestions)
@@ -275,31 +236,21 @@ class _Turn:
             conv.slots.name = self.u.slots.name
         assert conv.slots.phone is not None
         if conv.callback_lead_id is None:
-            self.lead = lead_from(
-                conv,
-                self.env,
-                self.session_id,
-                self.now,
-                kind="callback",
-                tags=["AIDA", "обратный звонок"],
-            )
+            self.lead = lead_from(conv, self.env, self.session_id, self.now, kind="callback",
+                                  tags=["AIDA", "обратный звонок"])
             conv.callback_lead_id = self.lead.id
             self.events.append("callback_requested")
-        self.parts.append(
-            f"Готово: оператор перезвонит вам по номеру "
-            f"{phone_display(conv.slots.phone)} в рабочее время. А пока можем "
-            "продолжить здесь."
-        )
+        self.parts.append(f"Готово: оператор перезвонит вам по номеру "
+                          f"{phone_display(conv.slots.phone)} в рабочее время. А пока можем "
+                          "продолжить здесь.")
         if conv.step is Step.done:
             return self._decision([RESTART])
         return self._reply(STEPS[conv.step].ask(conv, self.env))
 
     def _cancel(self) -> Decision:
         self.events.append("cancel")
-        self.parts.append(
-            "Хорошо, заявку пока не оформляю. Если передумаете — напишите, "
-            "продолжим с того же места."
-        )
+        self.parts.append("Хорошо, заявку пока не оформляю. Если передумаете — напишите, "
+                          "продолжим с того же места.")
         return self._decision(["Продолжить", RESTART])
 
     # -- the end -------------------------------------------------------------------------
@@ -312,18 +263,13 @@ class _Turn:
         assert slots.date is not None
         when = f"{date_label(slots.date, env.today)}, {slots.time}"
         if slots.tech_check:
-            self.parts.append(
-                f"Спасибо, {slots.name}! Заявка на техническую проверку адреса "
-                f"принята: мастер приедет {when} и уточнит, можно ли подключиться."
-            )
+            self.parts.append(f"Спасибо, {slots.name}! Заявка на техническую проверку адреса "
+                              f"принята: мастер приедет {when} и уточнит, можно ли подключиться.")
         else:
-            self.parts.append(
-                f"Спасибо, {slots.name}! Заявка принята: мастер приедет {when}. "
-                "Менеджер позвонит накануне, чтобы подтвердить визит."
-            )
-        self.parts.append(
-            "Подскажите, пожалуйста, как вы о нас узнали или кто вам нас порекомендовал?"
-        )
+            self.parts.append(f"Спасибо, {slots.name}! Заявка принята: мастер приедет {when}. "
+                              "Менеджер позвонит накануне, чтобы подтвердить визит.")
+        self.parts.append("Подскажите, пожалуйста, как вы о нас узнали или кто вам нас "
+                          "порекомендовал?")
         conv.referrer_asked = True
         conv.pending = "referrer"
         return self._decision(REFERRER_SUGGESTIONS)
@@ -351,9 +297,7 @@ class _Turn:
         if intents.is_thanks(self.text):
             self.parts.append("Рада помочь! Хорошего дня.")
             return self._decision([RESTART])
-        self.parts.append(
-            "Ваша заявка уже принята. Чтобы что-то изменить в ней, напишите в "
-            "поддержку. " + support_text(self.env) + " Хотите оформить ещё одно "
-            "подключение?"
-        )
+        self.parts.append("Ваша заявка уже принята. Чтобы что-то изменить в ней, напишите в "
+                          "поддержку. " + support_text(self.env) + " Хотите оформить ещё одно "
+                          "подключение?")
         return self._decision([RESTART])

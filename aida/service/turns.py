@@ -154,9 +154,8 @@ class TurnService:
         return [
             *earlier,
             ChatMessage(role="user", text=text, at=now),
-            ChatMessage(
-                role="assistant", text=result.reply, suggestions=result.suggestions, at=now
-            ),
+            ChatMessage(role="assistant", text=result.reply, suggestions=result.suggestions,
+                        at=now),
         ]
 
     def _attributed(self, lead: Lead | None, touch: TouchRecord) -> Lead | None:

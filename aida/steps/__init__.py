@@ -19,11 +19,7 @@ STEPS: dict[Step, ModuleType] = {
 
 # The steps whose slots can be complete; `confirm` needs the customer's yes instead.
 SLOT_STEPS: tuple[Step, ...] = (
-    Step.tariff,
-    Step.extras,
-    Step.address,
-    Step.contacts,
-    Step.schedule,
+    Step.tariff, Step.extras, Step.address, Step.contacts, Step.schedule
 )
 
 

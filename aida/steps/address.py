@@ -36,64 +36,34 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
     if msg.answers("verify_address") and found.address is None:
         if msg.no:
             slots.address = slots.coverage = None
-            return [
-                Note(
-                    "",
-                    STEP,
-                    Ask("address", "Напишите, пожалуйста, адрес ещё раз: улица, дом и квартира."),
-                )
-            ]
+            return [Note("", STEP, Ask("address", "Напишите, пожалуйста, адрес ещё раз: "
+                                       "улица, дом и квартира."))]
         if msg.yes and slots.address is not None:
             return [Note(_coverage_ack(conv), STEP)]
 
     if msg.answers("tech_check") and found.address is None:
         if msg.no or _OTHER_ADDRESS.search(msg.text):
             slots.address = slots.coverage = None
-            return [
-                Note(
-                    "",
-                    STEP,
-                    Ask(
-                        "address",
-                        "Напишите, пожалуйста, другой адрес: улица, дом и квартира (или офис).",
-                    ),
-                )
-            ]
+            return [Note("", STEP, Ask("address", "Напишите, пожалуйста, другой адрес: "
+                                       "улица, дом и квартира (или офис)."))]
         if msg.yes or _TECH_CHECK.search(msg.text):
             slots.tech_check = True
-            return [
-                Note(
-                    "Оформлю заявку на техническую проверку: мастер уточнит, можно ли "
-                    "подключить этот адрес.",
-                    STEP,
-                )
-            ]
+            return [Note("Оформлю заявку на техническую проверку: мастер уточнит, можно ли "
+                         "подключить этот адрес.", STEP)]
 
     address = found.address
     if address is None and msg.answers("house") and conv.partial_street:
         parsed = parse_house(msg.text)
         if parsed:
-            address = Address(
-                city=conv.partial_city or env.catalog.default_city,
-                street=conv.partial_street,
-                house=parsed[0],
-                flat=parsed[1],
-            )
+            address = Address(city=conv.partial_city or env.catalog.default_city,
+                              street=conv.partial_street, house=parsed[0], flat=parsed[1])
 
     if address is not None and address != slots.address:
         _set_address(conv, address, env)
         if "address" in found.doubtful:
-            notes.append(
-                Note(
-                    "",
-                    STEP,
-                    Ask(
-                        "verify_address",
-                        f"Правильно понимаю, адрес: {address.display()}?",
-                        ["Да, верно", "Нет, другой адрес"],
-                    ),
-                )
-            )
+            notes.append(Note("", STEP, Ask(
+                "verify_address", f"Правильно понимаю, адрес: {address.display()}?",
+                ["Да, верно", "Нет, другой адрес"])))
         elif slots.coverage == "covered":
             notes.append(Note(_coverage_ack(conv), STEP))
         return notes
@@ -102,9 +72,8 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         if problem.slot == "address" and problem.code == "no_house" and problem.value:
             conv.partial_street = problem.value
             conv.partial_city = problem.options[0] if problem.options else None
-            notes.append(
-                Note("", STEP, Ask("house", f"Уточните, пожалуйста, номер дома ({problem.value})."))
-            )
+            notes.append(Note("", STEP, Ask(
+                "house", f"Уточните, пожалуйста, номер дома ({problem.value}).")))
     return notes
 
 
@@ -133,6 +102,5 @@ def ask(conv: ConversationState, env: Env) -> Ask:
         )
     if conv.partial_street:
         return Ask("house", f"Уточните, пожалуйста, номер дома ({conv.partial_street}).")
-    return Ask(
-        "address", "Напишите, пожалуйста, адрес подключения: улица, дом и квартира (или офис)."
-    )
+    return Ask("address", "Напишите, пожалуйста, адрес подключения: улица, дом и квартира "
+                          "(или офис).")

@@ -22,17 +22,9 @@ CHANGE = "Изменить"
 def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
     wants_change = msg.no or intents.wants_change(msg.text)
     if msg.answers("confirm", "change") and wants_change and not msg.u.slots.has_slots():
-        return [
-            Note(
-                "",
-                STEP,
-                Ask(
-                    "change",
-                    "Что нужно изменить? Например: тариф, адрес, телефон или время визита.",
-                    [YES],
-                ),
-            )
-        ]
+        return [Note("", STEP, Ask(
+            "change", "Что нужно изменить? Например: тариф, адрес, телефон или время визита.",
+            [YES]))]
     return []
 
 
@@ -61,9 +53,7 @@ def summary_lines(conv: ConversationState, env: Env) -> list[str]:
     cctv = "нет"
     if slots.cctv_cameras:
         package = catalog.cctv_package(slots.cctv_cameras)
-        cctv = f"{cameras(slots.cctv_cameras)}, {rub(package.price) if package else ''}".rstrip(
-            ", "
-        )
+        cctv = f"{cameras(slots.cctv_cameras)}, {rub(package.price) if package else ''}".rstrip(", ")
     address = slots.address.display()
     if slots.tech_check:
         address += " (нужна техническая проверка)"
@@ -92,22 +82,13 @@ def totals_text(conv: ConversationState, env: Env) -> str:
 
 
 def ask(conv: ConversationState, env: Env) -> Ask:
-    text = (
-        f"Проверьте, пожалуйста, заявку:\n{bullets(summary_lines(conv, env))}\n"
-        f"Итого: {totals_text(conv, env)}\n\nВсё верно?"
-    )
+    text = (f"Проверьте, пожалуйста, заявку:\n{bullets(summary_lines(conv, env))}\n"
+            f"Итого: {totals_text(conv, env)}\n\nВсё верно?")
     return Ask("confirm", text, [YES, CHANGE])
 
 
-def lead_from(
-    conv: ConversationState,
-    env: Env,
-    session_id: str,
-    now: dt.datetime,
-    *,
-    kind: LeadKind,
-    tags: list[str],
-) -> Lead:
+def lead_from(conv: ConversationState, env: Env, session_id: str, now: dt.datetime, *,
+              kind: LeadKind, tags: list[str]) -> Lead:
     """A lead with whatever the conversation holds (attribution is added by the service)."""
     slots, catalog = conv.slots, env.catalog
     tariff = catalog.tariff(slots.tariff)
@@ -137,7 +118,6 @@ def lead_from(
 def make_lead(conv: ConversationState, env: Env, session_id: str, now: dt.datetime) -> Lead:
     """The lead of a confirmed conversation; outside coverage, a technical-check request."""
     if conv.slots.tech_check:
-        return lead_from(
-            conv, env, session_id, now, kind="tech_check", tags=["AIDA", "нет покрытия"]
-        )
+        return lead_from(conv, env, session_id, now, kind="tech_check",
+                         tags=["AIDA", "нет покрытия"])
     return lead_from(conv, env, session_id, now, kind="connection", tags=["AIDA"])

@@ -12,9 +12,9 @@ NO_EMAIL = "Без email"
 
 _PHONE_PROBLEMS = {
     "invalid": "Кажется, в номере ошибка. Напишите, пожалуйста, номер ещё раз, например "
-    "+7 999 123-45-67.",
+               "+7 999 123-45-67.",
     "foreign": "Мы принимаем заявки с российским номером телефона (+7 или 8…). "
-    "Напишите, пожалуйста, такой номер.",
+               "Напишите, пожалуйста, такой номер.",
 }
 
 
@@ -33,9 +33,8 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         changed = slots.name is not None
         slots.name = found.name
         if "name" in found.doubtful and not changed:
-            notes.append(
-                Note("", STEP, Ask("verify_name", f"Вас зовут {found.name}, верно?", ["Да", "Нет"]))
-            )
+            notes.append(Note("", STEP, Ask(
+                "verify_name", f"Вас зовут {found.name}, верно?", ["Да", "Нет"])))
         elif changed:
             notes.append(Note(f"Исправила имя: {found.name}.", STEP))
 
@@ -56,24 +55,16 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
     elif msg.u.email_declined and slots.email is None:
         slots.email_declined = True
     elif found.email is None and msg.answers("email") and msg.yes:
-        notes.append(Note("", STEP, Ask("email", "Напишите, пожалуйста, адрес почты.", [NO_EMAIL])))
+        notes.append(Note("", STEP, Ask("email", "Напишите, пожалуйста, адрес почты.",
+                                        [NO_EMAIL])))
 
     for problem in found.problems:
         if problem.slot == "phone" and problem.code in _PHONE_PROBLEMS:
             notes.append(Note("", STEP, Ask("phone", _PHONE_PROBLEMS[problem.code])))
         elif problem.slot == "email" and problem.code == "invalid":
-            notes.append(
-                Note(
-                    "",
-                    STEP,
-                    Ask(
-                        "email",
-                        "Похоже, в адресе почты опечатка. Напишите его ещё раз, пожалуйста, "
-                        "или нажмите «Без email».",
-                        [NO_EMAIL],
-                    ),
-                )
-            )
+            notes.append(Note("", STEP, Ask(
+                "email", "Похоже, в адресе почты опечатка. Напишите его ещё раз, пожалуйста, "
+                "или нажмите «Без email».", [NO_EMAIL])))
     return notes
 
 
@@ -89,13 +80,7 @@ def ask(conv: ConversationState, env: Env) -> Ask:
     if not slots.name:
         return Ask("name", "Как к вам обращаться?")
     if not slots.phone:
-        return Ask(
-            "phone",
-            f"{slots.name}, оставьте, пожалуйста, номер телефона — по нему мастер согласует визит.",
-        )
-    return Ask(
-        "email",
-        "Если хотите получать уведомления по заявке на почту, напишите email. "
-        "Или нажмите «Без email».",
-        [NO_EMAIL],
-    )
+        return Ask("phone", f"{slots.name}, оставьте, пожалуйста, номер телефона — по нему "
+                            "мастер согласует визит.")
+    return Ask("email", "Если хотите получать уведомления по заявке на почту, напишите email. "
+                        "Или нажмите «Без email».", [NO_EMAIL])

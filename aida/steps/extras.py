@@ -35,12 +35,8 @@ def _apply_router_rule(conv: ConversationState, env: Env) -> list[Note]:
         was_paid = slots.router in ("rent", "buy")
         slots.router = "included"
         if was_paid:
-            return [
-                Note(
-                    f"В тарифе «{tariff.name}» роутер уже в подарок — аренда или покупка не нужны.",
-                    STEP,
-                )
-            ]
+            return [Note(f"В тарифе «{tariff.name}» роутер уже в подарок — "
+                         "аренда или покупка не нужны.", STEP)]
     elif not tariff.router_included and slots.router == "included":
         slots.router = None  # asked again: the new tariff has no router
     return []
@@ -56,17 +52,8 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         if msg.no:
             router = "own"
         elif msg.yes:
-            notes.append(
-                Note(
-                    "",
-                    STEP,
-                    Ask(
-                        "router",
-                        "Роутер возьмёте в аренду или купите?",
-                        _router_suggestions(env)[:2],
-                    ),
-                )
-            )
+            notes.append(Note("", STEP, Ask(
+                "router", "Роутер возьмёте в аренду или купите?", _router_suggestions(env)[:2])))
     if router and router != slots.router:
         if tariff and tariff.router_included and router in ("rent", "buy"):
             notes.append(Note(f"В тарифе «{tariff.name}» роутер уже входит в подарок.", STEP))
@@ -81,40 +68,20 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         if msg.no:
             count = 0
         elif msg.yes:
-            notes.append(
-                Note(
-                    "",
-                    STEP,
-                    Ask(
-                        "cctv", "Сколько камер подключить: 1, 2 или 4?", camera_suggestions(env)[1:]
-                    ),
-                )
-            )
+            notes.append(Note("", STEP, Ask(
+                "cctv", "Сколько камер подключить: 1, 2 или 4?", camera_suggestions(env)[1:])))
     package = catalog.cctv_package(count) if count else None
     if count is not None and count != slots.cctv_cameras and (count == 0 or package):
         slots.cctv_cameras = count
         if package:
-            notes.append(
-                Note(
-                    f"Видеонаблюдение: {cameras(count)} — {rub(package.price)} "
-                    "разово, с хранением записей.",
-                    STEP,
-                )
-            )
+            notes.append(Note(f"Видеонаблюдение: {cameras(count)} — {rub(package.price)} "
+                              "разово, с хранением записей.", STEP))
     for problem in found.problems:
         if problem.slot == "cctv_cameras" and problem.code == "not_in_catalog":
             choices = ", ".join(str(p.cameras) for p in catalog.cctv)
-            notes.append(
-                Note(
-                    "",
-                    STEP,
-                    Ask(
-                        "cctv",
-                        f"Комплекты видеонаблюдения есть на {choices} камеры. Какой подойдёт?",
-                        camera_suggestions(env),
-                    ),
-                )
-            )
+            notes.append(Note("", STEP, Ask(
+                "cctv", f"Комплекты видеонаблюдения есть на {choices} камеры. Какой подойдёт?",
+                camera_suggestions(env))))
 
     static_ip = found.static_ip
     if static_ip is None and msg.answers("static_ip") and (msg.yes or msg.no):
@@ -131,11 +98,8 @@ def _router_ack(router: str, env: Env) -> str:
         return f"Роутер в аренду — {per_month(env.catalog.router.rent_price)}."
     if router == "buy":
         brands = ", ".join(env.catalog.router.buy_brands)
-        return (
-            f"Роутер купите у нас ({brands}); цену подскажет менеджер."
-            if brands
-            else "Роутер купите у нас; цену подскажет менеджер."
-        )
+        return (f"Роутер купите у нас ({brands}); цену подскажет менеджер."
+                if brands else "Роутер купите у нас; цену подскажет менеджер.")
     if router == "own":
         return "Хорошо, подключим ваш роутер."
     return "Роутер входит в тариф."

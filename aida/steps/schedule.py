@@ -53,11 +53,11 @@ def _problem_text(code: str, env: Env) -> str:
     return {
         "past": "Эта дата уже прошла. Выберите, пожалуйста, другой день.",
         "too_far": f"Записаться можно на ближайшие {hours.max_days_ahead} дней. "
-        "Выберите, пожалуйста, дату пораньше.",
+                   "Выберите, пожалуйста, дату пораньше.",
         "outside_hours": f"Мастер приезжает {hours.label()}. Выберите, пожалуйста, время в этом "
-        "промежутке.",
+                         "промежутке.",
         "too_soon": "На это время уже не успеем. Выберите, пожалуйста, время попозже или "
-        "другой день.",
+                    "другой день.",
     }[code]
 
 
@@ -82,44 +82,25 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
     if new_time is not None and problem(None, new_time, env):
         if new_date is not None:
             slots.date = new_date
-        return [
-            Note(
-                "",
-                STEP,
-                Ask(
-                    "time", _problem_text("outside_hours", env), _time_suggestions(slots.date, env)
-                ),
-            )
-        ]
+        return [Note("", STEP, Ask("time", _problem_text("outside_hours", env),
+                                   _time_suggestions(slots.date, env)))]
     if date is not None and time is not None and _too_soon(date, time, env):
         slots.date = date
         slots.time = None
-        return [
-            Note(
-                "", STEP, Ask("time", _problem_text("too_soon", env), _time_suggestions(date, env))
-            )
-        ]
+        return [Note("", STEP, Ask("time", _problem_text("too_soon", env),
+                                   _time_suggestions(date, env)))]
 
     changed = slots.date is not None and slots.time is not None
     slots.date = date
     slots.time = time.strftime("%H:%M") if time else None
     if new_date is not None and "date" in found.doubtful:
         # "В пятницу" said on a Friday: next week's, but worth a word before it counts.
-        return [
-            Note(
-                "",
-                STEP,
-                Ask(
-                    "verify_date",
-                    f"Правильно понимаю: {date_label(new_date, env.today)}?",
-                    ["Да, верно", "Нет, другой день"],
-                ),
-            )
-        ]
+        return [Note("", STEP, Ask("verify_date", f"Правильно понимаю: "
+                                   f"{date_label(new_date, env.today)}?",
+                                   ["Да, верно", "Нет, другой день"]))]
     if changed and date and time:
-        return [
-            Note(f"Перенесла визит мастера: {date_label(date, env.today)}, {slots.time}.", STEP)
-        ]
+        return [Note(f"Перенесла визит мастера: {date_label(date, env.today)}, "
+                     f"{slots.time}.", STEP)]
     return []
 
 
@@ -130,33 +111,23 @@ def complete(conv: ConversationState, env: Env) -> bool:
 
 
 def _time_suggestions(d: dt.date | None, env: Env) -> list[str]:
-    return [
-        label
-        for label, t in PARTS_OF_DAY
-        if env.catalog.hours.contains(t) and (d is None or not _too_soon(d, t, env))
-    ]
+    return [label for label, t in PARTS_OF_DAY
+            if env.catalog.hours.contains(t) and (d is None or not _too_soon(d, t, env))]
 
 
 def ask(conv: ConversationState, env: Env) -> Ask:
     slots, hours = conv.slots, env.catalog.hours
     date, time = slots.date, parse_time(slots.time)
     if date is not None and problem(date, None, env) is None and time is None:
-        return Ask(
-            "time",
-            f"Во сколько удобно {date_label(date, env.today)}? Мастер приезжает {hours.label()}.",
-            _time_suggestions(date, env),
-        )
+        return Ask("time", f"Во сколько удобно {date_label(date, env.today)}? Мастер приезжает "
+                           f"{hours.label()}.", _time_suggestions(date, env))
     if time is not None and date is None:
         days = ["Сегодня"] if not _too_soon(env.today, time, env) else []
-        return Ask(
-            "date",
-            f"На какой день записать мастера к {slots.time}?",
-            [*days, "Завтра", "Послезавтра"],
-        )
+        return Ask("date", f"На какой день записать мастера к {slots.time}?",
+                   [*days, "Завтра", "Послезавтра"])
     if date is not None and time is not None:
         code = problem(date, time, env)
         if code:
             return Ask("date", _problem_text(code, env), NEAREST)
-    return Ask(
-        "date", f"Когда вам удобно принять мастера? Подключаем ежедневно {hours.label()}.", NEAREST
-    )
+    return Ask("date", f"Когда вам удобно принять мастера? Подключаем ежедневно {hours.label()}.",
+               NEAREST)

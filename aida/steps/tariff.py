@@ -31,30 +31,19 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         changed = slots.tariff is not None
         slots.tariff = tariff.name
         lead = "Меняю тариф на" if changed else "Отличный выбор:"
-        notes.append(
-            Note(
-                f"{lead} «{tariff.name}» — {tariff.speed_mbps} Мбит/с, {per_month(tariff.price)}.",
-                STEP,
-            )
-        )
+        notes.append(Note(f"{lead} «{tariff.name}» — {tariff.speed_mbps} Мбит/с, "
+                          f"{per_month(tariff.price)}.", STEP))
 
     for problem in found.problems:
         if problem.slot == "tariff" and problem.code == "ambiguous" and problem.options:
             options = [o for o in problem.options if env.catalog.tariff(o)]
             if options:
-                notes.append(
-                    Note(
-                        "",
-                        STEP,
-                        Ask(
-                            "tariff",
-                            "Уточните, пожалуйста, какой тариф вы имеете в виду: "
-                            + " или ".join(f"«{o}»" for o in options)
-                            + "?",
-                            options,
-                        ),
-                    )
-                )
+                notes.append(Note("", STEP, Ask(
+                    "tariff",
+                    "Уточните, пожалуйста, какой тариф вы имеете в виду: "
+                    + " или ".join(f"«{o}»" for o in options) + "?",
+                    options,
+                )))
     return notes
 
 
@@ -72,10 +61,8 @@ def tariff_list(env: Env, segment: str | None) -> str:
     if included == {True}:
         text += "\nРоутер входит в тариф в подарок."
     elif included == {False}:
-        text += (
-            f"\nРоутер в эти тарифы не входит: его можно взять в аренду за "
-            f"{per_month(catalog.router.rent_price)}, купить или подключить свой."
-        )
+        text += (f"\nРоутер в эти тарифы не входит: его можно взять в аренду за "
+                 f"{per_month(catalog.router.rent_price)}, купить или подключить свой.")
     return text
 
 
@@ -83,8 +70,7 @@ def ask(conv: ConversationState, env: Env) -> Ask:
     segment = conv.slots.segment
     segments = env.catalog.segments()
     if segment is None and len(segments) > 1:
-        return Ask(
-            "segment", "Подскажите, интернет нужен для дома или для офиса?", SEGMENT_SUGGESTIONS
-        )
+        return Ask("segment", "Подскажите, интернет нужен для дома или для офиса?",
+                   SEGMENT_SUGGESTIONS)
     names = [t.name for t in env.catalog.tariffs_for(segment)]
     return Ask("tariff", f"{tariff_list(env, segment)}\n\nКакой тариф вам подходит?", names)

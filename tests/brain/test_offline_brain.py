@@ -17,51 +17,33 @@ BRAIN = OfflineBrain(CATALOG)
 
 
 def ctx(expect: str | None = None, step: Step = Step.tariff) -> TurnContext:
-    return TurnContext(
-        step=step, expect=expect, slots=ConversationState().slots, now=NOW, catalog=CATALOG
-    )  # type: ignore[arg-type]
+    return TurnContext(step=step, expect=expect, slots=ConversationState().slots, now=NOW,
+                       catalog=CATALOG)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(
-    ("text", "intent"),
-    [
-        ("да", Intent.yes),
-        ("Да, всё верно", Intent.yes),
-        ("ок", Intent.yes),
-        ("конечно", Intent.yes),
-        ("нет", Intent.no),
-        ("не нужен", Intent.no),
-        ("нет, спасибо", Intent.no),
-        ("начать заново", Intent.restart),
-        ("давайте сначала", Intent.restart),
-        ("позовите оператора", Intent.handoff),
-        ("хочу поговорить с человеком", Intent.handoff),
-        ("передумал", Intent.cancel),
-        ("отмена", Intent.cancel),
-        ("сколько стоит роутер?", Intent.question),
-        ("есть ли телевидение", Intent.question),
-        ("Здравствуйте", Intent.greeting),
-        ("спасибо", Intent.chitchat),
-        ("абырвалг", Intent.unknown),
-        ("давайте вечером", Intent.answer),
-        ("да, 2 камеры", Intent.answer),
-    ],
-)
+@pytest.mark.parametrize(("text", "intent"), [
+    ("да", Intent.yes), ("Да, всё верно", Intent.yes), ("ок", Intent.yes), ("конечно", Intent.yes),
+    ("нет", Intent.no), ("не нужен", Intent.no), ("нет, спасибо", Intent.no),
+    ("начать заново", Intent.restart), ("давайте сначала", Intent.restart),
+    ("позовите оператора", Intent.handoff), ("хочу поговорить с человеком", Intent.handoff),
+    ("передумал", Intent.cancel), ("отмена", Intent.cancel),
+    ("сколько стоит роутер?", Intent.question), ("есть ли телевидение", Intent.question),
+    ("Здравствуйте", Intent.greeting), ("спасибо", Intent.chitchat),
+    ("абырвалг", Intent.unknown),
+    ("давайте вечером", Intent.answer), ("да, 2 камеры", Intent.answer),
+])
 def test_intent(text: str, intent: Intent) -> None:
     assert BRAIN.read(text, ctx()).intent is intent
 
 
-@pytest.mark.parametrize(
-    ("text", "topics"),
-    [
-        ("сколько стоит роутер?", ["router"]),
-        ("какие тарифы для офиса?", ["tariffs_office"]),
-        ("а видеонаблюдение сколько стоит?", ["cctv"]),
-        ("есть ли телевидение?", ["tv"]),
-        ("сколько стоит премиум?", ["tariffs", "tariff:Пакет Премиум"]),
-        ("во сколько приедет мастер?", ["hours"]),
-    ],
-)
+@pytest.mark.parametrize(("text", "topics"), [
+    ("сколько стоит роутер?", ["router"]),
+    ("какие тарифы для офиса?", ["tariffs_office"]),
+    ("а видеонаблюдение сколько стоит?", ["cctv"]),
+    ("есть ли телевидение?", ["tv"]),
+    ("сколько стоит премиум?", ["tariffs", "tariff:Пакет Премиум"]),
+    ("во сколько приедет мастер?", ["hours"]),
+])
 def test_question_topics(text: str, topics: list[str]) -> None:
     assert BRAIN.read(text, ctx()).topics == topics
 
@@ -76,18 +58,15 @@ def test_a_tariff_chosen_beside_a_question_is_chosen() -> None:
     assert u.slots.tariff == "Пакет Премиум" and u.topics == ["router"]
 
 
-@pytest.mark.parametrize(
-    ("text", "expect", "reset"),
-    [
-        ("ой, телефон не тот", None, ["phone"]),
-        ("хочу поменять адрес", None, ["address"]),
-        ("время", "change", ["time"]),
-        ("адрес и телефон", "change", ["address", "phone"]),
-        ("телефон", None, []),  # naming a field is not a change request on its own
-        ("телефон другой: 89175556677", None, []),  # the new value is a correction, not a reset
-        ("уточните номер дома", None, []),
-    ],
-)
+@pytest.mark.parametrize(("text", "expect", "reset"), [
+    ("ой, телефон не тот", None, ["phone"]),
+    ("хочу поменять адрес", None, ["address"]),
+    ("время", "change", ["time"]),
+    ("адрес и телефон", "change", ["address", "phone"]),
+    ("телефон", None, []),  # naming a field is not a change request on its own
+    ("телефон другой: 89175556677", None, []),  # the new value is a correction, not a reset
+    ("уточните номер дома", None, []),
+])
 def test_changes_named_without_a_value(text: str, expect: str | None, reset: list[str]) -> None:
     assert BRAIN.read(text, ctx(expect)).reset == reset
 
@@ -112,8 +91,7 @@ def test_camera_counts_outside_the_packages_become_a_problem() -> None:
     assert out.cctv_cameras == 4
     bad = validate_understanding(
         Understanding(slots=Extraction.model_construct(cctv_cameras=3, problems=[], doubtful=[])),
-        ctx(),
-    ).slots
+        ctx()).slots
     assert bad.cctv_cameras is None and bad.problems[0].code == "not_in_catalog"
 
 
@@ -144,12 +122,7 @@ def test_names_must_look_like_names_and_times_like_times() -> None:
 
 
 def test_unknown_topics_and_resets_are_dropped() -> None:
-    u = validate_understanding(
-        Understanding(
-            intent=Intent.question,
-            topics=["router", "free_money", "tariff:Вечный"],
-            reset=["phone", "price"],
-        ),
-        ctx(),
-    )
+    u = validate_understanding(Understanding(intent=Intent.question,
+                                             topics=["router", "free_money", "tariff:Вечный"],
+                                             reset=["phone", "price"]), ctx())
     assert u.topics == ["router"] and u.reset == ["phone"]

@@ -41,9 +41,7 @@ def _missing(name: str) -> str | None:
     if not (HERE / "node_modules" / "playwright-core").is_dir():
         return "tests/browser/node_modules is missing: run `npm ci` in tests/browser"
     if name not in NEEDS_NO_BROWSER and not os.access(CHROMIUM, os.X_OK):
-        return (
-            f"Chromium not found at {CHROMIUM} (apt-get install -y chromium, or set AIDA_CHROMIUM)"
-        )
+        return f"Chromium not found at {CHROMIUM} (apt-get install -y chromium, or set AIDA_CHROMIUM)"
     return None
 
 
@@ -73,16 +71,9 @@ def test_browser(name: str) -> None:
     output = proc.stdout + proc.stderr
     print(output)
     if proc.returncode != 0:
-        pytest.fail(
-            f"node --test e2e/{name} failed (exit {proc.returncode}):\n{output[-12000:]}",
-            pytrace=False,
-        )
+        pytest.fail(f"node --test e2e/{name} failed (exit {proc.returncode}):\n{output[-12000:]}", pytrace=False)
     # The spec reporter's summary: something passed, nothing failed, skipped or cancelled.
-    summary = dict(
-        re.findall(r"^ℹ (tests|pass|fail|cancelled|skipped|todo) (\d+)$", output, re.MULTILINE)
-    )
+    summary = dict(re.findall(r"^ℹ (tests|pass|fail|cancelled|skipped|todo) (\d+)$", output, re.MULTILINE))
     assert summary.get("fail") == "0" and summary.get("cancelled") == "0", output[-4000:]
     assert summary.get("skipped") == "0" and summary.get("todo") == "0", output[-4000:]
-    assert int(summary.get("pass", "0")) > 0 and summary.get("pass") == summary.get("tests"), (
-        output[-4000:]
-    )
+    assert int(summary.get("pass", "0")) > 0 and summary.get("pass") == summary.get("tests"), output[-4000:]

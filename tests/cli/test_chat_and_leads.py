@@ -17,24 +17,13 @@ TZ = ZoneInfo("Europe/Volgograd")
 
 
 def aida(args: list[str], tmp_path: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "AIDA_DATABASE_URL": f"sqlite:///{tmp_path / 'aida.db'}",
-        "AIDA_TIMEZONE": "Europe/Volgograd",
-    }
+    env = {**os.environ, "AIDA_DATABASE_URL": f"sqlite:///{tmp_path / 'aida.db'}",
+           "AIDA_TIMEZONE": "Europe/Volgograd"}
     for key in list(env):
         if key.startswith(("AMO_", "OPENAI_")):
             del env[key]
-    return subprocess.run(
-        [sys.executable, "-m", "aida", *args],
-        input=stdin,
-        text=True,
-        capture_output=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
+    return subprocess.run([sys.executable, "-m", "aida", *args], input=stdin, text=True,
+                          capture_output=True, env=env, cwd=tmp_path, timeout=120, check=False)
 
 
 def converse(tmp_path: Path, *lines: str) -> list[dict[str, Any]]:
@@ -66,23 +55,12 @@ def test_a_realistic_conversation_ends_with_a_complete_lead(tmp_path: Path) -> N
     assert len(leads) == 1
     lead = leads[0]
     expected = {
-        "kind": "connection",
-        "tariff": "Пакет Премиум",
-        "tariff_speed_mbps": 250,
-        "tariff_price": 1490,
-        "router": "included",
-        "cctv_cameras": 2,
-        "static_ip": False,
+        "kind": "connection", "tariff": "Пакет Премиум", "tariff_speed_mbps": 250,
+        "tariff_price": 1490, "router": "included", "cctv_cameras": 2, "static_ip": False,
         "address": {"city": "Волгоград", "street": "улица Мира", "house": "5", "flat": "12"},
-        "name": "Иван Петров",
-        "phone": "+79991234567",
-        "email": "ivan@mail.ru",
-        "date": tomorrow(),
-        "time": "18:00",
-        "monthly_total": 1490,
-        "one_off_total": 2900,
-        "referrer": "от друзей",
-        "delivery": "local",
+        "name": "Иван Петров", "phone": "+79991234567", "email": "ivan@mail.ru",
+        "date": tomorrow(), "time": "18:00", "monthly_total": 1490, "one_off_total": 2900,
+        "referrer": "от друзей", "delivery": "local",
     }
     assert {k: lead[k] for k in expected} == expected
 
@@ -106,17 +84,10 @@ def test_early_slots_questions_and_a_confirm_correction(tmp_path: Path) -> None:
     lead = leads[0]
     assert lead["tariff"] == "Пакет Офисный СТАНДАРТ"
     assert (lead["router"], lead["cctv_cameras"], lead["static_ip"]) == ("rent", 0, True)
-    assert lead["address"] == {
-        "city": "Волгоград",
-        "street": "проспект Ленина",
-        "house": "88",
-        "flat": "5",
-    }
-    assert (lead["name"], lead["phone"], lead["email"]) == (
-        "Ольга",
-        "+79175556677",
-        "olga@firma.ru",
-    )
+    assert lead["address"] == {"city": "Волгоград", "street": "проспект Ленина", "house": "88",
+                               "flat": "5"}
+    assert (lead["name"], lead["phone"], lead["email"]) == ("Ольга", "+79175556677",
+                                                            "olga@firma.ru")
     assert (lead["date"], lead["time"]) == (tomorrow(), "18:00")
     assert (lead["monthly_total"], lead["one_off_total"]) == (2300 + 200 + 300, 0)
 
@@ -124,17 +95,8 @@ def test_early_slots_questions_and_a_confirm_correction(tmp_path: Path) -> None:
 def test_no_lead_without_a_yes_to_the_summary(tmp_path: Path) -> None:
     leads = converse(
         tmp_path,
-        "да",
-        "Безлимитище",
-        "да",
-        "без камер",
-        "да",
-        "ул. Мира 5",
-        "Иван 89991234567",
-        "без email",
-        "послезавтра в 12:00",
-        "Изменить",
-        "да",
+        "да", "Безлимитище", "да", "без камер", "да", "ул. Мира 5", "Иван 89991234567",
+        "без email", "послезавтра в 12:00", "Изменить", "да",
     )
     assert leads == []
 
@@ -155,11 +117,8 @@ def test_graph_prints_the_machine_as_mermaid(tmp_path: Path) -> None:
     out = aida(["graph"], tmp_path)
     assert out.returncode == 0
     assert "stateDiagram-v2" in out.stdout
-    for edge in (
-        "tariff --> extras: advance",
-        "confirm --> done: confirm",
-        "confirm --> extras: rewind",
-    ):
+    for edge in ("tariff --> extras: advance", "confirm --> done: confirm",
+                 "confirm --> extras: rewind"):
         assert edge in out.stdout
 
 

@@ -26,18 +26,8 @@ HERE = Path(__file__).resolve().parent
 MAX_TURNS = 40
 SECONDS_PER_TURN = 40
 # The slots a request carries, compared with what the customer meant.
-LEAD_FIELDS = (
-    "tariff",
-    "router",
-    "cctv_cameras",
-    "static_ip",
-    "address",
-    "name",
-    "phone",
-    "email",
-    "date",
-    "time",
-)
+LEAD_FIELDS = ("tariff", "router", "cctv_cameras", "static_ip", "address", "name", "phone",
+               "email", "date", "time")
 
 
 @dataclass(frozen=True)
@@ -63,18 +53,14 @@ def load(paths: list[Path]) -> list[Script]:
             data = tomllib.load(f)
         for d in data.get("dialogue", []):
             now = dt.datetime.fromisoformat(d["now"])
-            out.append(
-                Script(
-                    id=d["id"],
-                    persona=d.get("persona", ""),
-                    now=now if now.tzinfo else now.replace(tzinfo=TZ),
-                    opening=list(d.get("opening", [])),
-                    answers={k: str(v) for k, v in d.get("answers", {}).items()},
-                    interject=[(i["before"], i["text"]) for i in d.get("interject", [])],
-                    expect=dict(d.get("expect", {})),
-                    source=path.name,
-                )
-            )
+            out.append(Script(
+                id=d["id"], persona=d.get("persona", ""),
+                now=now if now.tzinfo else now.replace(tzinfo=TZ),
+                opening=list(d.get("opening", [])),
+                answers={k: str(v) for k, v in d.get("answers", {}).items()},
+                interject=[(i["before"], i["text"]) for i in d.get("interject", [])],
+                expect=dict(d.get("expect", {})), source=path.name,
+            ))
     return out
 
 
@@ -85,15 +71,13 @@ def corpus_files(holdout: bool = False) -> list[Path]:
 
 # -- what the assistant asked ------------------------------------------------------------
 
-
 def asked(state: ConversationState) -> str | None:
     """The kind of question the assistant's last reply asked, in the scripts' vocabulary."""
     pending = state.pending
     if pending is None:
         return None
     return {"house": "address", "date": "when", "time": "when", "cctv_cameras": "cctv"}.get(
-        pending, pending
-    )
+        pending, pending)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -122,7 +106,6 @@ def same_value(field_name: str, got: Any, meant: Any) -> bool:
 
 
 # -- the customer ------------------------------------------------------------------------
-
 
 @dataclass
 class Customer:
@@ -169,7 +152,6 @@ class Customer:
 
 # -- one conversation --------------------------------------------------------------------
 
-
 @dataclass
 class Run:
     script: Script
@@ -187,17 +169,13 @@ class Run:
         return self.outcome_ok and not self.wrong and not self.missing and not self.stuck
 
     def show(self) -> str:
-        lines = [
-            f"== {self.script.id} ({self.script.source}) — {self.script.persona}",
-            f"   now {self.script.now:%a %Y-%m-%d %H:%M}; expected {self.script.expect}",
-        ]
+        lines = [f"== {self.script.id} ({self.script.source}) — {self.script.persona}",
+                 f"   now {self.script.now:%a %Y-%m-%d %H:%M}; expected {self.script.expect}"]
         for role, text in self.transcript:
             lines.append(f"   {role}: {text}".replace("\n", "\n        "))
         lines.append(f"   => leads {[(ld.kind, _lead_values(ld)) for ld in self.leads]}")
-        lines.append(
-            f"   => re-asks {self.reasks}, stuck {self.stuck}, wrong {self.wrong}, "
-            f"missing {self.missing}, outcome_ok {self.outcome_ok}"
-        )
+        lines.append(f"   => re-asks {self.reasks}, stuck {self.stuck}, wrong {self.wrong}, "
+                     f"missing {self.missing}, outcome_ok {self.outcome_ok}")
         return "\n".join(lines)
 
 
@@ -301,19 +279,15 @@ class Summary:
     def worst(self, n: int) -> list[Run]:
         def badness(r: Run) -> tuple[int, int, int, int]:
             return (len(r.wrong), r.stuck, len(r.missing) + (not r.outcome_ok), r.reasks)
-
-        return sorted((r for r in self.runs if not r.right or r.reasks), key=badness, reverse=True)[
-            :n
-        ]
+        return sorted((r for r in self.runs if not r.right or r.reasks),
+                      key=badness, reverse=True)[:n]
 
     def figures(self) -> str:
         n = len(self.runs)
-        return (
-            f"{n} dialogues: finished right {self.right}/{n} "
-            f"({100 * self.right / max(1, n):.1f}%), silent wrong values {self.silent_wrong} "
-            f"(in {sum(bool(r.wrong) for r in self.runs)} dialogues), re-asks per dialogue "
-            f"{self.reasks:.2f}, stuck {self.stuck}"
-        )
+        return (f"{n} dialogues: finished right {self.right}/{n} "
+                f"({100 * self.right / max(1, n):.1f}%), silent wrong values {self.silent_wrong} "
+                f"(in {sum(bool(r.wrong) for r in self.runs)} dialogues), re-asks per dialogue "
+                f"{self.reasks:.2f}, stuck {self.stuck}")
 
 
 async def converse_all(engine: Engine, scripts: list[Script]) -> Summary:

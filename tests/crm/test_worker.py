@@ -189,7 +189,6 @@ async def test_of_two_instances_one_delivers_so_the_rate_holds_for_the_account(
         async def create_lead(*args, **kwargs):  # type: ignore[no-untyped-def]
             delivered[i] += 1
             return await originals[i](*args, **kwargs)
-
         return create_lead
 
     for i, c in enumerate(crms):
@@ -215,9 +214,8 @@ async def test_an_idle_worker_keeps_the_amocrm_tokens_alive(amo: FakeAmo, store:
     # No lead for months: without a refresh the single-use refresh token would lapse.
     access, refresh = amo.issue_tokens()
     past = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
-    await store.save_tokens(
-        "amocrm", TokenPair(access_token=access, refresh_token=refresh, expires_at=past)
-    )
+    await store.save_tokens("amocrm", TokenPair(access_token=access, refresh_token=refresh,
+                                                expires_at=past))
     crm = open_crm_for(amo_settings(amo), store)
     worker = OutboxWorker(store, crm, idle_wait=0.05, keep_alive_every=0)
     try:

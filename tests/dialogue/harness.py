@@ -34,14 +34,16 @@ class Dialogue:
     moves: list[str] = field(default_factory=list)
 
     async def say(self, text: str) -> TurnResult:
-        result = await self.engine.turn(self.state, text, now=self.now, session_id=self.session_id)
+        result = await self.engine.turn(self.state, text, now=self.now,
+                                        session_id=self.session_id)
         self.state = result.state
         self.results.append(result)
         if result.lead is not None:
             self.leads.append(result.lead)
         if result.referrer is not None:
             self.referrers.append(result.referrer)
-        self.moves.extend(e.removeprefix("move:") for e in result.events if e.startswith("move:"))
+        self.moves.extend(e.removeprefix("move:") for e in result.events
+                          if e.startswith("move:"))
         return result
 
     @property

@@ -39,19 +39,12 @@ def test_a_need_gets_the_cheapest_tariff_fast_enough() -> None:
 
 
 def test_two_tariffs_compared_by_speed_price_and_router() -> None:
-    text = compare(
-        [CATALOG.tariff("Пакет Премиум"), CATALOG.tariff("Безлимитище")],  # type: ignore[list-item]
-        _env(10),
-    )
+    text = compare([CATALOG.tariff("Пакет Премиум"), CATALOG.tariff("Безлимитище")],  # type: ignore[list-item]
+                   _env(10))
     assert text is not None
     assert "«Безлимитище» в 2 раза быстрее и дороже на 200 ₽/мес" in text
-    mixed = compare(
-        [
-            CATALOG.tariff("Пакет Домашний"),  # type: ignore[list-item]
-            CATALOG.tariff("Пакет Офисный СТАРТ"),
-        ],
-        _env(10),
-    )
+    mixed = compare([CATALOG.tariff("Пакет Домашний"),  # type: ignore[list-item]
+                     CATALOG.tariff("Пакет Офисный СТАРТ")], _env(10))
     assert mixed is not None and "Роутер в подарок только в тарифе «Пакет Домашний»" in mixed
     assert compare([CATALOG.tariff("Пакет Премиум")], _env(10)) is None  # type: ignore[list-item]
 
@@ -67,7 +60,6 @@ def test_the_earliest_visit_respects_notice_and_hours() -> None:
 def test_the_visit_fee_is_said_only_when_the_catalog_knows_it() -> None:
     unknown = advice(["connection_fee"], [], _conv(), _env(10))[0]
     assert "назовёт менеджер" in unknown and "₽" not in unknown
-    free = CATALOG.model_copy(
-        update={"installation": CATALOG.installation.model_copy(update={"fee": 0})}
-    )
+    free = CATALOG.model_copy(update={"installation": CATALOG.installation.model_copy(
+        update={"fee": 0})})
     assert "бесплатное" in advice(["connection_fee"], [], _conv(), Env(free, _env(10).now))[0]

@@ -28,89 +28,29 @@ ADDRESS_QUESTIONS = {"address", "house", "tech_check", "verify_address"}
 
 UTTERANCES = [
     # tariff
-    "Здравствуйте",
-    "хочу интернет",
-    "Тарифы для дома",
-    "Тарифы для офиса",
-    "для офиса",
-    "Пакет Премиум",
-    "премиум",
-    "безлимитище",
-    "давайте домашний",
-    "офисный старт",
-    "Пакет Офисный ОПТИМУМ",
-    "250 мегабит",
-    "за 1290",
-    "лучше Безлимитище",
+    "Здравствуйте", "хочу интернет", "Тарифы для дома", "Тарифы для офиса", "для офиса",
+    "Пакет Премиум", "премиум", "безлимитище", "давайте домашний", "офисный старт",
+    "Пакет Офисный ОПТИМУМ", "250 мегабит", "за 1290", "лучше Безлимитище",
     # extras
-    "Аренда за 200 ₽/мес",
-    "Купить роутер",
-    "У меня свой роутер",
-    "Без камер",
-    "1 камера",
-    "2 камеры",
-    "4 камеры",
-    "три камеры",
-    "пару камер",
-    "Нужен постоянный IP",
-    "Не нужен",
-    "камеры не надо, а IP нужен",
-    "без IP",
+    "Аренда за 200 ₽/мес", "Купить роутер", "У меня свой роутер", "Без камер", "1 камера",
+    "2 камеры", "4 камеры", "три камеры", "пару камер", "Нужен постоянный IP", "Не нужен",
+    "камеры не надо, а IP нужен", "без IP",
     # address
-    "ул. Мира, 5, кв 12",
-    "проспект Ленина 500",
-    "улица Мира",
-    "5 кв 3",
-    "Другой адрес",
-    "Оставить заявку на проверку",
-    "Волжский, ул. Карбышева 10",
-    "пр-т Ленина 88",
+    "ул. Мира, 5, кв 12", "проспект Ленина 500", "улица Мира", "5 кв 3", "Другой адрес",
+    "Оставить заявку на проверку", "Волжский, ул. Карбышева 10", "пр-т Ленина 88",
     # contacts
-    "Иван",
-    "меня зовут Ольга",
-    "+7 999 123-45-67",
-    "89991234567",
-    "8 999 12",
-    "+7 777 123 45 67",
-    "ivan@mail.ru",
-    "ivan@mail",
-    "Без email",
-    "Иван, +7 999 123-45-67",
-    "телефон другой: 8 917 555-66-77",
+    "Иван", "меня зовут Ольга", "+7 999 123-45-67", "89991234567", "8 999 12",
+    "+7 777 123 45 67", "ivan@mail.ru", "ivan@mail", "Без email",
+    "Иван, +7 999 123-45-67", "телефон другой: 8 917 555-66-77",
     # schedule
-    "Завтра утром",
-    "Завтра вечером",
-    "Послезавтра",
-    "в 23:00",
-    "в понедельник к 10",
-    "25 ноября 2025 в 10:00",
-    "утром",
-    "в 15:00",
-    "давайте вечером",
+    "Завтра утром", "Завтра вечером", "Послезавтра", "в 23:00", "в понедельник к 10",
+    "25 ноября 2025 в 10:00", "утром", "в 15:00", "давайте вечером",
     # confirm and answers
-    "да",
-    "Да, всё верно",
-    "нет",
-    "Изменить",
-    "время",
-    "адрес",
-    "ой, телефон не тот",
+    "да", "Да, всё верно", "нет", "Изменить", "время", "адрес", "ой, телефон не тот",
     # repairs and questions
-    "сколько стоит роутер?",
-    "какие тарифы для офиса?",
-    "есть ли телевидение?",
-    "?",
-    "позовите оператора",
-    "Перезвоните мне",
-    "передумал",
-    "Продолжить",
-    "начать заново",
-    "спасибо",
-    "Пропустить",
-    "От друзей",
-    "абырвалг",
-    "",
-    "   ",
+    "сколько стоит роутер?", "какие тарифы для офиса?", "есть ли телевидение?", "?",
+    "позовите оператора", "Перезвоните мне", "передумал", "Продолжить", "начать заново",
+    "спасибо", "Пропустить", "От друзей", "абырвалг", "", "   ",
 ]
 
 message = st.one_of(
@@ -154,28 +94,17 @@ async def _walk(draw_message: st.DataObject, start: Step, length: int) -> None:
             assert d.state.step is Step.done
             slots = before.slots
             assert (lead.tariff, lead.router, lead.cctv_cameras, lead.static_ip) == (
-                slots.tariff,
-                slots.router,
-                slots.cctv_cameras,
-                slots.static_ip,
-            )
+                slots.tariff, slots.router, slots.cctv_cameras, slots.static_ip)
             assert (lead.address, lead.name, lead.phone, lead.email, lead.date, lead.time) == (
-                slots.address,
-                slots.name,
-                slots.phone,
-                slots.email,
-                slots.date,
-                slots.time,
-            )
+                slots.address, slots.name, slots.phone, slots.email, slots.date, slots.time)
             assert lead.tags[0] == "AIDA"
             assert STEPS[Step.confirm].complete(before, ENV) is False
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data(), st.sampled_from(list(PREFIX)), st.integers(min_value=1, max_value=25))
-def test_any_message_sequence_keeps_the_policy(
-    data: st.DataObject, start: Step, length: int
-) -> None:
+def test_any_message_sequence_keeps_the_policy(data: st.DataObject, start: Step,
+                                               length: int) -> None:
     asyncio.run(_walk(data, start, length))
 
 
@@ -189,7 +118,6 @@ def test_any_unicode_is_survived_at_every_step(text: str) -> None:
             if text.strip():
                 result = await d.say(text)
                 assert result.reply.strip()
-
     asyncio.run(run())
 
 

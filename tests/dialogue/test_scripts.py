@@ -25,9 +25,7 @@ async def play(script: Script) -> Dialogue:
         for text in turn.lacks:
             assert text not in result.reply, f"{where}: unexpected {text!r}"
         for text in turn.suggests:
-            assert text in result.suggestions, (
-                f"{where}: no suggestion {text!r} in {result.suggestions}"
-            )
+            assert text in result.suggestions, f"{where}: no suggestion {text!r} in {result.suggestions}"
         if turn.lead is not None:
             assert (len(d.leads) > leads_before) is turn.lead, where
     return d

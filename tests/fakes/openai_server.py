@@ -95,7 +95,8 @@ _CUSTOMER = re.compile(r"<customer_message>\n(.*)\n</customer_message>", re.DOTA
 _DRAFT = re.compile(r"<draft>\n(.*)\n</draft>", re.DOTALL)
 _NULL_READING: dict[str, Any] = {
     "intent": "unknown",
-    "slots": {key: None for key in SlotValues.model_fields},
+    "slots": {
+key: None for key in SlotValues.model_fields},
     "topics": [],
     "email_declined": False,
 }

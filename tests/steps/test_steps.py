@@ -25,9 +25,8 @@ from tests.dialogue.harness import NOW
 ENV = Env(default_catalog(), NOW)
 
 
-def msg(
-    text: str = "", pending: str | None = None, intent: Intent = Intent.answer, **slots: object
-) -> Message:
+def msg(text: str = "", pending: str | None = None, intent: Intent = Intent.answer,
+        **slots: object) -> Message:
     return Message(Understanding(intent=intent, slots=Extraction(**slots)), text, pending)
 
 
@@ -51,19 +50,8 @@ def test_tariff_sets_its_segment_and_a_segment_switch_drops_a_tariff_of_the_othe
 
 def test_an_ambiguous_tariff_is_asked_back_with_the_candidates() -> None:
     conv = ConversationState()
-    notes = tariff.accept(
-        conv,
-        msg(
-            problems=[
-                Problem(
-                    slot="tariff",
-                    code="ambiguous",
-                    options=["Пакет Оптимальный", "Пакет Офисный ОПТИМУМ"],
-                )
-            ]
-        ),
-        ENV,
-    )
+    notes = tariff.accept(conv, msg(problems=[Problem(slot="tariff", code="ambiguous", options=[
+        "Пакет Оптимальный", "Пакет Офисный ОПТИМУМ"])]), ENV)
     assert notes[0].ask is not None
     assert notes[0].ask.suggestions == ["Пакет Оптимальный", "Пакет Офисный ОПТИМУМ"]
     assert not tariff.complete(conv, ENV)
@@ -98,18 +86,14 @@ def test_a_home_tariff_never_rents_a_router() -> None:
     assert "подарок" in notes[0].text
 
 
-@pytest.mark.parametrize(
-    ("pending", "intent", "slot", "value"),
-    [
-        ("cctv", Intent.no, "cctv_cameras", 0),
-        ("static_ip", Intent.yes, "static_ip", True),
-        ("static_ip", Intent.no, "static_ip", False),
-        ("router", Intent.no, "router", "own"),
-    ],
-)
-def test_a_bare_yes_or_no_answers_the_question_asked(
-    pending: str, intent: Intent, slot: str, value: object
-) -> None:
+@pytest.mark.parametrize(("pending", "intent", "slot", "value"), [
+    ("cctv", Intent.no, "cctv_cameras", 0),
+    ("static_ip", Intent.yes, "static_ip", True),
+    ("static_ip", Intent.no, "static_ip", False),
+    ("router", Intent.no, "router", "own"),
+])
+def test_a_bare_yes_or_no_answers_the_question_asked(pending: str, intent: Intent, slot: str,
+                                                     value: object) -> None:
     conv = conv_with(tariff="Пакет Офисный СТАРТ")
     extras.accept(conv, msg("", pending, intent), ENV)
     assert getattr(conv.slots, slot) == value
@@ -124,9 +108,8 @@ def test_a_yes_to_the_cctv_question_asks_how_many_cameras() -> None:
 
 def test_a_camera_count_outside_the_packages_is_asked_back() -> None:
     conv = conv_with(tariff="Пакет Премиум")
-    notes = extras.accept(
-        conv, msg(problems=[Problem(slot="cctv_cameras", code="not_in_catalog", value="3")]), ENV
-    )
+    notes = extras.accept(conv, msg(problems=[Problem(slot="cctv_cameras", code="not_in_catalog",
+                                                      value="3")]), ENV)
     assert conv.slots.cctv_cameras is None
     assert notes[-1].ask is not None and "1, 2, 4" in notes[-1].ask.text
 
@@ -143,18 +126,16 @@ def test_an_address_is_checked_against_coverage() -> None:
 
 def test_outside_coverage_a_technical_check_completes_the_step() -> None:
     conv = ConversationState()
-    address.accept(
-        conv, msg(address=Address(city="Волжский", street="улица Мира", house="999")), ENV
-    )
+    address.accept(conv, msg(address=Address(city="Волжский", street="улица Мира", house="999")),
+                   ENV)
     address.accept(conv, msg("Оставить заявку на проверку", "tech_check"), ENV)
     assert conv.slots.tech_check and address.complete(conv, ENV)
 
 
 def test_a_street_without_a_house_asks_for_the_number_and_keeps_the_street() -> None:
     conv = ConversationState()
-    notes = address.accept(
-        conv, msg(problems=[Problem(slot="address", code="no_house", value="улица Мира")]), ENV
-    )
+    notes = address.accept(conv, msg(problems=[Problem(slot="address", code="no_house",
+                                                       value="улица Мира")]), ENV)
     assert notes[0].ask is not None and notes[0].ask.expect == "house"
     address.accept(conv, msg("дом 7, кв 2", "house"), ENV)
     assert conv.slots.address == Address(street="улица Мира", house="7", flat="2")
@@ -187,19 +168,16 @@ def test_a_wrong_email_gets_a_clear_reask_and_can_be_declined() -> None:
 TODAY = NOW.date()
 
 
-@pytest.mark.parametrize(
-    ("day", "hour", "code"),
-    [
-        (TODAY - dt.timedelta(days=1), 10, "past"),
-        (TODAY + dt.timedelta(days=61), 10, "too_far"),
-        (TODAY + dt.timedelta(days=1), 8, "outside_hours"),
-        (TODAY + dt.timedelta(days=1), 21, "outside_hours"),
-        (TODAY, 13, "too_soon"),  # now is 13:00; an hour's notice is needed
-        (TODAY, 14, None),
-        (TODAY + dt.timedelta(days=1), 9, None),
-        (TODAY + dt.timedelta(days=1), 20, None),
-    ],
-)
+@pytest.mark.parametrize(("day", "hour", "code"), [
+    (TODAY - dt.timedelta(days=1), 10, "past"),
+    (TODAY + dt.timedelta(days=61), 10, "too_far"),
+    (TODAY + dt.timedelta(days=1), 8, "outside_hours"),
+    (TODAY + dt.timedelta(days=1), 21, "outside_hours"),
+    (TODAY, 13, "too_soon"),  # now is 13:00; an hour's notice is needed
+    (TODAY, 14, None),
+    (TODAY + dt.timedelta(days=1), 9, None),
+    (TODAY + dt.timedelta(days=1), 20, None),
+])
 def test_schedule_rules(day: dt.date, hour: int, code: str | None) -> None:
     assert schedule.problem(day, dt.time(hour), ENV) == code
 
@@ -226,38 +204,20 @@ def test_a_date_that_has_passed_since_makes_the_step_incomplete_again() -> None:
 
 # -- confirm ----------------------------------------------------------------------------------
 def _complete_conv() -> ConversationState:
-    return conv_with(
-        segment="home",
-        tariff="Пакет Офисный СТАРТ",
-        router="rent",
-        cctv_cameras=4,
-        static_ip=True,
-        address=Address(street="улица Мира", house="5"),
-        coverage="covered",
-        name="Ольга",
-        phone="+79171234567",
-        email_declined=True,
-        date=TODAY + dt.timedelta(days=1),
-        time="18:00",
-    )
+    return conv_with(segment="home", tariff="Пакет Офисный СТАРТ", router="rent", cctv_cameras=4,
+                     static_ip=True, address=Address(street="улица Мира", house="5"),
+                     coverage="covered", name="Ольга", phone="+79171234567",
+                     email_declined=True, date=TODAY + dt.timedelta(days=1), time="18:00")
 
 
 def test_the_summary_holds_every_slot_and_both_totals() -> None:
     conv = _complete_conv()
     assert first_open(conv, ENV) is Step.confirm
     text = confirm.ask(conv, ENV).text
-    for part in (
-        "Пакет Офисный СТАРТ — 100 Мбит/с, 1 850 ₽/мес",
-        "аренда, 200 ₽/мес",
-        "4 камеры, 5 700 ₽",
-        "Постоянный IP: 300 ₽/мес",
-        "улица Мира, д. 5",
-        "Ольга",
-        "+7 917 123-45-67",
-        "Email: не указан",
-        "18:00",
-        "Итого: 2 350 ₽/мес, разово 5 700 ₽.",
-    ):
+    for part in ("Пакет Офисный СТАРТ — 100 Мбит/с, 1 850 ₽/мес", "аренда, 200 ₽/мес",
+                 "4 камеры, 5 700 ₽", "Постоянный IP: 300 ₽/мес", "улица Мира, д. 5",
+                 "Ольга", "+7 917 123-45-67", "Email: не указан", "18:00",
+                 "Итого: 2 350 ₽/мес, разово 5 700 ₽."):
         assert part in text
 
 

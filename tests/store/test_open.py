@@ -57,13 +57,9 @@ async def test_sqlite_checkpoints_off_the_loop_and_leaves_one_file_at_close(
     now = dt.datetime.now(dt.UTC)
     for i in range(12):
         async with store.turn(f"s{i}") as tx:
-            await tx.save_turn(
-                state=ConversationState(),
-                user_text="привет",
-                reply=StoredReply(reply="Здравствуйте!", step=Step.tariff),
-                now=now,
-                message_id="m1",
-            )
+            await tx.save_turn(state=ConversationState(), user_text="привет",
+                               reply=StoredReply(reply="Здравствуйте!", step=Step.tariff),
+                               now=now, message_id="m1")
     assert isinstance(store, backend.SqliteStore) and store._checkpoint is not None
     await store._checkpoint  # ran on the store's thread, without error
     await store.close()
