@@ -30,6 +30,17 @@ CASES: list[tuple[Step, Expect | None, str, bool]] = [
     (S.confirm, "confirm", "Да, всё верно", True),
     (S.extras, "static_ip", "Не нужен", True),
     (S.tariff, "segment", "Здравствуйте", True),
+    # Answers in the question's answer space need no model (issue 11): a yes to a check, a
+    # button or free words to the referrer question, colloquial yes/no, short answers.
+    (S.schedule, "verify_date", "да", True),
+    (S.address, "verify_address", "ага", True),
+    (S.done, "referrer", "От друзей или знакомых", True),
+    (S.done, "referrer", "Пропустить", True),
+    (S.done, "referrer", "сосед посоветовал", True),
+    (S.extras, "static_ip", "не-а", True),
+    (S.confirm, "confirm", "+", True),
+    (S.tariff, "segment", "к себе домой", True),
+    (S.extras, "cctv", "одной хватит", True),
     # The rest goes to the model.
     (S.tariff, "tariff", "беру премиальный", False),  # not understood
     (S.tariff, "tariff", "давайте самый быстрый", False),  # a "yes" where no yes was asked
