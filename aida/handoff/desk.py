@@ -32,6 +32,7 @@ from aida.handoff.messages import (
 )
 from aida.handoff.metrics import record_handoff
 from aida.handoff.store import Handoff, HandoffEvent, HandoffStore
+from aida.privacy import session_ref
 
 log = logging.getLogger("aida.handoff")
 
@@ -89,7 +90,7 @@ class HandoffDesk:
             imports.append((msgid, payload))
         handoff = await self.store.start(session_id, reason, now, imports)
         record_handoff("started", reason)
-        log.info("handoff.start session=%s reason=%s", session_id, reason,
+        log.info("handoff.start session=%s reason=%s", session_ref(session_id), reason,
                  extra={"event": "handoff.start"})
         return handoff
 
@@ -127,7 +128,7 @@ class HandoffDesk:
         events = await self.store.close(session_id, now, reason, resume)
         if events:
             record_handoff("closed", reason)
-            log.info("handoff.close session=%s reason=%s", session_id, reason,
+            log.info("handoff.close session=%s reason=%s", session_ref(session_id), reason,
                      extra={"event": "handoff.close"})
         await self._push(session_id, events)
         return bool(events)

@@ -138,9 +138,10 @@ class HandoffStore:
             session_id, role, text, json.dumps(suggestions, ensure_ascii=False), step, message_id,
             self._db.ts(now),
         )
-        if rows:  # the customer is active: the session must not expire meanwhile
-            await tx.execute("UPDATE sessions SET updated_at = ? WHERE id = ?",
-                             self._db.ts(now), session_id)
+        if rows:  # the session holds one more message, and must not expire meanwhile
+            await tx.execute(
+                "UPDATE sessions SET updated_at = ?, message_count = message_count + 1 "
+                "WHERE id = ?", self._db.ts(now), session_id)
         return bool(rows)
 
     # -- the handoff ----------------------------------------------------------------------
