@@ -240,7 +240,7 @@ async def test_webhooks_are_answered_well_inside_five_seconds_under_a_burst(
     assert all(d.status == 200 for d in deliveries)
     print(f"200 webhooks at once: median {statistics.median(seconds) * 1000:.0f} ms, "
           f"max {seconds[-1] * 1000:.0f} ms")
-    assert seconds[-1] < 2.0
+    assert seconds[-1] < 4.0  # amojo gives up after 5 s
     desk = client.app[HANDOFF]
     assert len(await desk.store.operator_messages(sessions[0])) == 20
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=500)
