@@ -37,7 +37,7 @@ from aida.handoff.relay import Relay
 from aida.handoff.signing import webhook_is_signed
 from aida.handoff.store import HandoffEvent, HandoffStore
 from aida.http.chat import ApiError, limit_address, session_query
-from aida.http.keys import HANDOFF, SETTINGS, STORE, TURNS
+from aida.http.keys import DRAINING, HANDOFF, SETTINGS, STORE, TURNS
 from aida.ops.endpoint import METRICS
 
 log = logging.getLogger("aida.handoff")
@@ -170,7 +170,9 @@ async def chat_events(request: web.Request) -> web.StreamResponse:
     try:
         await response.write(b"retry: 2000\n\n")
         with hub.listen(session_id) as wake:
-            while time.monotonic() < ends:
+            # Until the stream's time is up or the instance drains (the browser reconnects,
+            # through the balancer, to another instance).
+            while time.monotonic() < ends and not request.app[DRAINING]["on"]:
                 wake.clear()
                 for event in await desk.store.events_after(session_id, after):
                     await response.write(_frame(event))
@@ -182,7 +184,7 @@ async def chat_events(request: web.Request) -> web.StreamResponse:
                     await asyncio.wait_for(wake.wait(), PING_SECONDS)
                 except TimeoutError:
                     await response.write(b": ping\n\n")
-    except (ConnectionError, asyncio.CancelledError):
+    except ConnectionError:  # the page went away
         return response
     with contextlib.suppress(ConnectionError):
         await response.write_eof()
