@@ -164,12 +164,15 @@ def session_query(request: web.Request) -> str:
 async def history(request: web.Request) -> web.Response:
     await limit_address(request)
     query = _history_query(request)
+    desk = request.app.get(HANDOFF)
+    # Read before the messages: an event written meanwhile is then shown by the stream
+    # (at worst twice), never by neither.
+    cursor = await desk.store.last_event_id() if desk is not None else 0
     step, messages = await request.app[STORE].history(query.session_id, query.limit)
     rows: list[tuple[dt.datetime | None, dict[str, Any]]] = [
         (m.at, {"role": m.role, "text": m.text, "suggestions": m.suggestions}) for m in messages
     ]
     body: dict[str, Any] = {}
-    desk = request.app.get(HANDOFF)
     if desk is not None:
         # The managers' messages in time order among the rest (the latest `limit` of all),
         # and where the page's event stream should start, so a reload shows everything once.
@@ -178,7 +181,7 @@ async def history(request: web.Request) -> web.Response:
             rows + [(e.created_at, {**e.data, "suggestions": []}) for e in operator],
             key=lambda r: r[0] or _EPOCH,
         )[-query.limit:]
-        body["event_id"] = await desk.store.last_event_id()
+        body["event_id"] = cursor
         if await desk.owns(query.session_id):
             body["handoff"] = "operator"
     # An unknown session is a conversation not yet begun: it is at the first step.
