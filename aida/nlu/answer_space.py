@@ -32,7 +32,9 @@ _NO = re.compile(r"^(-{1,3}|нет+|неа|не-а|не|no|n|нафиг|обой
 # Short answers to «для дома или для офиса?».
 _SEGMENT = (
     ("office", re.compile(r"\b(офис\w*|работ\w*|бизнес\w*|компани\w*|организаци\w*|фирм\w*"
-                          r"|предприят\w*|юр\w*\s*лиц\w*|ип)\b")),
+                          r"|предприят\w*|юр\w*\s*лиц\w*|ип|магазин\w*|кафе|салон\w*"
+                          r"|клиник\w*|склад\w*|цех\w*|ресторан\w*|бар|студи\w*|аптек\w*"
+                          r"|ателье|мастерск\w*|контор\w*)\b")),
     ("home", re.compile(r"\b(дом|домой|дома|домашн\w*|квартир\w*|себя|себе|семь\w*|частн\w*"
                         r"|дач\w*|коттедж\w*)\b")),
 )
@@ -49,7 +51,7 @@ _CAMERAS = (
 class SpaceReading:
     """What the message means as the answer to the pending question."""
 
-    intent: Intent | None = None  # yes or no
+    intent: Intent | None = None  # yes or no (cancel: declines every offered way on)
     slot: str | None = None  # the slot `value` fills
     value: Any = None
     choice: str | None = None  # a reply word (questions.REPLY_WORDS) other than yes/no
@@ -70,12 +72,30 @@ def _button(text: str, space: AnswerSpace) -> Any:
     return None
 
 
+# In a short reply to a yes/no question, a refusal anywhere is a no («ненадо», «нетт», «не
+# тогда», «внук говорит не надо», «почты у меня нет», «не пользуюсь»), and a reply that opens
+# with a yes and refuses nothing is a yes («да, нужен, для удалённого доступа»).
+_SHORT_REPLY_WORDS = 8
+_REFUSAL = re.compile(r"(?<!\w)(нет\w*|неа|нее+|не-а|нету|ненад\w*|не\s*надо\w*|не\s*нуж\w*"
+                      r"|не\s+хочу|не\s+буду|не\s+пользуюсь|не\s+имею|не\s+дам|не\s+стоит"
+                      r"|не\s+требуется|обойд\w+|без\s+(него|нее|них|этого)|не)(?!\w)")
+_OPENS_YES = re.compile(r"^(да+|ага|угу|конечно|давайте|давай|хочу|нужен|нужна|нужно|надо"
+                        r"|(теперь|вот|ну|тогда)\s+да)(?!\w)")
+_BUT = re.compile(r"(?<!\w)(но|только|подожд\w*|погод\w*|стоп|хотя)(?!\w)")
+
+
 def _yes_no(plain: str, raw: str) -> Intent | None:
     text = plain or raw.strip()
     if _NO.match(text) or (not plain and raw.strip().startswith("-")):
         return Intent.no
     if _YES.match(text) or (not plain and raw.strip().startswith("+")):
         return Intent.yes
+    if len(text.split()) > _SHORT_REPLY_WORDS or _BUT.search(text):
+        return None
+    if _OPENS_YES.match(text) and not _REFUSAL.search(text.removeprefix("да нет")):
+        return Intent.yes
+    if _REFUSAL.search(text):
+        return Intent.no
     return None
 
 
@@ -110,6 +130,8 @@ def read_space(text: str, space: AnswerSpace | None) -> SpaceReading:
             out.slot, out.value = space.slot, value
     if space.key == "tech_check":
         out.choice = _tech_check(plain)
+        if out.choice is None and _declines_both(plain):
+            out.intent = Intent.cancel  # neither a check nor another address: not now
     if space.key == "house":
         parsed = parse_house(text)
         if parsed:
@@ -120,12 +142,21 @@ def read_space(text: str, space: AnswerSpace | None) -> SpaceReading:
 
 
 _OTHER_ADDRESS = re.compile(r"друг\w*\s+адрес|не\s+тот\s+адрес|адрес\s+друг")
+_NO_OTHER_ADDRESS = re.compile(r"(друг\w*\s+адрес\w*|адрес\w*\s+друг\w*)\s+(у\s+меня\s+)?"
+                               r"(нет|не\s+будет)|нет\s+(у\s+меня\s+)?друг\w*\s+адрес")
 _TECH_CHECK = re.compile(r"провер|оставить\s+заявк|оставьте\s+заявк")
+_NO_CHECK = re.compile(r"провер\w*\s+(тоже\s+)?не\s+(надо|нужн\w*)|не\s+(надо|нужн\w*)\s+провер"
+                       r"|(?<!\w)не\s*надо(?!\w)|друг\w*\s+провайдер")
 
 
 def _tech_check(plain: str) -> str | None:
-    if _OTHER_ADDRESS.search(plain):
-        return q.OTHER_ADDRESS
-    if _TECH_CHECK.search(plain):
+    """Outside coverage: another address, or a technical check of this one."""
+    if _TECH_CHECK.search(plain) and not _NO_CHECK.search(plain):
         return q.TECH_CHECK
+    if _OTHER_ADDRESS.search(plain) and not _NO_OTHER_ADDRESS.search(plain):
+        return q.OTHER_ADDRESS
     return None
+
+
+def _declines_both(plain: str) -> bool:
+    return bool(_NO_CHECK.search(plain) or _NO_OTHER_ADDRESS.search(plain))

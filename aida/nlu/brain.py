@@ -70,8 +70,9 @@ class OfflineBrain:
             setattr(slots, heard.slot, heard.value)
         reading = intents.read(message, ctx.catalog, has_slots=slots.has_slots())
         intent = reading.intent
-        if heard.intent is not None and not slots.has_slots() and intent in (
-                Intent.yes, Intent.no, Intent.unknown, Intent.chitchat, Intent.cancel):
+        questioned = intent is Intent.question and not reading.topics
+        if heard.intent is not None and not slots.has_slots() and (questioned or intent in (
+                Intent.yes, Intent.no, Intent.unknown, Intent.chitchat, Intent.cancel)):
             # «нет спасибо», «ага», «-» answer the yes/no question asked; «ничего не надо»
             # there declines it, it does not end the conversation.
             intent = heard.intent
