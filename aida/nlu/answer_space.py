@@ -12,6 +12,7 @@ from typing import Any
 
 from aida.nlu.address import parse_house
 from aida.nlu.intents import normalise
+from aida.nlu.text import word_set
 from aida.understanding import questions as q
 from aida.understanding.questions import AnswerSpace
 from aida.understanding.types import Intent
@@ -99,12 +100,28 @@ def _yes_no(plain: str, raw: str) -> Intent | None:
     return None
 
 
+# A short answer is only the answer and a few words around it: «два компьютера и телевизор»
+# to the camera question is not two cameras.
+_SHORT_ANSWER_WORDS = {"segment": 5, "cctv_cameras": 6}
+_CAMERA_FILLER = word_set("хватит хватает штуки штук штука камеры камер камера камеру давайте "
+                          "давай мне нам наверное пожалуй думаю будет достаточно возьму возьмем "
+                          "ну можно пусть а и да на в во у для по с к")
+
+
 def _slot_word(space: AnswerSpace, plain: str) -> Any:
+    if space.slot not in _SHORT_ANSWER_WORDS or len(plain.split()) > _SHORT_ANSWER_WORDS[space.slot]:
+        return None
     if space.slot == "segment":
-        return next((seg for seg, rx in _SEGMENT if rx.search(plain)), None)
-    if space.slot == "cctv_cameras":
-        return next((n for n, rx in _CAMERAS if rx.search(plain)), None)
-    return None
+        found = {seg for seg, rx in _SEGMENT if rx.search(plain)}
+        return found.pop() if len(found) == 1 else None  # «для работы из дома»: unsure
+    hits = [(n, m) for n, rx in _CAMERAS for m in rx.finditer(plain)]
+    if len(hits) != 1:
+        return None
+    count, m = hits[0]
+    # The word after the number says what is counted: «одну, на входе», «четыре штуки» —
+    # cameras; «два компьютера» — not.
+    after = plain[m.end():].split()[:1]
+    return count if all(w in _CAMERA_FILLER for w in after) else None
 
 
 def read_space(text: str, space: AnswerSpace | None) -> SpaceReading:
