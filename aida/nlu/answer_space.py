@@ -1,7 +1,8 @@
 """A message read against the pending question's answer space, before any other slot: a
-button's text, a colloquial yes or no to a yes/no question, a short answer that only means
-something after that question («к себе домой» after «для дома или для офиса?», «парочку»
-after the camera options), a house number alone, free words where words are wanted.
+button's text, a colloquial yes or no to a yes/no question, the way on outside coverage, a
+house number alone, free words where words are wanted. Short slot answers that mean something
+only after their question («к себе домой», «парочку») are the extractor's, given the question
+(`expect`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from typing import Any
 
 from aida.nlu.address import parse_house
 from aida.nlu.intents import normalise
-from aida.nlu.text import word_set
 from aida.understanding import questions as q
 from aida.understanding.questions import AnswerSpace
 from aida.understanding.types import Intent
@@ -30,24 +30,6 @@ _NO = re.compile(r"^(-{1,3}|нет+|неа|не-а|не|no|n|нафиг|обой
                  r"|не нужен|не нужна|не нужны|не хочу|не требуется|ни к чему|да нет"
                  r"|пожалуй нет|нет уж|не стоит|не подтверждаю|не верно|неверно)"
                  r"(\s+(спасибо|пожалуйста|не надо|не нужно|наверное))*$")
-# Short answers to «для дома или для офиса?».
-_SEGMENT = (
-    ("office", re.compile(r"\b(офис\w*|работ\w*|бизнес\w*|компани\w*|организаци\w*|фирм\w*"
-                          r"|предприят\w*|юр\w*\s*лиц\w*|ип|магазин\w*|кафе|салон\w*"
-                          r"|клиник\w*|склад\w*|цех\w*|ресторан\w*|бар|студи\w*|аптек\w*"
-                          r"|ателье|мастерск\w*|контор\w*)\b")),
-    ("home", re.compile(r"\b(дом|домой|дома|домашн\w*|квартир\w*|себя|себе|семь\w*|частн\w*"
-                        r"|дач\w*|коттедж\w*)\b")),
-)
-# Camera counts in words, for the camera question («парочку», «одной хватит», «четыре штуки»).
-_CAMERAS = (
-    (1, re.compile(r"\b(одн(а|у|ой|ого)|один|одна|единственн\w*|одну|штучку)\b")),
-    (2, re.compile(r"\b(пар(а|у|очк\w*|ы)|дв(а|е|ух|умя)|двойк\w*)\b")),
-    (3, re.compile(r"\b(тр(и|ех|емя)|тройк\w*)\b")),
-    (4, re.compile(r"\b(четыр(е|ех|ьмя)|четверк\w*)\b")),
-)
-
-
 @dataclass
 class SpaceReading:
     """What the message means as the answer to the pending question."""
@@ -100,30 +82,6 @@ def _yes_no(plain: str, raw: str) -> Intent | None:
     return None
 
 
-# A short answer is only the answer and a few words around it: «два компьютера и телевизор»
-# to the camera question is not two cameras.
-_SHORT_ANSWER_WORDS = {"segment": 5, "cctv_cameras": 6}
-_CAMERA_FILLER = word_set("хватит хватает штуки штук штука камеры камер камера камеру давайте "
-                          "давай мне нам наверное пожалуй думаю будет достаточно возьму возьмем "
-                          "ну можно пусть а и да на в во у для по с к")
-
-
-def _slot_word(space: AnswerSpace, plain: str) -> Any:
-    if space.slot not in _SHORT_ANSWER_WORDS or len(plain.split()) > _SHORT_ANSWER_WORDS[space.slot]:
-        return None
-    if space.slot == "segment":
-        found = {seg for seg, rx in _SEGMENT if rx.search(plain)}
-        return found.pop() if len(found) == 1 else None  # «для работы из дома»: unsure
-    hits = [(n, m) for n, rx in _CAMERAS for m in rx.finditer(plain)]
-    if len(hits) != 1:
-        return None
-    count, m = hits[0]
-    # The word after the number says what is counted: «одну, на входе», «четыре штуки» —
-    # cameras; «два компьютера» — not.
-    after = plain[m.end():].split()[:1]
-    return count if all(w in _CAMERA_FILLER for w in after) else None
-
-
 def read_space(text: str, space: AnswerSpace | None) -> SpaceReading:
     """The message as the answer to `space`; an empty reading when it does not answer it."""
     out = SpaceReading()
@@ -141,10 +99,6 @@ def read_space(text: str, space: AnswerSpace | None) -> SpaceReading:
         return out
     if space.yes_no:
         out.intent = _yes_no(plain, text)
-    if space.slot and out.intent is None:
-        value = _slot_word(space, plain)
-        if value is not None:
-            out.slot, out.value = space.slot, value
     if space.key == "tech_check":
         out.choice = _tech_check(plain)
         if out.choice is None and _declines_both(plain):

@@ -68,10 +68,6 @@ class OfflineBrain:
                         expect=space.key if space and space.slot else None)
         if heard.slot and getattr(slots, heard.slot) is None:
             setattr(slots, heard.slot, heard.value)
-        if heard.slot == "segment" and len(message.split()) == 1:
-            # «домашний» to «для дома или для офиса?» says home; it does not pick the
-            # tariff that shares the word.
-            slots.tariff = None
         reading = intents.read(message, ctx.catalog, has_slots=slots.has_slots())
         intent = reading.intent
         questioned = intent is Intent.question and not reading.topics

@@ -44,9 +44,9 @@ CASES: list[tuple[Step, Expect | None, str, bool]] = [
     # The rest goes to the model.
     (S.tariff, "tariff", "беру премиальный", False),  # not understood
     (S.tariff, "tariff", "давайте самый быстрый", False),  # a "yes" where no yes was asked
-    (S.address, "address", "живу на Ленина пятнадцать, квартира 3", False),  # no house found
+    (S.address, "address", "живу на Ленина возле рынка, дом пятнадцать, квартира 3", False),  # no house found
     (S.contacts, "name", "меня Ольгой зовут", False),  # a doubtful name
-    (S.schedule, "date", "давайте на следующей неделе в среду часика в три", False),  # doubt
+    (S.schedule, "date", "давайте в середине следующей недели, часика в три", False),  # no day found
     (S.tariff, "segment", "а можно узнать, что у вас вообще есть?", False),  # no topic
     (S.contacts, "name", "+7 999 123-45-67", False),  # out of order: is the name in it?
     (S.confirm, "confirm", "да, всё правильно, всё устраивает, оформляйте заявку поскорее", False),
