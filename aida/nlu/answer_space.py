@@ -115,17 +115,22 @@ def read_space(text: str, space: AnswerSpace | None) -> SpaceReading:
 _OTHER_ADDRESS = re.compile(r"друг\w*\s+адрес|не\s+тот\s+адрес|адрес\s+друг")
 _NO_OTHER_ADDRESS = re.compile(r"(друг\w*\s+адрес\w*|адрес\w*\s+друг\w*)\s+(у\s+меня\s+)?"
                                r"(нет|не\s+будет)|нет\s+(у\s+меня\s+)?друг\w*\s+адрес")
-_TECH_CHECK = re.compile(r"провер|оставить\s+заявк|оставьте\s+заявк")
+_TECH_CHECK = re.compile(r"провер|оставить\s+заявк|оставьте\s+заявк|посмотр|глян")
+_AGREE = re.compile(r"(?<!\w)(давайте|да|можно|хорошо|пусть|ладно)(?!\w)")
 _NO_CHECK = re.compile(r"провер\w*\s+(тоже\s+)?не\s+(надо|нужн\w*)|не\s+(надо|нужн\w*)\s+провер"
                        r"|(?<!\w)не\s*надо(?!\w)|друг\w*\s+провайдер")
 
 
 def _tech_check(plain: str) -> str | None:
     """Outside coverage: another address, or a technical check of this one."""
-    if _TECH_CHECK.search(plain) and not _NO_CHECK.search(plain):
+    refused = _NO_CHECK.search(plain)
+    if _TECH_CHECK.search(plain) and not refused:
         return q.TECH_CHECK
-    if _OTHER_ADDRESS.search(plain) and not _NO_OTHER_ADDRESS.search(plain):
+    no_other = _NO_OTHER_ADDRESS.search(plain)
+    if _OTHER_ADDRESS.search(plain) and not no_other:
         return q.OTHER_ADDRESS
+    if no_other and _AGREE.search(plain) and not refused:
+        return q.TECH_CHECK  # «другого адреса нет, давайте»
     return None
 
 

@@ -33,12 +33,15 @@ RESTART = _rx(r"\b(начать|начнем|начнем|давайте|дав�
 HANDOFF_WHO = r"(оператор\w*|менеджер\w*|человек\w*|специалист\w*|консультант\w*|сотрудник\w*)"
 HANDOFF = _rx(rf"\b(позов\w*|позвать|позвоните|соедини\w*|переключ\w*|свяж\w*|дайте|хочу|нужен|нужна|можно|поговорить)\b.*\b{HANDOFF_WHO}",
               rf"^{HANDOFF_WHO}[!.?]*$",
-              rf"\b{HANDOFF_WHO}\s+(мне\s+)?(надо|нужен|нужна|нужно|давайте|позовите|пожалуйста)\b",
-              r"\bне\s+(люблю|хочу|буду)\b.*\bробот\w*", r"\bс\s+роботом\s+не\b",
-              r"\b(по|пере)?звон\w*\s+мне\b", r"\bмне\s+(бы\s+)?(по|пере)?звон\w*",
-              r"\b(можно|пусть)\s+(мне\s+)?(по|пере)?звон\w*",
+              rf"\b{HANDOFF_WHO}\s+(мне\s+)?(надо|нужен|нужна|нужно|давайте|позовите|пожалуйста"
+              r"|(по|пере)?звон\w*)\b",
+              r"\bне\s+(люблю|хочу|буду)\b.*\bробот\w*", r"\bс\s+робот\w*\s+не\b",
               r"\bживо\w*\s+(человек|оператор)\w*",
               r"\bперезвоните\b", r"\bобратн\w+\s+звон\w*")
+# «позвоните мне», «можно мне позвонят»: a call wanted, unless the message is a phone
+# given for the visit («звоните мне, +7 903 …»).
+CALL_ME = _rx(r"\b(по|пере)?звон\w*\s+мне\b", r"\bмне\s+(бы\s+)?(по|пере)?звон\w*",
+              r"\b(можно|пусть)\s+(мне\s+)?(по|пере)?звон\w*")
 CANCEL = _rx(r"^(отмена|отменить|отмените|стоп|хватит)\b",
              r"\bпередумал\w*\b",
              r"\bне\s+(хочу|буду)\s+(ничего\s+)?(подключать|оформлять|заявку)\b",
@@ -114,7 +117,8 @@ CHANGE_FIELDS: dict[str, re.Pattern[str]] = {
     name: _words(*spec.change_words) for name, spec in SLOTS.items() if spec.change_words
 }
 CHANGE_VERB = _rx(r"измен", r"поменя", r"исправ", r"смен", r"\bдруг(ой|ая|ое|ую)\b",
-                  r"\bне\s+т(от|а|о|у)\b", r"неправильн", r"ошиб", r"\bне\s+верн", r"перенес")
+                  r"\bне\s+т(от|а|о|у)\b", r"неправильн", r"ошиб", r"\bне\s+верн", r"перенес",
+                  r"опечата", r"\bне\s+\d[\w/-]*\s*,?\s+а\s+\d")
 
 # Built-in topics answered from the catalog's data (see aida.dialogue.answers).
 TOPICS: dict[str, re.Pattern[str]] = {
@@ -191,7 +195,7 @@ def _intent(t: str, catalog: Catalog, *, has_slots: bool) -> Reading:
     email_declined = bool(EMAIL_DECLINED.search(t))
     if RESTART.search(t):
         return Reading(Intent.restart)
-    if HANDOFF.search(t):
+    if HANDOFF.search(t) or (CALL_ME.search(t) and not has_slots):
         return Reading(Intent.handoff)
     if GREETING_ONLY.search(t):
         return Reading(Intent.greeting)
