@@ -68,7 +68,8 @@ GREETING = _rx(rf"^({_GREETING_WORDS})\b")
 GREETING_PHRASE = re.compile(r"(?<!\w)(добр\w+\s+(утр\w*|дн\w*|день|вечер\w*|ноч\w*)"
                              r"|(утро|день|вечер)\s+добр\w+)(?!\w)")
 # Only greeting words (and punctuation): «алло», «есть кто?», «здравствуйте!!!».
-GREETING_ONLY = _rx(rf"^(({_GREETING_WORDS})[\s,.!?)(]*)+$")
+GREETING_ONLY = _rx(rf"^(({_GREETING_WORDS})\b[\s,.!?)(]*)+$")
+GREETING_ONLY_CHARS = 80  # longer is more than a greeting (and stays cheap to read)
 # An existing subscriber: a fault, a payment, the balance, leaving. Sent to support.
 SUPPORT = _words(
     r"(интернет\w*|инет\w*|связ\w*|wi-?fi|вай-?фай|роутер\w*|сеть)\s+(у\s+меня\s+|опять\s+|вообще\s+|совсем\s+|снова\s+)*"
@@ -197,7 +198,7 @@ def _intent(t: str, catalog: Catalog, *, has_slots: bool) -> Reading:
         return Reading(Intent.restart)
     if HANDOFF.search(t) or (CALL_ME.search(t) and not has_slots):
         return Reading(Intent.handoff)
-    if GREETING_ONLY.search(t):
+    if len(t) <= GREETING_ONLY_CHARS and GREETING_ONLY.search(t):
         return Reading(Intent.greeting)
     if SUPPORT.search(t) and not NEW_CONNECTION.search(t):
         return Reading(Intent.support)
