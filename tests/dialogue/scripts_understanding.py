@@ -100,7 +100,8 @@ UNDERSTANDING_SCRIPTS += [
              S.tariff, "segment", lacks="служба поддержки")),
     # -- keywords match whole words ------------------------------------------------------------
     script("«тв» inside «здравствуйте» is not a question about TV",
-           T("здравствуйте", S.tariff, "segment", lacks="Телевидения")),
+           T("здравствуйте, какие у вас тарифы?", S.tariff, "segment", has="Пакет Премиум",
+             lacks="Телевидения")),
     script("«тв» as a word is", T("а тв у вас есть?", S.tariff, "segment", has="Телевидения")),
     # -- never stuck ---------------------------------------------------------------------------
     script("a question is never asked thrice in the same words", CCTV_ASKED,
