@@ -130,7 +130,7 @@ async def test_values_pass_the_offline_validators(
 async def test_a_resolved_relative_date_is_kept(
     standin: StandIn, catalog: Catalog, new_brain: BrainFactory
 ) -> None:
-    message = "давайте в середине следующей недели, часика в три"
+    message = "давайте на следующей неделе в среду часика в три"
     standin.readings[message] = reading(date="2026-06-17", time="15:00")
     brain = new_brain()
     u = await brain.understand(message, context(catalog, Step.schedule, "date"))
@@ -185,7 +185,7 @@ async def test_a_failed_call_falls_back_to_the_rules_silently(
     answer: Answer,
     reason: str,
 ) -> None:
-    message = "живу на Ленина возле рынка, дом пятнадцать, квартира 3"
+    message = "ленина, дом где магазин магнит, квартира 3"
     ctx = context(catalog, Step.address, "address")
     standin.script(answer)
     brain = new_brain(api=api, timeout=1.0)
