@@ -71,7 +71,7 @@ ONBOARDINGS: tuple[Onboarding, ...] = (
             Line("парочку камер на вход и во двор", reading(cctv_cameras=2)),
             Line("айпишник белый нужен для видеорегистратора", reading(static_ip=True)),
             Line(
-                "живу на Ленина пятнадцать, квартира 3",
+                "живу на Ленина 15/3",
                 reading(address=_address("проспект Ленина", "15", "3")),
             ),
             Line("да", reading("yes")),

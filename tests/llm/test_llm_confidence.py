@@ -33,7 +33,7 @@ CASES: list[tuple[Step, Expect | None, str, bool]] = [
     # The rest goes to the model.
     (S.tariff, "tariff", "беру премиальный", False),  # not understood
     (S.tariff, "tariff", "давайте самый быстрый", False),  # a "yes" where no yes was asked
-    (S.address, "address", "живу на Ленина пятнадцать, квартира 3", False),  # no house found
+    (S.address, "address", "живу на Ленина 15/3", False),  # house 15/3 or flat 3? doubt
     (S.contacts, "name", "меня Ольгой зовут", False),  # a doubtful name
     (S.schedule, "date", "давайте на следующей неделе в среду часика в три", False),  # doubt
     (S.tariff, "segment", "а можно узнать, что у вас вообще есть?", False),  # no topic
