@@ -35,7 +35,7 @@ CASES: list[tuple[Step, Expect | None, str, bool]] = [
     (S.tariff, "tariff", "давайте самый быстрый", False),  # a "yes" where no yes was asked
     (S.address, "address", "живу на Ленина 15/3", False),  # house 15/3 or flat 3? doubt
     (S.contacts, "name", "меня Ольгой зовут", False),  # a doubtful name
-    (S.schedule, "date", "давайте на следующей неделе в среду часика в три", False),  # doubt
+    (S.schedule, "date", "в среду или в четверг после обеда", False),  # two days: doubt
     (S.tariff, "segment", "а можно узнать, что у вас вообще есть?", False),  # no topic
     (S.contacts, "name", "+7 999 123-45-67", False),  # out of order: is the name in it?
     (S.confirm, "confirm", "да, всё правильно, всё устраивает, оформляйте заявку поскорее", False),
