@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -41,8 +42,9 @@ def main() -> int:
         wanted = set(args.only.split(","))
         scripts = [s for s in scripts if s.id in wanted]
     catalog = default_catalog()
-    engine = Engine(catalog, OfflineBrain(catalog), TZ)
-    engine.warm_up()
+    brain = OfflineBrain(catalog)
+    brain.warm_up(dt.datetime.now(TZ))
+    engine = Engine(catalog, brain, TZ)
     started = time.perf_counter()
     summary = asyncio.run(converse_all(engine, scripts))
     took = time.perf_counter() - started

@@ -17,6 +17,7 @@ from aida.nlu.address import find_address
 from aida.nlu.datetime import find_date_time
 from aida.nlu.email import find_emails
 from aida.nlu.extras import find_extras
+from aida.nlu.intents import GREETING_PHRASE
 from aida.nlu.name import find_name
 from aida.nlu.phone import find_phones
 from aida.nlu.tariff import find_tariff
@@ -37,6 +38,8 @@ def extract(
     `ольга` for the name, `к 10` for the time). Never raises on any text.
     """
     s = Scratch(text[:MAX_CHARS])
+    # «доброе утро» greets; it is not 09:00
+    s.mask(m.span() for m in GREETING_PHRASE.finditer(s.text))
     out = Extraction()
     problems: list[Problem] = []
     doubtful: list[str] = []
