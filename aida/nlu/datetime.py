@@ -201,13 +201,15 @@ _TO_HOUR = re.compile(
 
 
 def _qualified(hour: int, qual: str | None) -> int:
-    """`7 вечера` → 19, `3 дня` → 15, `12 ночи` → 0; other hours as said."""
+    """`7 вечера` → 19, `3 дня` → 15, `10 ночи` → 22, `12 ночи` → 0; other hours as said."""
     if qual in ("вечера", "вечером") and hour < 12:
         return hour + 12
     if qual in ("дня", "днем") and hour < 8:
         return hour + 12
     if qual == "ночи" and hour == 12:
         return 0
+    if qual == "ночи" and 9 <= hour < 12:  # «в 10 ночи» is 22:00; «в 2 ночи» 02:00
+        return hour + 12
     return hour
 
 
