@@ -6,6 +6,7 @@ their meaning, AIDA's own settings start with `AIDA_`.
 
 from __future__ import annotations
 
+import ipaddress
 from functools import cached_property
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,6 +35,20 @@ AMO_LEAD_FIELDS: tuple[str, ...] = (
 )
 
 
+# Shorter admin tokens can be guessed; `aida serve` refuses them and `aida doctor` fails them.
+MIN_ADMIN_TOKEN = 16
+
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(text: str) -> tuple[IpNetwork, ...]:
+    """`10.0.0.0/8, ::1` → networks (a bare address is its own /32 or /128); ValueError on a
+    malformed entry."""
+    return tuple(
+        ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip()
+    )
+
+
 def _env(name: str) -> AliasChoices:
     return AliasChoices(name)
 
@@ -45,11 +60,22 @@ class Settings(BaseSettings):
 
     # -- AIDA ------------------------------------------------------------------------------
     database_url: str = Field("sqlite:///./data/aida.db", validation_alias=_env("AIDA_DATABASE_URL"))
+    # PostgreSQL: connections per instance, and how long a turn waits for one (or for a
+    # session another instance holds) before it is answered 503 busy.
+    database_pool_size: int = Field(20, ge=1, validation_alias=_env("AIDA_DATABASE_POOL_SIZE"))
+    database_wait_seconds: float = Field(
+        5.0, gt=0, validation_alias=_env("AIDA_DATABASE_WAIT_SECONDS")
+    )
     timezone: str = Field("Europe/Volgograd", validation_alias=_env("AIDA_TIMEZONE"))
     catalog_path: str | None = Field(None, validation_alias=_env("AIDA_CATALOG"))
     admin_token: str | None = Field(None, validation_alias=_env("AIDA_ADMIN_TOKEN"))
     redis_url: str | None = Field(None, validation_alias=_env("AIDA_REDIS_URL"))
     cors_origins: str = Field("", validation_alias=_env("AIDA_CORS_ORIGINS"))
+    # Whose X-Real-IP / X-Forwarded-For is believed (CIDRs, comma-separated): the proxies in
+    # front of AIDA. Anyone else could forge them to dodge the per-address limits.
+    trusted_proxies: str = Field(
+        "127.0.0.0/8, ::1/128", validation_alias=_env("AIDA_TRUSTED_PROXIES")
+    )
     rate_limit: str = Field("on", validation_alias=_env("AIDA_RATE_LIMIT"))
     session_ttl_days: float = Field(30, gt=0, validation_alias=_env("AIDA_SESSION_TTL_DAYS"))
     # Which touch a lead carries: the session's first (default) or its latest attribution.
@@ -57,8 +83,11 @@ class Settings(BaseSettings):
         "first", validation_alias=_env("AIDA_ATTRIBUTION")
     )
     log_level: str = Field("INFO", validation_alias=_env("AIDA_LOG_LEVEL"))
-    # `json`: one JSON object per line (journald, log shippers); `text` for a terminal.
-    log_format: Literal["json", "text"] = Field("json", validation_alias=_env("AIDA_LOG_FORMAT"))
+    # `json`: one JSON object per line (journald, log shippers); `text`: readable lines;
+    # `auto` (default): text on a terminal, JSON otherwise.
+    log_format: Literal["auto", "json", "text"] = Field(
+        "auto", validation_alias=_env("AIDA_LOG_FORMAT")
+    )
     # Prefix of AIDA's Redis keys, so several deployments (or tests) can share one Redis.
     redis_prefix: str = Field("aida:", validation_alias=_env("AIDA_REDIS_PREFIX"))
 
@@ -150,6 +179,15 @@ class Settings(BaseSettings):
             raise ValueError(f"AIDA_TIMEZONE={v!r} is not a known IANA time zone") from e
         return v
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, v: str) -> str:
+        try:
+            parse_networks(v)
+        except ValueError as e:
+            raise ValueError(f"AIDA_TRUSTED_PROXIES: {e} (CIDRs such as 10.0.0.0/8)") from e
+        return v
+
     @field_validator(
         "amo_cf_lead_connection_date",
         "amo_cf_lead_connection_time",
@@ -183,6 +221,10 @@ class Settings(BaseSettings):
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @cached_property
+    def trusted_proxy_networks(self) -> tuple[IpNetwork, ...]:
+        return parse_networks(self.trusted_proxies)
 
     @property
     def llm_enabled(self) -> bool:

@@ -51,7 +51,11 @@ def create_app(settings: Settings, *, engine: TurnEngine | None = None) -> web.A
         client_max_size=MAX_BODY_BYTES,
         middlewares=[http_metrics, errors_middleware, cors.preflight, api_errors],
     )
-    store = open_store(settings.database_url)
+    store = open_store(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        wait_seconds=settings.database_wait_seconds,
+    )
     app[SETTINGS] = settings
     app[STORE] = store
     app[TURNS] = build_turn_service(settings, store, engine)
@@ -72,5 +76,5 @@ def create_app(settings: Settings, *, engine: TurnEngine | None = None) -> web.A
     add_crm_webhook_routes(app)
     install_metrics(app, store, getattr(app[TURNS].engine, "brain", None))
     add_admin_routes(app, settings)
-    add_static_routes(app)
+    add_static_routes(app, settings.cors_origin_list)
     return app

@@ -125,8 +125,8 @@ _NOT_AN_HOUR = re.compile(
 )
 _RANGE = re.compile(
     rf"(?<![\w-])(?:с|c|между)\s+(?P<h>{_H})(?:[:.](?P<m>[0-5]\d))?\s*{_HOURS_WORD}?\s*"
-    rf"(?:до|по|и|-|–|—)\s*(?P<h2>{_H})(?:[:.][0-5]\d)?(?:\s*{_HOURS_WORD})?(?:\s+{_QUAL})?"
-    rf"|(?<![\w-])(?:в|к|на|около)\s+(?P<h3>{_H})(?::(?P<m3>[0-5]\d))?\s*[-–—]\s*{_H}"
+    rf"(?:до|по|и|-|–|—)\s*(?P<h2>{_H})(?!\d)(?:[:.][0-5]\d)?(?:\s*{_HOURS_WORD})?(?:\s+{_QUAL})?"
+    rf"|(?<![\w-])(?:в|к|на|около)\s+(?P<h3>{_H})(?::(?P<m3>[0-5]\d))?\s*[-–—]\s*{_H}(?!\d)"
     rf"(?::[0-5]\d)?(?:\s*{_HOURS_WORD})?(?:\s+{_qual('q3')})?"
     rf"|(?<![\d.:])(?P<h4>{_H}):(?P<m4>[0-5]\d)\s*[-–—]\s*{_H}:[0-5]\d"
 )
@@ -135,6 +135,9 @@ _CLOCK = re.compile(
     rf"|(?<![\w-])(?:в|к|около|после)\s+(?P<h2>{_H})\.(?P<m2>[0-5]\d)(?![\d.])"
     rf"(?:\s+{_qual('q2')})?"
     rf"|(?<![\w-])(?P<h3>{_H})\s*ч\.?\s*(?:(?P<m3>[0-5]?\d)\s*мин\w*|(?P<m5>[0-5]\d)(?![\d:.]))"
+    # «в 5 30», «в 17-30»: an hour and its minutes without a colon
+    rf"|(?<![\w-])(?:в|к|около|после)\s+(?P<h6>{_H})(?:\s+|-)(?P<m6>[0-5]\d)(?![\d.:])"
+    rf"(?:\s+{_qual('q6')})?"
     # "9.30" with no preposition: a time only when it cannot be a day and month
     rf"|(?<![\d.:/-])(?P<h4>{_H})\.(?P<m4>1[3-9]|[2-5]\d|00)(?![\d.])"
 )
@@ -143,16 +146,17 @@ _AT_HOUR = re.compile(
     rf"(?P<n>{NUMBER})(?P<w>\s*{_HOURS_WORD})?(?:\s+{_QUAL})?"
 )
 _HOUR_QUAL = re.compile(
-    rf"(?<![\w.:-])(?P<n>{NUMBER})(?:\s*{_HOURS_WORD})?\s+{_QUAL}"
+    rf"(?<![\w.:-])(?P<n>{NUMBER})(?P<hw>\s*{_HOURS_WORD})?\s+{_QUAL}"
     rf"|(?<![\w.:-])(?P<n2>{NUMBER})\s*{_HOURS_WORD}"
 )
-_AT_ONE = re.compile(r"(?<![\w-])в\s+час\s+дня")
+_AT_ONE = re.compile(r"(?<![\w-])(?<!раз )(?:в|к|около|после)\s+час(?![а-я])(?!\s+ночи)(?:\s+дня)?")
 _NO_CLOCK_BEFORE = re.compile(r"(?:через|спустя|за|на|течение|около)\s*$")
 # Ordinals arrive as digits (`aida.nlu.numbers.to_digits`): «первой половине» is «1-й половине».
 _PARTS_OF_DAY: list[tuple[re.Pattern[str], dt.time, str]] = [
     (re.compile(r"(?:в\s+)?1-й\s+половине\s+дня"), dt.time(9), "morning"),
     (re.compile(r"(?:во\s+)?2-й\s+половине\s+дня"), dt.time(14), "afternoon"),
     (re.compile(r"после\s*обеда|после\s+обед(?![а-я])"), dt.time(14), "afternoon"),
+    (re.compile(r"(?<![\w-])до\s+обеда"), dt.time(9), "morning"),
     (re.compile(r"(?<![\w-])(?:в|к)\s+полдень|(?<![\w-])полдень"), dt.time(12), "noon"),
     (re.compile(r"(?<![\w-])(?:в\s+обед|к\s+обеду|в\s+обеденное\s+время)"), dt.time(13), "day"),
     (
@@ -178,7 +182,7 @@ _GREETING = re.compile(
 )
 # «полдесятого» (09:30), «в половине третьего» (02:30 → 14:30 in working hours).
 _HALF_PAST = re.compile(
-    r"(?<![\w-])(?:в\s+)?(?:половин[аеуы]\s+|пол-?\s*)(?:(?P<n>\d{1,2})-й|(?P<w>[а-я]+))"
+    r"(?<![\w-])(?:в\s+)?(?:половин[аеуы]\s+|пол-?\s*)(?:(?P<n>\d{1,2})-(?:го|й)|(?P<w>[а-я]+))"
 )
 # «без четверти пять» (04:45), «без десяти шесть» (05:50).
 _TO_HOUR = re.compile(
@@ -233,11 +237,16 @@ _NUMERIC = re.compile(
     r"(?<![\d.:/-])(?P<d>\d{1,2})[./](?P<mo>\d{1,2})(?:[./](?P<y>\d{4}|\d{2}))?\.?"
     r"(?![\d:]|[./]\d)"
 )
-_DAY_OF_MONTH = re.compile(rf"(?<![\w.:-]){_DAY}\s+числа")
+_DAY_OF_MONTH = re.compile(rf"(?<![\w.:-]){_DAY}\s+числ[ауо](?![а-я])")
 # «на 3-е», «на двадцать второе»: a day of this or next month (the ending makes it a day).
 _ON_DAY = re.compile(
     rf"(?<![\w-])на\s+(?P<d>{_DAY_NUMBER})-?(?:е|ое|го|ого|й)(?![\w-])"
     r"(?!\s*(?:этаж|подъезд|квартир|месте|неделе|раз))"
+)
+# «десятого», «22-го»: a day in the genitive is a date («10-го этажа» is not).
+_DAY_GENITIVE = re.compile(
+    rf"(?<![\w.:/-])(?P<d>{_DAY_NUMBER})-?(?:го|ого)(?![\w-])"
+    r"(?!\s*(?:этаж|подъезд|квартир|дом|корпус|класс|курс|раз|год|час|окн|мест|уровн|числ))"
 )
 _DAY_ALONE = re.compile(rf"^\W*(?:на\s+)?(?P<d>{_DAY_NUMBER})-?(?:го|е|ое|й)\W*$")
 _NUMBER_ALONE = re.compile(rf"^\W*(?:на\s+)?(?P<d>{_DAY_NUMBER})\W*$")
@@ -262,7 +271,9 @@ _UNIT = (
     r"(?P<u>сутки|суток|дн(?:я|ей)|день|денек|д\.?|недел[юиь]\w*|нед\.?|месяц\w*|мес\.?|"
     r"год|года|лет|полгода|час(?:а|ов|ик\w*)?|ч\.?|полчаса|минут\w*|мин\.?)(?![\w-])"
 )
-_IN = re.compile(rf"(?<![\w-])(?:через|спустя)\s+(?:(?P<n>{NUMBER})\s*)?{_UNIT}")
+_IN = re.compile(
+    rf"(?<![\w-])(?:через|спустя)\s+(?:(?P<n>{NUMBER})(?P<alt>\s*(?:-|–|—|или)\s*\d+)?\s*)?{_UNIT}"
+)
 _AGO = re.compile(rf"(?<![\w-])(?:(?P<n>{NUMBER})\s*)?{_UNIT}\s+назад(?![\w-])")
 _WEEKDAYS = (
     ("понедельник", 0),
@@ -290,6 +301,8 @@ _WEEKEND = re.compile(
     r"(?<![\w-])(?:на|в)\s+(?:эти\s+|этих\s+|ближайшие\s+|ближайших\s+)?выходн\w*"
 )
 _NEXT_WEEK = re.compile(r"(?<![\w-])(?:на\s+)?(?:следующей|след\.?|будущей)\s+неделе(?![\w-])")
+_AFTER_WEEKEND = re.compile(r"(?<![\w-])после\s+выходных(?![\w-])")
+_AFTER_DATE = re.compile(r"(?<![\w-])после\s*$")
 _THIS_WEEK = re.compile(r"(?<![\w-])на\s+этой\s+неделе(?![\w-])")
 _LAST_WEEK = re.compile(r"(?<![\w-])на\s+прошлой\s+неделе(?![\w-])")
 # Russian public holidays (Labour Code, art. 112): the New Year run and single days.
@@ -322,7 +335,9 @@ _BARE_TIME = re.compile(
 )
 # Full-width digits and colon (a phone keyboard in CJK mode) as ASCII: same length.
 _ASCII_DIGITS = str.maketrans("０１２３４５６７８９：", "0123456789:")
-_CLAUSE_REACH = 120  # how far a clause is searched around a candidate (keeps the cost linear)
+_CLAUSE_REACH = 120
+_MAX_WEEKDAYS = 50  # weekdays compared with explicit dates (bounds the pairwise check)
+_NIGHT_ENDS = 5  # hour; until then «завтра» and «послезавтра» are read back  # how far a clause is searched around a candidate (keeps the cost linear)
 
 
 @dataclass
@@ -440,7 +455,10 @@ def _times(text: str) -> list[_Candidate]:
             ("h3", "m3", None),
             ("h3", "m5", None),
             ("h4", "m4", None),
+            ("h6", "m6", "q6"),
         ):
+            if h == "h6" and _NOT_AN_HOUR.match(text, m.end()):
+                break  # «в 3 15 декабря»: an hour, then a date
             if m.group(h) is not None and m.group(mi) is not None:
                 qual = m.group(q) if q else None
                 hour = _qualified(int(m.group(h)), qual)
@@ -458,6 +476,8 @@ def _times(text: str) -> list[_Candidate]:
     for m in _HOUR_QUAL.finditer(text):
         digits = m.group("n") or m.group("n2")
         hour = int(digits)
+        if m.group("q") in ("дня", "днем") and not m.group("hw"):
+            continue  # «нужно 3 дня» is three days; «в 3 дня» is read above
         if _hour_ok(text, m, hour):
             qual = m.group("q")
             add(m, _qualified(hour, qual), 0, 3, _flexible(digits, qual))
@@ -585,7 +605,7 @@ def _dates(
             add(m, 0, _make_date(full, month, day))
         else:
             add(m, 0, _without_year(today, month, day))
-    for rx in (_DAY_OF_MONTH, _ON_DAY):
+    for rx in (_DAY_OF_MONTH, _ON_DAY, _DAY_GENITIVE):
         for m in rx.finditer(text):
             add(m, 1, _day_of_month(today, int(m.group("d"))), doubtful=partial(m))
     if expect == "date":
@@ -601,15 +621,18 @@ def _dates(
                 continue  # «2 часа назад» is no date to book
             n = int(m.group("n")) if m.group("n") else 1
             shifted = _shifted(now, sign * n, "день" if unit in ("д", "д.") else unit)
-            if shifted is not None:
-                add(m, 1, shifted[0], time=shifted[1])
+            if shifted is not None:  # «через 2-3 дня»: the earliest, read back
+                add(m, 1, shifted[0], time=shifted[1], doubtful=bool(m.groupdict().get("alt")))
     for m in _AFTER_NEW_YEAR.finditer(text):
         add(m, 1, _after_new_year(today), doubtful=True)
     for m in _AFTER_HOLIDAYS.finditer(text):
         add(m, 1, _after_holidays(today), doubtful=True)
+    for m in _AFTER_WEEKEND.finditer(text):
+        add(m, 1, today + dt.timedelta(days=7 - today.weekday()))
     for m in _RELATIVE.finditer(text):
-        days = _RELATIVE_DAYS[re.sub(r"\s+", " ", m.group("w"))]
-        add(m, 2, today + dt.timedelta(days=days))
+        days = _RELATIVE_DAYS[" ".join(m.group("w").split())]
+        # after midnight «завтра» may still count from the day that has just ended
+        add(m, 2, today + dt.timedelta(days=days), doubtful=now.hour < _NIGHT_ENDS and days > 0)
     if not any(c.rank == 0 for c in found):
         monday = today - dt.timedelta(days=today.weekday())
         week = (
@@ -636,7 +659,25 @@ def _dates(
         add(m, 4, today + dt.timedelta(days=(5 - today.weekday()) % 7))
     for m in _NEXT_WEEK.finditer(text):
         add(m, 5, today + dt.timedelta(days=7 - today.weekday()), doubtful=True)
+    _check_explicit(found, text)
     return found
+
+
+def _check_explicit(found: list[_Candidate], text: str) -> None:
+    """An explicit date next to a weekday that is not its own («в пятницу 5 декабря», a
+    Saturday) is doubt; «после 10 декабря» is the day after, read back."""
+    weekdays = [
+        (m.start(), next(n for stem, n in _WEEKDAYS if m.group("wd").startswith(stem)))
+        for m in _WEEKDAY.finditer(text)
+    ][:_MAX_WEEKDAYS]
+    for c in found:
+        if c.rank != 0 or c.date is None:
+            continue
+        if any(abs(at - c.start) < 30 and wd != c.date.weekday() for at, wd in weekdays):
+            c.doubtful = True
+        if _AFTER_DATE.search(text[max(0, c.start - 10) : c.start]):
+            c.date += dt.timedelta(days=1)
+            c.doubtful = True
 
 
 def _about_calls(text: str, start: int, end: int) -> bool:
@@ -709,7 +750,10 @@ def find_date_time(
             found.doubtful.append("time")
 
     used = [(c.start, c.end) for c in clocks + parts]
-    dates = _dates(_blank(t, used), now, expect, fixed.months)
+    try:
+        dates = _dates(_blank(t, used), now, expect, fixed.months)
+    except (OverflowError, ValueError):  # arithmetic past year 1 or 9999: no date to book
+        dates = []
     day = _pick(dates, t)
     if day is not None:
         found.date = day.date

@@ -26,7 +26,8 @@ whatever is left over was not understood, and a partly read span is doubt, not a
 
 `to_digits(text, ordinals=False)` → `text` with every cardinal written as digits, padded with
 spaces to the same length (offsets stay valid): «две камеры» → «2   камеры». With
-`ordinals=True` ordinals become `N-й` («двадцать второго» → «22-й»); prefixes stay words.
+`ordinals=True` ordinals become `N-го`, `N-е` or `N-й` by their ending («двадцать второго» →
+«22-го», «третье» → «3-е», «пятой» → «5-й»); prefixes stay words.
 
 Colloquial pairs («пара», «пару», «парочку») are the cardinal 2, collective numerals («двое»,
 «трое суток») their value; neither joins a compound.
@@ -340,13 +341,19 @@ def read_number(text: str, start: int = 0) -> Number | None:
 
 
 def to_digits(text: str, ordinals: bool = False) -> str:
-    """Cardinals (and with `ordinals`, ordinals as `N-й`) as digits, padded to the same length."""
+    """Cardinals (and with `ordinals`, ordinals as `N-го`/`N-е`/`N-й`) as digits, same length."""
     out: list[str] = []
     pos = 0
     for n in find_numbers(text):
         if n.kind == "prefix" or (n.kind == "ordinal" and not ordinals):
             continue
-        digits = f"{n.value}-й" if n.kind == "ordinal" else str(n.value)
+        digits = str(n.value)
+        if n.kind == "ordinal":  # the case ending kept: «десятого» → «10-го» (a date)
+            digits += (
+                "-го"
+                if text.endswith("го", n.start, n.end)
+                else ("-е" if text.endswith("е", n.start, n.end) else "-й")
+            )
         width = n.end - n.start
         if len(digits) > width:  # never happens for real words; keep the words then
             continue

@@ -18,12 +18,11 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
-from aida.config import Settings
+from aida.config import MIN_ADMIN_TOKEN, Settings
 from aida.store.migrations import migrations
 
 Status = Literal["ok", "info", "warn", "fail"]
 TIMEOUT = 8.0
-MIN_ADMIN_TOKEN = 16
 
 
 class Check(BaseModel):

@@ -72,6 +72,15 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
             return [Note("", STEP, Ask("date", "На какой день записать мастера?", NEAREST))]
         if msg.yes:
             return [Note(f"Записала: {date_label(slots.date, env.today)}.", STEP)]
+    if msg.answers("time") and new_date is None and new_time is None and slots.time is not None:
+        # the answer to "Правильно понимаю: в 20:00?" (an hour read inside the working hours)
+        if msg.no:
+            slots.time = None
+            return [Note("", STEP, Ask("time", "Во сколько вам удобно? Мастер приезжает "
+                                       f"{env.catalog.hours.label()}.",
+                                       _time_suggestions(slots.date, env)))]
+        if msg.yes:
+            return [Note(f"Записала: {slots.time}.", STEP)]
     if new_date is None and new_time is None:
         return []
     date = new_date or slots.date
@@ -100,6 +109,11 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         return [Note("", STEP, Ask("verify_date", f"Правильно понимаю: "
                                    f"{date_label(new_date, env.today)}?",
                                    list(_VERIFY), _VERIFY))]
+    if new_time is not None and "time" in found.doubtful:
+        # "в 8": 20:00 is inside the working hours, but 08:00 may have been meant.
+        verify_time = {f"Да, в {slots.time}": q.YES, "Другое время": q.NO}
+        return [Note("", STEP, Ask("time", f"Правильно понимаю: в {slots.time}?",
+                                   list(verify_time), verify_time))]
     if changed and date and time:
         return [Note(f"Перенесла визит мастера: {date_label(date, env.today)}, "
                      f"{slots.time}.", STEP)]

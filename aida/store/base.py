@@ -28,6 +28,11 @@ DeliveryStatus = Literal["local", "pending", "delivered", "failed"]
 JobKind = Literal["create_lead", "update_referrer"]
 
 
+class StoreBusy(Exception):
+    """No database connection (or session lock) came free within the store's wait. Nothing
+    of the operation was done; the same request may be retried."""
+
+
 class StoredReply(BaseModel):
     """The answer given to one customer message, returned again for a retried `message_id`."""
 
@@ -127,8 +132,14 @@ class SessionTx(Protocol):
     session_id: str
     state: ConversationState | None  # None for a new session
     touch: TouchRecord
+    message_count: int  # messages the session holds (both sides)
 
     async def stored_reply(self, message_id: str) -> StoredReply | None: ...
+
+    async def transcript(self, limit: int) -> list[ChatMessage]:
+        """The session's latest `limit` messages, oldest first, read inside this transaction
+        (a turn holds one connection, never a second: see `Store.turn`)."""
+        ...
 
     async def save_turn(
         self,
@@ -162,10 +173,16 @@ class Store(Protocol):
 
     async def close(self) -> None: ...
 
-    def turn(self, session_id: str) -> AbstractAsyncContextManager[SessionTx]: ...
+    def turn(self, session_id: str) -> AbstractAsyncContextManager[SessionTx]:
+        """Lock and load the session. Raises `StoreBusy` when no connection comes free in
+        time; a turn uses one connection from start to end."""
+        ...
 
-    async def history(self, session_id: str) -> tuple[Step | None, list[ChatMessage]]:
-        """The session's step and messages in order; (None, []) for an unknown session."""
+    async def history(
+        self, session_id: str, limit: int | None = None
+    ) -> tuple[Step | None, list[ChatMessage]]:
+        """The session's step and its latest `limit` messages (all when None), oldest first;
+        (None, []) for an unknown session."""
         ...
 
     async def ping(self) -> None:
@@ -188,7 +205,8 @@ class Store(Protocol):
         delivery: DeliveryStatus | None = None,
         session_id: str | None = None,
     ) -> list[LeadRecord]:
-        """Newest first; confirmed in [since, until), with this delivery status or session."""
+        """Newest first; confirmed in [since, until), with this delivery status or session.
+        At most `limit` (0: none; None: all); a negative limit is a ValueError."""
         ...
 
     async def lead_stats(self, since: dt.datetime, until: dt.datetime) -> list[LeadStat]:
@@ -204,6 +222,10 @@ class Store(Protocol):
     async def totals(self) -> StoreTotals: ...
 
     async def lead(self, lead_id: str) -> LeadRecord | None: ...
+
+    async def lead_ids(self, prefix: str, limit: int) -> list[str]:
+        """Ids of leads starting with `prefix` (at most `limit`), found by the index."""
+        ...
 
     # -- outbox ------------------------------------------------------------------------------
     async def claim_jobs(
@@ -240,6 +262,14 @@ class Store(Protocol):
         the CRM's request limit holds for the whole account): True inside when this instance
         holds it, False when another does. Released on exit, or when this instance dies."""
         ...
+
+    # -- admin -------------------------------------------------------------------------------
+    async def revoke_admin_cookie(self, digest: str, expires_at: dt.datetime) -> None:
+        """Remember a logged-out admin cookie (its digest) until it would have expired; every
+        instance then refuses it. Forgets those already expired."""
+        ...
+
+    async def admin_cookie_revoked(self, digest: str) -> bool: ...
 
     # -- CRM account state and lead stages ----------------------------------------------------
     async def crm_state(self, name: str) -> dict[str, Any] | None:

@@ -69,13 +69,16 @@ def _dt(text: str | None) -> dt.datetime | None:
 
 class _SqliteTx(StagingTx):
     def __init__(self, store: SqliteStore, session_id: str, loaded: tuple[Any, ...]) -> None:
-        state_json, first, latest = loaded
+        state_json, first, latest, message_count = loaded
         state = ConversationState.model_validate_json(state_json) if state_json else None
-        super().__init__(session_id, state, touch_from(first, latest))
+        super().__init__(session_id, state, touch_from(first, latest), message_count or 0)
         self._store = store
 
     async def stored_reply(self, message_id: str) -> StoredReply | None:
         return await self._store._read(partial(_stored_reply, self.session_id, message_id))
+
+    async def transcript(self, limit: int) -> list[ChatMessage]:
+        return await self._store._read(partial(_latest_messages, self.session_id, limit))
 
 
 # Commits between two passive WAL checkpoints (SQLite's own default is about 1000 pages).
@@ -157,8 +160,10 @@ class SqliteStore:
             if tx.staged is not None:
                 await self._write(partial(_save_turn, tx.staged))
 
-    async def history(self, session_id: str) -> tuple[Step | None, list[ChatMessage]]:
-        return await self._read(partial(_history, session_id))
+    async def history(
+        self, session_id: str, limit: int | None = None
+    ) -> tuple[Step | None, list[ChatMessage]]:
+        return await self._read(partial(_history, session_id, limit))
 
     async def ping(self) -> None:
         # On the writer connection: "can serve" means turns can be saved.
@@ -187,7 +192,7 @@ class SqliteStore:
                 conds.append(f"{column} = ?")
                 params.append(value)
         sql = f"SELECT * FROM leads{_where(conds)} ORDER BY created_at DESC, id LIMIT ?"
-        params.append(limit or -1)
+        params.append(-1 if limit is None else _limit(limit))  # SQLite: -1 is no limit
         rows = await self._read(lambda conn: conn.execute(sql, params).fetchall())
         return [_lead_record(row) for row in rows]
 
@@ -227,6 +232,16 @@ class SqliteStore:
             lambda conn: conn.execute("SELECT * FROM leads WHERE id = ?", (lead_id,)).fetchone()
         )
         return _lead_record(row) if row else None
+
+    async def lead_ids(self, prefix: str, limit: int) -> list[str]:
+        # A range on the primary key, so no `%`/`_` in the prefix means anything.
+        rows = await self._read(
+            lambda conn: conn.execute(
+                "SELECT id FROM leads WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+                (prefix, prefix + "\U0010ffff", _limit(limit)),
+            ).fetchall()
+        )
+        return [row[0] for row in rows]
 
     # -- outbox ------------------------------------------------------------------------------
     async def claim_jobs(
@@ -294,6 +309,27 @@ class SqliteStore:
     async def leadership(self, name: str) -> AsyncIterator[bool]:
         # One instance per SQLite file: it holds every role.
         yield True
+
+    # -- admin -------------------------------------------------------------------------------
+    async def revoke_admin_cookie(self, digest: str, expires_at: dt.datetime) -> None:
+        now = _ts(dt.datetime.now(dt.UTC))
+
+        def revoke(conn: Conn) -> None:
+            conn.execute("DELETE FROM admin_revoked WHERE expires_at < ?", (now,))
+            conn.execute(
+                "INSERT OR IGNORE INTO admin_revoked (digest, expires_at) VALUES (?, ?)",
+                (digest, _ts(expires_at)),
+            )
+
+        await self._write(revoke)
+
+    async def admin_cookie_revoked(self, digest: str) -> bool:
+        row = await self._read(
+            lambda conn: conn.execute(
+                "SELECT 1 FROM admin_revoked WHERE digest = ?", (digest,)
+            ).fetchone()
+        )
+        return row is not None
 
     # -- CRM account state and lead stages ----------------------------------------------------
     async def crm_state(self, name: str) -> dict[str, Any] | None:
@@ -435,9 +471,10 @@ def _migrate(conn: Conn) -> None:
 
 def _load_session(session_id: str, conn: Conn) -> tuple[Any, ...]:
     row = conn.execute(
-        "SELECT state, first_touch, latest_touch FROM sessions WHERE id = ?", (session_id,)
+        "SELECT state, first_touch, latest_touch, message_count FROM sessions WHERE id = ?",
+        (session_id,),
     ).fetchone()
-    return tuple(row) if row else (None, None, None)
+    return tuple(row) if row else (None, None, None, 0)
 
 
 def _stored_reply(session_id: str, message_id: str, conn: Conn) -> StoredReply | None:
@@ -455,9 +492,10 @@ def _save_turn(turn: StagedTurn, conn: Conn) -> None:
     now = _ts(turn.now)
     conn.execute(
         """INSERT INTO sessions (id, state, step, max_step_rank, first_touch, latest_touch,
-               created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               created_at, updated_at, message_count)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 2)
            ON CONFLICT (id) DO UPDATE SET state = excluded.state, step = excluded.step,
+               message_count = sessions.message_count + 2,
                max_step_rank = max(sessions.max_step_rank, excluded.max_step_rank),
                first_touch = excluded.first_touch, latest_touch = excluded.latest_touch,
                updated_at = excluded.updated_at""",
@@ -526,24 +564,39 @@ def _enqueue(conn: Conn, lead_id: str, kind: str, payload: dict[str, Any], now: 
     )
 
 
-def _history(session_id: str, conn: Conn) -> tuple[Step | None, list[ChatMessage]]:
+def _history(
+    session_id: str, limit: int | None, conn: Conn
+) -> tuple[Step | None, list[ChatMessage]]:
     # One read transaction, so the step and the messages agree.
     conn.execute("BEGIN")
     try:
         row = conn.execute("SELECT step FROM sessions WHERE id = ?", (session_id,)).fetchone()
         if row is None:
             return None, []
-        rows = conn.execute(
-            """SELECT role, text, suggestions, created_at FROM messages
-               WHERE session_id = ? ORDER BY id""",
-            (session_id,),
-        ).fetchall()
+        messages = _latest_messages(session_id, limit, conn)
     finally:
         conn.execute("COMMIT")
-    messages = [
+    return Step(row[0]), messages
+
+
+def _latest_messages(session_id: str, limit: int | None, conn: Conn) -> list[ChatMessage]:
+    # LIMIT -1 is SQLite's "no limit".
+    rows = conn.execute(
+        """SELECT role, text, suggestions, created_at FROM (
+               SELECT id, role, text, suggestions, created_at FROM messages
+               WHERE session_id = ? ORDER BY id DESC LIMIT ?)
+           ORDER BY id""",
+        (session_id, -1 if limit is None else limit),
+    ).fetchall()
+    return [
         ChatMessage(role=r[0], text=r[1], suggestions=json.loads(r[2]), at=_dt(r[3])) for r in rows
     ]
-    return Step(row[0]), messages
+
+
+def _limit(limit: int) -> int:
+    if limit < 0:
+        raise ValueError(f"limit must be 0 or more, not {limit}")
+    return limit
 
 
 def _between(

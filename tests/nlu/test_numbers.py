@@ -106,7 +106,9 @@ def test_read_number_reports_the_span_it_consumed():
 def test_digits_keep_offsets():
     assert numerals("две камеры") == "2   камеры"
     assert numerals("второго") == "второго"  # ordinals stay words unless asked for
-    assert to_digits("двадцать второго января", ordinals=True) == "22-й" + " " * 12 + " января"
+    assert to_digits("двадцать второго января", ordinals=True) == "22-го" + " " * 11 + " января"
+    assert to_digits("на третье", ordinals=True) == "на 3-е   "
+    assert to_digits("пятой", ordinals=True) == "5-й  "
     text = "тысячу двести и двадцать два, тридцатилетия"
     assert len(to_digits(text, ordinals=True)) == len(text)
 
