@@ -108,7 +108,7 @@ def complete(conv: ConversationState, env: Env) -> bool:
 
 def ask(conv: ConversationState, env: Env) -> Ask:
     slots = conv.slots
-    if slots.address is not None and slots.coverage == "not_covered":
+    if slots.address is not None and slots.coverage == "not_covered" and not slots.tech_check:
         return Ask(
             "tech_check",
             f"К сожалению, по адресу {slots.address.display()} мы пока не подключаем. "
