@@ -146,3 +146,33 @@ UNDERSTANDING_SCRIPTS += [
     script("a shop is an office", GREET,
            T("магазин", S.tariff, "tariff", has="Тарифы для офиса")),
 ]
+
+# -- a consultant's advice from the catalog (issue 11, kind 3) -------------------------------
+HOME_TARIFFS = [GREET, T("для дома", S.tariff, "tariff")]
+UNDERSTANDING_SCRIPTS += [
+    script("the cheapest tariff asked, then picked by its rank", *HOME_TARIFFS,
+           T("самый недорогой какой?", S.tariff, "tariff",
+             has="Самый недорогой — «Пакет Домашний»", lacks=("оператор", HUH)),
+           T("давайте самый дешевый", S.extras, "cctv", has="«Пакет Домашний»"),
+           ),
+    script("a faster one asked", *HOME_TARIFFS,
+           T("а побыстрее есть?", S.tariff, "tariff", has="«Безлимитище»", lacks="оператор")),
+    script("advice by need: games", *HOME_TARIFFS,
+           T("что взять для онлайн-игр", S.tariff, "tariff",
+             has="Для онлайн-игр советую «Пакет Премиум»", lacks="оператор")),
+    script("advice by need, said without a question", *HOME_TARIFFS,
+           T("работаю из дома, что подойдёт", S.tariff, "tariff",
+             has="советую «Пакет Оптимальный»", lacks="оператор")),
+    script("two tariffs compared, nothing chosen", *HOME_TARIFFS,
+           T("чем Безлимитище лучше Премиума", S.tariff, "tariff",
+             has="в 2 раза быстрее и дороже на 200 ₽/мес", lacks=("Уточните", "оператор"))),
+    script("coverage of a street asked in the first message",
+           T("по Карбышева в Волжском есть подключение?", S.tariff, "segment",
+             has="Волжский, улица Карбышева: подключаем дома 1–150", lacks="оператор")),
+    script("the visit's cost, how soon, and whether a phone is needed", GREET,
+           T("сколько стоит подключение", S.tariff, "segment", has="назовёт менеджер",
+             lacks="оператор"),
+           T("через сколько дней приедет мастер", S.tariff, "segment",
+             has="Мастер может приехать уже", lacks=HUH),
+           T("а телефон обязательно?", S.tariff, "segment", has="Телефон нужен")),
+]
