@@ -14,6 +14,7 @@ from aida.catalog import Catalog
 from aida.domain import ConversationState, Step
 from aida.nlu import extract, intents
 from aida.nlu.answer_space import read_space
+from aida.nlu.fixes import fixed_address
 from aida.nlu.tariff import QUESTION
 from aida.nlu.validate import validate_understanding
 from aida.understanding import questions as q
@@ -68,10 +69,13 @@ class OfflineBrain:
                         expect=space.key if space and space.slot else None)
         if heard.slot and getattr(slots, heard.slot) is None:
             setattr(slots, heard.slot, heard.value)
+        if slots.address is None and (fixed := fixed_address(message, ctx.slots.address)):
+            slots.address = fixed
         reading = intents.read(message, ctx.catalog, has_slots=slots.has_slots())
         intent = reading.intent
-        if heard.intent is not None and not slots.has_slots() and intent in (
-                Intent.yes, Intent.no, Intent.unknown, Intent.chitchat, Intent.cancel):
+        questioned = intent is Intent.question and not reading.topics
+        if heard.intent is not None and not slots.has_slots() and (questioned or intent in (
+                Intent.yes, Intent.no, Intent.unknown, Intent.chitchat, Intent.cancel)):
             # «нет спасибо», «ага», «-» answer the yes/no question asked; «ничего не надо»
             # there declines it, it does not end the conversation.
             intent = heard.intent
@@ -87,6 +91,8 @@ class OfflineBrain:
             for f in intents.changes(message, bare=ctx.asked == "change")
             if f not in found and not (f == "address" and slots.problems)
         ]
+        if intent is Intent.cancel and reset:
+            intent = Intent.correction  # «стоп, квартира не 18 а 81»: a fix, not a stop
         choice = heard.choice
         return Understanding(
             intent=intent,

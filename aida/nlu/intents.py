@@ -33,8 +33,15 @@ RESTART = _rx(r"\b(начать|начнем|начнем|давайте|дав�
 HANDOFF_WHO = r"(оператор\w*|менеджер\w*|человек\w*|специалист\w*|консультант\w*|сотрудник\w*)"
 HANDOFF = _rx(rf"\b(позов\w*|позвать|позвоните|соедини\w*|переключ\w*|свяж\w*|дайте|хочу|нужен|нужна|можно|поговорить)\b.*\b{HANDOFF_WHO}",
               rf"^{HANDOFF_WHO}[!.?]*$",
+              rf"\b{HANDOFF_WHO}\s+(мне\s+)?(надо|нужен|нужна|нужно|давайте|позовите|пожалуйста"
+              r"|(по|пере)?звон\w*)\b",
+              r"\bне\s+(люблю|хочу|буду)\b.*\bробот\w*", r"\bс\s+робот\w*\s+не\b",
               r"\bживо\w*\s+(человек|оператор)\w*",
               r"\bперезвоните\b", r"\bобратн\w+\s+звон\w*")
+# «позвоните мне», «можно мне позвонят»: a call wanted, unless the message is a phone
+# given for the visit («звоните мне, +7 903 …»).
+CALL_ME = _rx(r"\b(по|пере)?звон\w*\s+мне\b", r"\bмне\s+(бы\s+)?(по|пере)?звон\w*",
+              r"\b(можно|пусть)\s+(мне\s+)?(по|пере)?звон\w*")
 CANCEL = _rx(r"^(отмена|отменить|отмените|стоп|хватит)\b",
              r"\bпередумал\w*\b",
              r"\bне\s+(хочу|буду)\s+(ничего\s+)?(подключать|оформлять|заявку)\b",
@@ -61,12 +68,17 @@ GREETING = _rx(rf"^({_GREETING_WORDS})\b")
 GREETING_PHRASE = re.compile(r"(?<!\w)(добр\w+\s+(утр\w*|дн\w*|день|вечер\w*|ноч\w*)"
                              r"|(утро|день|вечер)\s+добр\w+)(?!\w)")
 # Only greeting words (and punctuation): «алло», «есть кто?», «здравствуйте!!!».
-GREETING_ONLY = _rx(rf"^(({_GREETING_WORDS})[\s,.!?)(]*)+$")
+GREETING_ONLY = _rx(rf"^(({_GREETING_WORDS})\b[\s,.!?)(]*)+$")
+GREETING_ONLY_CHARS = 80  # longer is more than a greeting (and stays cheap to read)
 # An existing subscriber: a fault, a payment, the balance, leaving. Sent to support.
 SUPPORT = _words(
     r"(интернет\w*|инет\w*|связ\w*|wi-?fi|вай-?фай|роутер\w*|сеть)\s+(у\s+меня\s+|опять\s+|вообще\s+|совсем\s+|снова\s+)*"
     r"(не\s+работа\w*|не\s+груз\w*|пропа\w*|отвали\w*|лага\w*|тормоз\w*|глюч\w*|не\s+ловит)",
     r"(нет|пропал\w*)\s+(интернет\w*|инет\w*|связ\w*|сети)\b",
+    r"(интернет\w*|инет\w*|связи)\s+(нет|пропал\w*)\b",
+    r"(у\s+меня|у\s+нас)\s+уже\s+(есть\s+ваш|подключ\w*|ваш)", r"(мне|нам)\s+(нужно\s+|надо\s+)?оплатить",
+    r"оплатил\w*", r"я\s+(уже\s+)?(ваш\s+)?абонент\w*",
+    r"у\s+(меня|нас)\s+(ничего\s+|опять\s+|снова\s+|все\s+)?не\s+работает",
     r"не\s+работает\s+(интернет|инет|роутер|связь)",
     r"(как|где|куда|чем)\s+(можно\s+)?(оплатить|заплатить|платить|пополнить)",
     r"(оплатить|пополнить|заплатить\s+за)\s+(интернет|счет|баланс|услуг)",
@@ -76,8 +88,12 @@ SUPPORT = _words(
     r"расторг\w*\s+договор\w*",
     r"я\s+(уже\s+)?(ваш|у\s+вас)\s+(абонент|клиент)", r"уже\s+подключен\w*\s+у\s+вас",
 )
+# Not now: «я подумаю», «пока не буду», «просто узнать» (read after questions, without slots).
+SOFT_CANCEL = _words(r"подума(ю|ем)\b", r"пока\s+не\s+(буду|надо|нужно|хочу|стоит)\b",
+                     r"просто\s+(узна|спрос|интерес|смотр)\w*", r"поищу\s+друг\w*",
+                     r"дорого\b")
 # «интернет не работает, хочу подключиться к вам»: a new customer after all.
-NEW_CONNECTION = _words(r"подключ", r"провести", r"перейти", r"переход")
+NEW_CONNECTION = _words(r"(?<!не )подключ", r"(?<!не )провести", r"перейти", r"переход")
 # «доп услуги не нужны», «ничего больше не надо»: declines the rest of what is offered.
 NO_MORE = _words(
     r"(доп\w*|дополнительн\w*)\s*(услуг\w*|опци\w*)?\s+(не\s+(надо|нужн\w*)|ни\s+к\s+чему)",
@@ -102,7 +118,8 @@ CHANGE_FIELDS: dict[str, re.Pattern[str]] = {
     name: _words(*spec.change_words) for name, spec in SLOTS.items() if spec.change_words
 }
 CHANGE_VERB = _rx(r"измен", r"поменя", r"исправ", r"смен", r"\bдруг(ой|ая|ое|ую)\b",
-                  r"\bне\s+т(от|а|о|у)\b", r"неправильн", r"ошиб", r"\bне\s+верн", r"перенес")
+                  r"\bне\s+т(от|а|о|у)\b", r"неправильн", r"ошиб", r"\bне\s+верн", r"перенес",
+                  r"опечата", r"\bне\s+\d[\w/-]*\s*,?\s+а\s+\d")
 
 # Built-in topics answered from the catalog's data (see aida.dialogue.answers).
 TOPICS: dict[str, re.Pattern[str]] = {
@@ -179,9 +196,9 @@ def _intent(t: str, catalog: Catalog, *, has_slots: bool) -> Reading:
     email_declined = bool(EMAIL_DECLINED.search(t))
     if RESTART.search(t):
         return Reading(Intent.restart)
-    if HANDOFF.search(t):
+    if HANDOFF.search(t) or (CALL_ME.search(t) and not has_slots):
         return Reading(Intent.handoff)
-    if GREETING_ONLY.search(t):
+    if len(t) <= GREETING_ONLY_CHARS and GREETING_ONLY.search(t):
         return Reading(Intent.greeting)
     if SUPPORT.search(t) and not NEW_CONNECTION.search(t):
         return Reading(Intent.support)
@@ -191,6 +208,8 @@ def _intent(t: str, catalog: Catalog, *, has_slots: bool) -> Reading:
         topics = topics_of(t, catalog)
         if topics or not has_slots:
             return Reading(Intent.question, topics, email_declined)
+    if SOFT_CANCEL.search(t) and not has_slots:
+        return Reading(Intent.cancel)
     if has_slots:
         # "Давайте вечером", "да, 2 камеры": the values answer; the yes is only a manner.
         return Reading(Intent.answer, email_declined=email_declined)

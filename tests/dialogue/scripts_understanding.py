@@ -78,7 +78,12 @@ UNDERSTANDING_SCRIPTS += [
     ),
     script("«ничего больше не надо» keeps the cameras chosen", CCTV_ASKED,
            T("парочку", S.extras, "static_ip"),
-           T("ничего больше не надо", S.address, "address", lacks="не оформляю")),
+           T("ничего больше не надо", S.address, "address", lacks="не оформляю"),
+           T("ул. Мира, 5, кв 12", S.contacts, "name"),
+           T("Иван, +7 999 123-45-67", S.contacts, "email"),
+           T("ivan@mail.ru", S.schedule, "date"),
+           T("Завтра вечером", S.confirm, "confirm",
+             has=("Видеонаблюдение: 2 камеры", "Постоянный IP: нет"))),
     script("an office with no router: «ничего не надо» to the router is its own router",
            T("Нужен интернет в офис", S.tariff, "tariff"),
            T("офисный старт", S.extras, "router"),
@@ -95,7 +100,8 @@ UNDERSTANDING_SCRIPTS += [
              S.tariff, "segment", lacks="служба поддержки")),
     # -- keywords match whole words ------------------------------------------------------------
     script("«тв» inside «здравствуйте» is not a question about TV",
-           T("здравствуйте", S.tariff, "segment", lacks="Телевидения")),
+           T("здравствуйте, какие у вас тарифы?", S.tariff, "segment", has="Пакет Премиум",
+             lacks="Телевидения")),
     script("«тв» as a word is", T("а тв у вас есть?", S.tariff, "segment", has="Телевидения")),
     # -- never stuck ---------------------------------------------------------------------------
     script("a question is never asked thrice in the same words", CCTV_ASKED,
@@ -104,4 +110,39 @@ UNDERSTANDING_SCRIPTS += [
            T("ыыыы", S.extras, "cctv", has="кнопкой",
              lacks=("Хотите добавить видеонаблюдение", "Видеонаблюдение подключать"),
              suggests=("Без камер", "Позвать оператора"))),
+]
+
+# -- found in tests/conversations --------------------------------------------------------------
+TO_PHONE = [*TO_ADDRESS, T("ул. Мира, 5, кв 12", S.contacts, "name"),
+            T("Иван", S.contacts, "phone")]
+UNDERSTANDING_SCRIPTS += [
+    *[script(f"a refusal as typed: «{say}»", IP_ASKED,
+             T(say, S.address, "address", lacks=(HUH, "Постоянный IP —")))
+      for say in ("ненадо", "нетт", "нее", "не нужнл", "тогда нет", "внук говорит не надо",
+                  "а это чо? не надо наверн")],
+    script("no email, as people say it", TO_PHONE,
+           T("89991234567", S.contacts, "email"),
+           T("Электронной почты у меня нет", S.schedule, "date", lacks=HUH)),
+    script("a number corrected at the summary is changed in place", TO_CONFIRM,
+           T("стоп, квартира не 12 а 21, опечатался", S.confirm, "confirm",
+             has="Волгоград, улица Мира, д. 5, кв. 21", lacks="не оформляю", lead=False)),
+    script("a phone given with «звоните мне» is the phone, not a call-back request", TO_PHONE,
+           T("Звоните мне, +7 903 316 22 10, я буду на месте", S.contacts, "email",
+             lacks="Связаться с поддержкой")),
+    script("a human asked for in other words",
+           T("я с роботами не разговариваю, пусть человек перезвонит", S.tariff, "callback",
+             has="оператор перезвонит")),
+    script("not now: the order is not pressed", GREET,
+           T("для дома", S.tariff, "tariff"),
+           T("ой дорого, я подумаю", S.tariff, None, has="не оформляю", lead=False)),
+    script("outside coverage: no other address, so the check", TO_ADDRESS,
+           T("проспект Ленина 500", S.address, "tech_check"),
+           T("другого адреса нет, давайте пусть мастер посмотрит", S.contacts, "name",
+             has="техническую проверку")),
+    script("outside coverage: neither, politely stopped", TO_ADDRESS,
+           T("проспект Ленина 500", S.address, "tech_check"),
+           T("нет, проверку не надо, спасибо, поищу другого провайдера", S.address, None,
+             has="не оформляю", lead=False)),
+    script("a shop is an office", GREET,
+           T("магазин", S.tariff, "tariff", has="Тарифы для офиса")),
 ]
