@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from aida.catalog import Catalog
-from aida.domain import ConversationState, Step
+from aida.domain import ConversationState, Segment, Step
 from aida.nlu import extract, intents
 from aida.nlu.answer_space import read_space
 from aida.nlu.fixes import fixed_address
@@ -71,6 +71,8 @@ class OfflineBrain:
             setattr(slots, heard.slot, heard.value)
         if slots.address is None and (fixed := fixed_address(message, ctx.slots.address)):
             slots.address = fixed
+        if slots.tariff is None and space is not None and space.key == "tariff":
+            slots.tariff = self._ranked_tariff(message, slots.segment or ctx.slots.segment)
         reading = intents.read(message, ctx.catalog, has_slots=slots.has_slots())
         intent = reading.intent
         questioned = intent is Intent.question and not reading.topics
@@ -83,6 +85,9 @@ class OfflineBrain:
         if no_more and intent is Intent.cancel:
             intent = Intent.no  # «доп услуги не нужны» declines the extras, not the order
         topics = list(reading.topics)
+        if "compare" in topics:
+            # «чем Безлимитище лучше Премиума» names two tariffs to compare, not to choose
+            slots.problems = [p for p in slots.problems if p.slot != "tariff"]
         if intent is Intent.question and slots.tariff is None:
             topics.extend(f"tariff:{name}" for name in self._asked_about(message, ctx))
         found = slots.found()
@@ -110,6 +115,15 @@ class OfflineBrain:
             house=heard.house,
             flat=heard.flat,
         )
+
+    def _ranked_tariff(self, message: str, segment: Segment | None) -> str | None:
+        """«давайте самый дешёвый» to the tariff question picks that tariff of the segment."""
+        rank = intents.picked_by_rank(message)
+        if rank == "cheapest":
+            return self.catalog.cheapest(segment).name
+        if rank == "fastest":
+            return self.catalog.fastest(segment).name
+        return None
 
     def _asked_about(self, message: str, ctx: TurnContext) -> list[str]:
         """Tariffs a question names ("сколько стоит премиум?"): the extractor does not take

@@ -121,6 +121,15 @@ CHANGE_VERB = _rx(r"измен", r"поменя", r"исправ", r"смен", 
                   r"\bне\s+т(от|а|о|у)\b", r"неправильн", r"ошиб", r"\bне\s+верн", r"перенес",
                   r"опечата", r"\bне\s+\d[\w/-]*\s*,?\s+а\s+\d")
 
+# «самый дешёвый», «подешевле», «самый быстрый»: a question about, or a pick of, a tariff.
+CHEAPEST = (r"(по|самы\w+\s+)дешев\w*|подешевле|(само\w+\s+)?недорог\w*|бюджетн\w*|эконом\w*"
+            r"|самы\w+\s+(прост|дешев|бюджетн|маленьк|минимальн)\w*|подешевше")
+FASTEST = (r"побыстрее|самы\w+\s+(быстр|мощн|скоростн)\w*|максимальн\w+\s+скорост\w*"
+           r"|быстрее\s+(всех|всего)|самы\w+\s+(лучш|дорог)\w*")
+
+PICK = _words(r"давайте", r"давай", r"беру", r"возьму", r"оформля\w*", r"подключайте",
+              r"пусть\s+будет", r"тот\s+и", r"его\s+и")
+
 # Built-in topics answered from the catalog's data (see aida.dialogue.answers).
 TOPICS: dict[str, re.Pattern[str]] = {
     "router": _words(r"роутер", r"маршрутизатор", r"wi-?fi", r"вай-?фай"),
@@ -131,9 +140,26 @@ TOPICS: dict[str, re.Pattern[str]] = {
     "coverage": _words(r"покрыти", r"подключаете\s+ли", r"\bв\s+каких\s+(районах|городах)",
                     r"где\s+(вы\s+)?(работаете|подключаете)", r"провед\w+\s+ли",
                     r"провер\w*\s+(мой\s+|наш\s+)?адрес", r"адрес\w*\s+подключени",
-                    r"можно\s+ли\s+подключ\w+\s+(по|на)\s"),
+                    r"можно\s+ли\s+подключ\w+\s+(по|на)\s",
+                    r"есть\s+(ли\s+)?(у\s+вас\s+)?(подключени|интернет|покрыти)",
+                    r"(подключени\w*|интернет)\s+(там\s+)?есть", r"подключаете"),
     "hours": _words(r"часы\s+работы", r"график", r"во\s+сколько\s+(приед|мастер)", r"в\s+выходные",
-                 r"когда\s+(приедет|мастер)", r"время\s+работы"),
+                 r"время\s+работы"),
+    # A consultant's advice (aida.dialogue.advice).
+    "cheapest": _words(CHEAPEST),
+    "fastest": _words(FASTEST),
+    "compare": _words(r"чем\s+(\w+\s+){1,4}(лучше|хуже|отлича\w*)", r"разниц\w*",
+                      r"сравн\w*", r"отличаются"),
+    "connection_fee": _words(r"(сколько\s+стоит|стоимость|цена)\s+(само\s+|сам\w*\s+)?"
+                             r"(подключени|установк|монтаж|провед|работ\w*\s+мастер)",
+                             r"подключение\s+(платн|бесплатн|стоит|сколько)",
+                             r"за\s+подключение", r"(платн|бесплатн)\w*\s+подключ"),
+    "visit_soon": _words(r"через\s+сколько\s+(дней|времени)",
+                         r"как\s+(скоро|быстро)\s+(\w+\s+)?(приед|подключ|придет|мастер)",
+                         r"когда\s+(\w+\s+)?(приедет|придет|мастер|сможет|подключ)",
+                         r"ближайш\w+\s+(время|дат\w*|день|запис)"),
+    "phone_required": _words(r"телефон\w*\s+(обязательн|нужен|надо|зачем)",
+                             r"(обязательн\w*|зачем)\s+(\w+\s+)?телефон", r"без\s+телефона"),
     "support": _words(r"поддержк", r"контакт", r"телефон\s+(поддержки|для\s+связи|оператор)"),
 }
 _OFFICE = re.compile(r"офис|бизнес|юр\.?\s*лиц|компани|организац")
@@ -165,7 +191,21 @@ def topics_of(text: str, catalog: Catalog) -> list[str]:
         else:
             found.append("tariffs")
     found.extend(f.topic for f in catalog.faq if _faq_keywords(tuple(f.keywords)).search(t))
+    found.extend(f"need:{n.topic}" for n in catalog.needs
+                 if _faq_keywords(tuple(n.keywords)).search(t))
     return found
+
+
+def picked_by_rank(text: str) -> str | None:
+    """«давайте самый дешёвый» → "cheapest", «побыстрее беру» → "fastest": a tariff chosen by
+    its rank; a question about one («а самый быстрый сколько?») picks nothing."""
+    t = normalise(text)
+    if is_question(t) and not PICK.search(t):
+        return None
+    for topic in ("cheapest", "fastest"):
+        if TOPICS[topic].search(t):
+            return topic
+    return None
 
 
 @lru_cache(maxsize=256)
@@ -174,9 +214,12 @@ def _faq_keywords(keywords: tuple[str, ...]) -> re.Pattern[str]:
     return _words(*(re.escape(normalise(k)) for k in keywords)) if keywords else re.compile("(?!)")
 
 
+ASKS_ANYWHERE = _words(r"сколько\b", r"ли\b", r"через\s+сколько", r"как\s+скоро")
+
+
 def is_question(text: str) -> bool:
     t = normalise(text)
-    return "?" in t or bool(QUESTION_WORD.search(t))
+    return "?" in t or bool(QUESTION_WORD.search(t)) or bool(ASKS_ANYWHERE.search(t))
 
 
 def read(text: str, catalog: Catalog, *, has_slots: bool) -> Reading:
@@ -210,6 +253,8 @@ def _intent(t: str, catalog: Catalog, *, has_slots: bool) -> Reading:
             return Reading(Intent.question, topics, email_declined)
     if SOFT_CANCEL.search(t) and not has_slots:
         return Reading(Intent.cancel)
+    if not has_slots and (needs := [x for x in topics_of(t, catalog) if x.startswith("need:")]):
+        return Reading(Intent.question, needs)  # «мне для игр»: advice is the answer
     if has_slots:
         # "Давайте вечером", "да, 2 камеры": the values answer; the yes is only a manner.
         return Reading(Intent.answer, email_declined=email_declined)

@@ -44,7 +44,7 @@ UNDERSTANDING_SCRIPTS: list[Script] = [
       for say in ("не-а", "-")],
     # -- buttons are read by their meaning -----------------------------------------------------
     script("outside coverage, a technical check in words", TO_ADDRESS,
-           T("проспект Ленина 500", S.address, "tech_check"),
+           T("проспект Ленина 500, кв 7", S.address, "tech_check"),
            T("давайте проверку", S.contacts, "name", has="техническую проверку", lacks=HUH)),
 ]
 
@@ -136,13 +136,58 @@ UNDERSTANDING_SCRIPTS += [
            T("для дома", S.tariff, "tariff"),
            T("ой дорого, я подумаю", S.tariff, None, has="не оформляю", lead=False)),
     script("outside coverage: no other address, so the check", TO_ADDRESS,
-           T("проспект Ленина 500", S.address, "tech_check"),
+           T("проспект Ленина 500, кв 7", S.address, "tech_check"),
            T("другого адреса нет, давайте пусть мастер посмотрит", S.contacts, "name",
              has="техническую проверку")),
     script("outside coverage: neither, politely stopped", TO_ADDRESS,
-           T("проспект Ленина 500", S.address, "tech_check"),
+           T("проспект Ленина 500, кв 7", S.address, "tech_check"),
            T("нет, проверку не надо, спасибо, поищу другого провайдера", S.address, None,
              has="не оформляю", lead=False)),
     script("a shop is an office", GREET,
            T("магазин", S.tariff, "tariff", has="Тарифы для офиса")),
+]
+
+# -- a consultant's advice from the catalog (issue 11, kind 3) -------------------------------
+HOME_TARIFFS = [GREET, T("для дома", S.tariff, "tariff")]
+UNDERSTANDING_SCRIPTS += [
+    script("the cheapest tariff asked, then picked by its rank", *HOME_TARIFFS,
+           T("самый недорогой какой?", S.tariff, "tariff",
+             has="Самый недорогой — «Пакет Домашний»", lacks=("оператор", HUH)),
+           T("давайте самый дешевый", S.extras, "cctv", has="«Пакет Домашний»"),
+           ),
+    script("a faster one asked", *HOME_TARIFFS,
+           T("а побыстрее есть?", S.tariff, "tariff", has="«Безлимитище»", lacks="оператор")),
+    script("advice by need: games", *HOME_TARIFFS,
+           T("что взять для онлайн-игр", S.tariff, "tariff",
+             has="Для онлайн-игр советую «Пакет Премиум»", lacks="оператор")),
+    script("advice by need, said without a question", *HOME_TARIFFS,
+           T("работаю из дома, что подойдёт", S.tariff, "tariff",
+             has="советую «Пакет Оптимальный»", lacks="оператор")),
+    script("two tariffs compared, nothing chosen", *HOME_TARIFFS,
+           T("чем Безлимитище лучше Премиума", S.tariff, "tariff",
+             has="в 2 раза быстрее и дороже на 200 ₽/мес", lacks=("Уточните", "оператор"))),
+    script("coverage of a street asked in the first message",
+           T("по Карбышева в Волжском есть подключение?", S.tariff, "segment",
+             has="Волжский, улица Карбышева: подключаем дома 1–150", lacks="оператор")),
+    script("the visit's cost, how soon, and whether a phone is needed", GREET,
+           T("сколько стоит подключение", S.tariff, "segment", has="назовёт менеджер",
+             lacks="оператор"),
+           T("через сколько дней приедет мастер", S.tariff, "segment",
+             has="Мастер может приехать уже", lacks=HUH),
+           T("а телефон обязательно?", S.tariff, "segment", has="Телефон нужен")),
+]
+
+# -- the flat: an address without one is asked, a private house needs none --------------------
+UNDERSTANDING_SCRIPTS += [
+    script("a coverage question without a flat: the flat is asked at the address step",
+           T("здравствуйте, на Богданова 25 есть ваш интернет?", S.tariff, "segment",
+             has="подключение возможно"),
+           T("для дома", S.tariff, "tariff"),
+           T("Премиум", S.extras, "cctv"),
+           T("нет", S.extras, "static_ip"),
+           T("нет", S.address, "flat", has="номер квартиры", suggests=("Частный дом",)),
+           T("14", S.contacts, "name", has="улица Богданова, д. 25, кв. 14", lacks=HUH)),
+    script("a private house has no flat", TO_ADDRESS,
+           T("Ангарская 100", S.address, "flat"),
+           T("частный дом", S.contacts, "name", lacks=HUH)),
 ]
