@@ -29,6 +29,9 @@ AMO_LEAD_FIELDS: tuple[str, ...] = (
     "UTM_CONTENT",
     "UTM_TERM",
     "REFERRER",
+    "GCLID",
+    "YCLID",
+    "LANDING_PAGE",
 )
 
 
@@ -133,6 +136,39 @@ class Settings(BaseSettings):
     )
     amo_cf_lead_utm_term: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_UTM_TERM"))
     amo_cf_lead_referrer: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_REFERRER"))
+    amo_cf_lead_gclid: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_GCLID"))
+    amo_cf_lead_yclid: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_YCLID"))
+    amo_cf_lead_landing_page: int | None = Field(
+        None, validation_alias=_env("AMO_CF_LEAD_LANDING_PAGE")
+    )
+    # Where new leads go: a pipeline and its stage (amoCRM's main pipeline and first stage
+    # when unset); technical-check requests and callbacks may have their own.
+    amo_pipeline_id: int | None = Field(None, validation_alias=_env("AMO_PIPELINE_ID"))
+    amo_status_id: int | None = Field(None, validation_alias=_env("AMO_STATUS_ID"))
+    amo_tech_check_pipeline_id: int | None = Field(
+        None, validation_alias=_env("AMO_TECH_CHECK_PIPELINE_ID")
+    )
+    amo_tech_check_status_id: int | None = Field(
+        None, validation_alias=_env("AMO_TECH_CHECK_STATUS_ID")
+    )
+    amo_callback_pipeline_id: int | None = Field(
+        None, validation_alias=_env("AMO_CALLBACK_PIPELINE_ID")
+    )
+    amo_callback_status_id: int | None = Field(
+        None, validation_alias=_env("AMO_CALLBACK_STATUS_ID")
+    )
+    # `on`: requests go to «Неразобранное» (incoming leads a manager accepts or declines).
+    amo_unsorted: bool = Field(False, validation_alias=_env("AMO_UNSORTED"))
+    # One manager's id, or several separated by commas (new leads are dealt out in turn).
+    amo_responsible_user_id: str = Field("", validation_alias=_env("AMO_RESPONSIBLE_USER_ID"))
+    # `on`: a returning customer's new request joins their open lead instead of a second one.
+    amo_attach_to_open_lead: bool = Field(False, validation_alias=_env("AMO_ATTACH_TO_OPEN_LEAD"))
+    # `off`: no task for the manager on callbacks and technical-check requests.
+    amo_tasks: bool = Field(True, validation_alias=_env("AMO_TASKS"))
+    # The path secret of `POST /amocrm/webhook/{secret}` (lead stage changes); unset: off.
+    amo_webhook_secret: str | None = Field(None, validation_alias=_env("AMO_WEBHOOK_SECRET"))
+    # Warn this many days before a long-lived token expires.
+    amo_token_warn_days: int = Field(14, ge=1, validation_alias=_env("AMO_TOKEN_WARN_DAYS"))
 
     @field_validator("timezone")
     @classmethod
@@ -166,6 +202,16 @@ class Settings(BaseSettings):
         "amo_cf_lead_utm_content",
         "amo_cf_lead_utm_term",
         "amo_cf_lead_referrer",
+        "amo_cf_lead_gclid",
+        "amo_cf_lead_yclid",
+        "amo_cf_lead_landing_page",
+        "amo_pipeline_id",
+        "amo_status_id",
+        "amo_tech_check_pipeline_id",
+        "amo_tech_check_status_id",
+        "amo_callback_pipeline_id",
+        "amo_callback_status_id",
+        "amo_webhook_secret",
         mode="before",
     )
     @classmethod
@@ -203,6 +249,29 @@ class Settings(BaseSettings):
     @property
     def cors_origin_list(self) -> list[str]:
         return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
+
+    @field_validator("amo_responsible_user_id")
+    @classmethod
+    def _user_ids(cls, v: str) -> str:
+        for part in v.split(","):
+            if part.strip() and not part.strip().isdigit():
+                raise ValueError(f"AMO_RESPONSIBLE_USER_ID: {part.strip()!r} is not a user id")
+        return v
+
+    @property
+    def amo_responsible_users(self) -> list[int]:
+        return [int(p) for p in self.amo_responsible_user_id.split(",") if p.strip()]
+
+    def amo_stage(self, kind: str) -> tuple[int | None, int | None]:
+        """(pipeline_id, status_id) for a new lead of `kind`: the kind's own settings where
+        given (an own pipeline without a stage means its first stage), else the general ones."""
+        pipeline, status = {
+            "tech_check": (self.amo_tech_check_pipeline_id, self.amo_tech_check_status_id),
+            "callback": (self.amo_callback_pipeline_id, self.amo_callback_status_id),
+        }.get(kind, (None, None))
+        if pipeline is not None:
+            return pipeline, status
+        return self.amo_pipeline_id, status if status is not None else self.amo_status_id
 
     def amo_lead_field(self, key: str) -> int | None:
         """The configured id of lead field `key` (one of AMO_LEAD_FIELDS), or None."""

@@ -28,6 +28,7 @@ from aida.admin.auth import COOKIE, AdminAuth, Denied, Via, clear_cookie, set_co
 from aida.admin.report import BadRange, DateRange, build_funnel, parse_range
 from aida.admin.views import lead_row
 from aida.config import Settings
+from aida.crm.health import crm_warnings
 from aida.crm.requeue import RetryCode, retry_leads, retry_message
 from aida.http.keys import LIMITER, SETTINGS, STORE
 from aida.http.ratelimit import MemoryLimiter
@@ -143,8 +144,10 @@ async def dashboard(request: web.Request, via: Via) -> web.StreamResponse:
     funnel = await build_funnel(store, rng)
     records = await store.leads(LEADS_SHOWN, since=rng.since, until=rng.until)
     sessions = await store.sessions(rng.since, rng.until, SESSIONS_SHOWN)
+    alerts = await crm_warnings(settings, store, dt.datetime.now(dt.UTC))
     return _html(
         pages.dashboard_page(
+            alerts=alerts,
             funnel=funnel,
             rng=rng,
             today=today,

@@ -11,6 +11,7 @@ from aida.config import Settings
 from aida.http.background import background_tasks
 from aida.http.chat import ApiError, chat, health, history
 from aida.http.cors import Cors
+from aida.http.crm_webhook import add_crm_webhook_routes
 from aida.http.errors import Handler, error_response, errors_middleware
 from aida.http.keys import DRAINING, LIMITER, SETTINGS, STORE, TURNS
 from aida.http.models import MAX_BODY_BYTES
@@ -72,6 +73,7 @@ def create_app(settings: Settings, *, engine: TurnEngine | None = None) -> web.A
     app.router.add_post("/chat/stream", chat_stream)
     app.router.add_get("/chat/history", history)
     app.router.add_get("/health", health)
+    add_crm_webhook_routes(app)
     install_metrics(app, store, getattr(app[TURNS].engine, "brain", None))
     add_admin_routes(app, settings)
     add_static_routes(app, settings.cors_origin_list)

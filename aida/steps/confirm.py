@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 from aida.domain import ConversationState, Lead, LeadKind, Step
-from aida.nlu import intents
 from aida.replies.format import bullets, cameras, date_label, per_month, phone, rub
 from aida.steps.base import Ask, Env, Message, Note
+from aida.understanding import questions as q
+from aida.understanding.slots import CHANGEABLE, SLOTS
 
 STEP = Step.confirm
 
@@ -20,12 +21,20 @@ CHANGE = "Изменить"
 
 
 def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
-    wants_change = msg.no or intents.wants_change(msg.text)
+    wants_change = msg.no or msg.u.wants_change
     if msg.answers("confirm", "change") and wants_change and not msg.u.slots.has_slots():
         return [Note("", STEP, Ask(
             "change", "Что нужно изменить? Например: тариф, адрес, телефон или время визита.",
-            [YES]))]
+            [YES], {YES: q.YES}, again=_change_again()))]
+    if msg.answers("change") and msg.yes and not msg.u.slots.has_slots():
+        # «Да, всё верно» to «Что нужно изменить?»: nothing to change, the summary again.
+        return [Note("", STEP, ask(conv, env))]
     return []
+
+
+def _change_again() -> str:
+    names = [SLOTS[name].label for name in CHANGEABLE]
+    return f"Что поправить: {', '.join(names[:-1])} или {names[-1]}?"
 
 
 def complete(conv: ConversationState, env: Env) -> bool:
@@ -57,17 +66,19 @@ def summary_lines(conv: ConversationState, env: Env) -> list[str]:
     address = slots.address.display()
     if slots.tech_check:
         address += " (нужна техническая проверка)"
-    return [
-        f"Тариф: {tariff.name} — {tariff.speed_mbps} Мбит/с, {per_month(tariff.price)}",
-        f"Роутер: {_router_text(conv, env)}",
-        f"Видеонаблюдение: {cctv}",
-        f"Постоянный IP: {per_month(catalog.static_ip.price) if slots.static_ip else 'нет'}",
-        f"Адрес: {address}",
-        f"Имя: {slots.name}",
-        f"Телефон: {phone(slots.phone or '')}",
-        f"Email: {slots.email or 'не указан'}",
-        f"Визит мастера: {date_label(slots.date, env.today)}, {slots.time}",
-    ]
+    static_ip = per_month(catalog.static_ip.price) if slots.static_ip else "нет"
+    lines = {
+        "tariff": f"{tariff.name} — {tariff.speed_mbps} Мбит/с, {per_month(tariff.price)}",
+        "router": _router_text(conv, env),
+        "cctv_cameras": cctv,
+        "static_ip": static_ip,
+        "address": address,
+        "name": slots.name,
+        "phone": phone(slots.phone or ""),
+        "email": slots.email or "не указан",
+    }
+    return [*(f"{SLOTS[k].title}: {v}" for k, v in lines.items()),
+            f"Визит мастера: {date_label(slots.date, env.today)}, {slots.time}"]
 
 
 def totals_text(conv: ConversationState, env: Env) -> str:
@@ -84,7 +95,9 @@ def totals_text(conv: ConversationState, env: Env) -> str:
 def ask(conv: ConversationState, env: Env) -> Ask:
     text = (f"Проверьте, пожалуйста, заявку:\n{bullets(summary_lines(conv, env))}\n"
             f"Итого: {totals_text(conv, env)}\n\nВсё верно?")
-    return Ask("confirm", text, [YES, CHANGE])
+    return Ask("confirm", text, [YES, CHANGE], {YES: q.YES, CHANGE: q.CHANGE},
+               again="Если в заявке всё верно, нажмите «Да, всё верно» — и я её оформлю. "
+                     "Если что-то не так — «Изменить».")
 
 
 def lead_from(conv: ConversationState, env: Env, session_id: str, now: dt.datetime, *,

@@ -12,18 +12,27 @@ from aida.steps.base import Ask, Env, Message, Note
 
 STEP = Step.extras
 
-ROUTER_SUGGESTIONS = ["Аренда за {rent}", "Купить роутер", "У меня свой роутер"]
+ROUTER_SUGGESTIONS = {"Аренда за {rent}": "rent", "Купить роутер": "buy",
+                      "У меня свой роутер": "own"}
 NO_CAMERAS = "Без камер"
-STATIC_IP_SUGGESTIONS = ["Нужен постоянный IP", "Не нужен"]
+STATIC_IP_SUGGESTIONS = {"Нужен постоянный IP": True, "Не нужен": False}
+
+
+def _router_choices(env: Env) -> dict[str, str | int | bool]:
+    rent = per_month(env.catalog.router.rent_price)
+    return {s.format(rent=rent): v for s, v in ROUTER_SUGGESTIONS.items()}
 
 
 def _router_suggestions(env: Env) -> list[str]:
-    rent = per_month(env.catalog.router.rent_price)
-    return [s.format(rent=rent) for s in ROUTER_SUGGESTIONS]
+    return list(_router_choices(env))
+
+
+def _camera_choices(env: Env) -> dict[str, str | int | bool]:
+    return {NO_CAMERAS: 0, **{cameras(p.cameras): p.cameras for p in env.catalog.cctv}}
 
 
 def camera_suggestions(env: Env) -> list[str]:
-    return [NO_CAMERAS, *(cameras(p.cameras) for p in env.catalog.cctv)]
+    return list(_camera_choices(env))
 
 
 def _apply_router_rule(conv: ConversationState, env: Env) -> list[Note]:
@@ -53,7 +62,8 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
             router = "own"
         elif msg.yes:
             notes.append(Note("", STEP, Ask(
-                "router", "Роутер возьмёте в аренду или купите?", _router_suggestions(env)[:2])))
+                "router", "Роутер возьмёте в аренду или купите?", _router_suggestions(env)[:2],
+                _router_choices(env))))
     if router and router != slots.router:
         if tariff and tariff.router_included and router in ("rent", "buy"):
             notes.append(Note(f"В тарифе «{tariff.name}» роутер уже входит в подарок.", STEP))
@@ -63,13 +73,17 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
             slots.router = router
             notes.append(Note(_router_ack(router, env), STEP))
 
+    if msg.u.no_more:
+        notes += _decline_rest(conv, found.cctv_cameras, found.static_ip)
+
     count = found.cctv_cameras
     if count is None and msg.answers("cctv"):
         if msg.no:
             count = 0
         elif msg.yes:
             notes.append(Note("", STEP, Ask(
-                "cctv", "Сколько камер подключить: 1, 2 или 4?", camera_suggestions(env)[1:])))
+                "cctv", "Сколько камер подключить: 1, 2 или 4?", camera_suggestions(env)[1:],
+                _camera_choices(env))))
     package = catalog.cctv_package(count) if count else None
     if count is not None and count != slots.cctv_cameras and (count == 0 or package):
         slots.cctv_cameras = count
@@ -81,7 +95,7 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
             choices = ", ".join(str(p.cameras) for p in catalog.cctv)
             notes.append(Note("", STEP, Ask(
                 "cctv", f"Комплекты видеонаблюдения есть на {choices} камеры. Какой подойдёт?",
-                camera_suggestions(env))))
+                camera_suggestions(env), _camera_choices(env))))
 
     static_ip = found.static_ip
     if static_ip is None and msg.answers("static_ip") and (msg.yes or msg.no):
@@ -91,6 +105,19 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         if static_ip:
             notes.append(Note(f"Постоянный IP — {per_month(catalog.static_ip.price)}.", STEP))
     return notes
+
+
+def _decline_rest(conv: ConversationState, cameras_said: int | None,
+                  static_ip_said: bool | None) -> list[Note]:
+    """«Доп услуги не нужны»: every extra not yet answered (nor in this message) is declined;
+    a router a tariff needs is still asked, unless it was the question."""
+    slots = conv.slots
+    declined = False
+    if slots.cctv_cameras is None and cameras_said is None:
+        slots.cctv_cameras, declined = 0, True
+    if slots.static_ip is None and static_ip_said is None:
+        slots.static_ip, declined = False, True
+    return [Note("Хорошо, без дополнительных услуг.", STEP)] if declined else []
 
 
 def _router_ack(router: str, env: Env) -> str:
@@ -132,6 +159,9 @@ def ask(conv: ConversationState, env: Env) -> Ask:
             f"В тариф «{tariff.name}» роутер не входит. Возьмёте его в аренду за "
             f"{per_month(catalog.router.rent_price)}, {buy} или подключим ваш?",
             _router_suggestions(env),
+            _router_choices(env),
+            again="Как будет с роутером: возьмёте в аренду, купите у нас или подключим "
+                  "ваш собственный?",
         )
     if slots.cctv_cameras is None:
         packages = ", ".join(f"{cameras(p.cameras)} — {rub(p.price)}" for p in catalog.cctv)
@@ -141,10 +171,16 @@ def ask(conv: ConversationState, env: Env) -> Ask:
             "Хотите добавить видеонаблюдение? Комплекты с хранением записей "
             f"{months} мес., разовый платёж: {packages}.",
             camera_suggestions(env),
+            _camera_choices(env),
+            again="Видеонаблюдение подключать? Если да — сколько камер: "
+                  + ", ".join(str(p.cameras) for p in catalog.cctv)
+                  + "? Если нет — нажмите «Без камер».",
         )
     return Ask(
         "static_ip",
         f"Нужен ли постоянный IP-адрес? Он стоит {per_month(catalog.static_ip.price)} — "
         "пригодится для камер, сервера или удалённого доступа.",
-        STATIC_IP_SUGGESTIONS,
+        list(STATIC_IP_SUGGESTIONS),
+        dict(STATIC_IP_SUGGESTIONS),
+        again="Постоянный IP-адрес подключать? Ответьте, пожалуйста, «да» или «нет».",
     )

@@ -13,10 +13,12 @@ import datetime as dt
 from aida.domain import ConversationState, Step
 from aida.replies.format import date_label
 from aida.steps.base import Ask, Env, Message, Note
+from aida.understanding import questions as q
 
 STEP = Step.schedule
 
 NEAREST = ["Завтра утром", "Завтра вечером", "Послезавтра"]
+_VERIFY = {"Да, верно": q.YES, "Нет, другой день": q.NO}
 PARTS_OF_DAY = (("Утром", dt.time(9, 0)), ("Днём", dt.time(13, 0)), ("Вечером", dt.time(18, 0)))
 
 
@@ -70,6 +72,15 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
             return [Note("", STEP, Ask("date", "На какой день записать мастера?", NEAREST))]
         if msg.yes:
             return [Note(f"Записала: {date_label(slots.date, env.today)}.", STEP)]
+    if msg.answers("time") and new_date is None and new_time is None and slots.time is not None:
+        # the answer to "Правильно понимаю: в 20:00?" (an hour read inside the working hours)
+        if msg.no:
+            slots.time = None
+            return [Note("", STEP, Ask("time", "Во сколько вам удобно? Мастер приезжает "
+                                       f"{env.catalog.hours.label()}.",
+                                       _time_suggestions(slots.date, env)))]
+        if msg.yes:
+            return [Note(f"Записала: {slots.time}.", STEP)]
     if new_date is None and new_time is None:
         return []
     date = new_date or slots.date
@@ -97,7 +108,12 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         # "В пятницу" said on a Friday: next week's, but worth a word before it counts.
         return [Note("", STEP, Ask("verify_date", f"Правильно понимаю: "
                                    f"{date_label(new_date, env.today)}?",
-                                   ["Да, верно", "Нет, другой день"]))]
+                                   list(_VERIFY), _VERIFY))]
+    if new_time is not None and "time" in found.doubtful:
+        # "в 8": 20:00 is inside the working hours, but 08:00 may have been meant.
+        verify_time = {f"Да, в {slots.time}": q.YES, "Другое время": q.NO}
+        return [Note("", STEP, Ask("time", f"Правильно понимаю: в {slots.time}?",
+                                   list(verify_time), verify_time))]
     if changed and date and time:
         return [Note(f"Перенесла визит мастера: {date_label(date, env.today)}, "
                      f"{slots.time}.", STEP)]
@@ -120,7 +136,9 @@ def ask(conv: ConversationState, env: Env) -> Ask:
     date, time = slots.date, parse_time(slots.time)
     if date is not None and problem(date, None, env) is None and time is None:
         return Ask("time", f"Во сколько удобно {date_label(date, env.today)}? Мастер приезжает "
-                           f"{hours.label()}.", _time_suggestions(date, env))
+                           f"{hours.label()}.", _time_suggestions(date, env),
+                   again="В какое время удобно принять мастера? Например: «в 10», «после "
+                         "обеда» или «вечером».")
     if time is not None and date is None:
         days = ["Сегодня"] if not _too_soon(env.today, time, env) else []
         return Ask("date", f"На какой день записать мастера к {slots.time}?",
@@ -130,4 +148,5 @@ def ask(conv: ConversationState, env: Env) -> Ask:
         if code:
             return Ask("date", _problem_text(code, env), NEAREST)
     return Ask("date", f"Когда вам удобно принять мастера? Подключаем ежедневно {hours.label()}.",
-               NEAREST)
+               NEAREST, again="На какой день записать мастера? Например: «завтра», «в субботу» "
+                              "или «5 декабря».")

@@ -65,6 +65,9 @@ class LeadRecord(BaseModel):
     last_error: str | None = None
     next_attempt_at: dt.datetime | None = None
     delivered_at: dt.datetime | None = None
+    # The lead's stage in the CRM, from its webhooks (None until the first one arrives).
+    crm_status_id: int | None = None
+    crm_loss_reason: str | None = None
 
 
 class OutboxJob(BaseModel):
@@ -97,6 +100,8 @@ class LeadStat(BaseModel):
     utm_campaign: str | None = None
     # The conversation's first message: from the lead's transcript, else the session row.
     started_at: dt.datetime | None = None
+    crm_status_id: int | None = None  # the stage in the CRM (won 142, lost 143 in amoCRM)
+    crm_loss_reason: str | None = None
 
 
 class SessionSummary(BaseModel):
@@ -265,6 +270,39 @@ class Store(Protocol):
         ...
 
     async def admin_cookie_revoked(self, digest: str) -> bool: ...
+
+    # -- CRM account state and lead stages ----------------------------------------------------
+    async def crm_state(self, name: str) -> dict[str, Any] | None:
+        """A small JSON value every instance sees (e.g. the account is blocked since …)."""
+        ...
+
+    async def set_crm_state(
+        self, name: str, value: dict[str, Any] | None, now: dt.datetime
+    ) -> None:
+        """Store `value` under `name`; None removes it."""
+        ...
+
+    async def next_turn(self, name: str) -> int:
+        """Count one more under `name` and return the new count (0, 1, 2, …), atomically
+        across instances: whose turn it is."""
+        ...
+
+    async def record_lead_stage(
+        self,
+        crm_lead_id: int,
+        status_id: int,
+        pipeline_id: int | None,
+        loss_reason: str | None,
+        at: dt.datetime,
+    ) -> int:
+        """The CRM moved lead `crm_lead_id` to a stage; how many AIDA leads it is (0 or 1)."""
+        ...
+
+    async def leads_lost_without_reason(self, status_id: int, limit: int) -> list[int]:
+        """CRM ids of leads at stage `status_id` (lost) whose reason is not known yet."""
+        ...
+
+    async def record_loss_reason(self, crm_lead_id: int, reason: str) -> None: ...
 
     # -- upkeep ------------------------------------------------------------------------------
     async def expire_sessions(self, idle_since: dt.datetime) -> int:

@@ -236,7 +236,8 @@ class PostgresStore:
         rows = await self._fetch(
             """SELECT l.id, l.session_id, l.kind, l.created_at, l.delivery, l.utm_source,
                    l.payload -> 'attribution' ->> 'utm_campaign',
-                   coalesce((l.payload -> 'transcript' -> 0 ->> 'at')::timestamptz, s.created_at)
+                   coalesce((l.payload -> 'transcript' -> 0 ->> 'at')::timestamptz, s.created_at),
+                   l.crm_status_id, l.crm_loss_reason
                FROM leads l LEFT JOIN sessions s ON s.id = l.session_id
                WHERE l.created_at >= $1 AND l.created_at < $2 ORDER BY l.created_at, l.id""",
             utc(since),
@@ -485,6 +486,77 @@ class PostgresStore:
     async def admin_cookie_revoked(self, digest: str) -> bool:
         row = await self._fetchrow("SELECT 1 FROM admin_revoked WHERE digest = $1", digest)
         return row is not None
+
+    # -- CRM account state and lead stages ----------------------------------------------------
+    async def crm_state(self, name: str) -> dict[str, Any] | None:
+        row = await self._fetchrow("SELECT value FROM crm_state WHERE name = $1", name)
+        raw = row[0] if row else None
+        value = json.loads(raw) if isinstance(raw, str) else raw
+        return value if isinstance(value, dict) else None
+
+    async def set_crm_state(
+        self, name: str, value: dict[str, Any] | None, now: dt.datetime
+    ) -> None:
+        if value is None:
+            await self._execute("DELETE FROM crm_state WHERE name = $1", name)
+            return
+        await self._execute(
+            """INSERT INTO crm_state (name, value, updated_at) VALUES ($1, $2::jsonb, $3)
+               ON CONFLICT (name) DO UPDATE SET value = excluded.value,
+                   updated_at = excluded.updated_at""",
+            name,
+            json.dumps(value),
+            utc(now),
+        )
+
+    async def next_turn(self, name: str) -> int:
+        row = await self._fetchrow(
+            """INSERT INTO crm_state (name, value, updated_at)
+               VALUES ($1, '{"n": 0}'::jsonb, now())
+               ON CONFLICT (name) DO UPDATE SET
+                   value = jsonb_build_object('n', (crm_state.value ->> 'n')::bigint + 1),
+                   updated_at = now()
+               RETURNING (value ->> 'n')::bigint""",
+            name,
+        )
+        assert row is not None  # INSERT … RETURNING always returns the row
+        return int(row[0])
+
+    async def record_lead_stage(
+        self,
+        crm_lead_id: int,
+        status_id: int,
+        pipeline_id: int | None,
+        loss_reason: str | None,
+        at: dt.datetime,
+    ) -> int:
+        async with self._connection() as conn:
+            result = await conn.execute(
+                """UPDATE leads SET crm_status_id = $1, crm_pipeline_id = $2,
+                       crm_loss_reason = $3, crm_stage_at = $4
+                   WHERE crm_lead_id = $5 AND (crm_stage_at IS NULL OR crm_stage_at <= $4)""",
+                status_id,
+                pipeline_id,
+                loss_reason,
+                utc(at),
+                crm_lead_id,
+            )
+        return int(result.split()[-1])
+
+    async def leads_lost_without_reason(self, status_id: int, limit: int) -> list[int]:
+        rows = await self._fetch(
+            """SELECT crm_lead_id FROM leads
+               WHERE crm_status_id = $1 AND crm_loss_reason IS NULL
+               ORDER BY crm_stage_at LIMIT $2""",
+            status_id,
+            limit,
+        )
+        return [int(r[0]) for r in rows]
+
+    async def record_loss_reason(self, crm_lead_id: int, reason: str) -> None:
+        await self._execute(
+            "UPDATE leads SET crm_loss_reason = $1 WHERE crm_lead_id = $2", reason, crm_lead_id
+        )
 
     # -- upkeep ------------------------------------------------------------------------------
     async def expire_sessions(self, idle_since: dt.datetime) -> int:

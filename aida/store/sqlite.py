@@ -51,7 +51,7 @@ from aida.store.staging import StagedTurn, StagingTx
 T = TypeVar("T")
 Conn = sqlite3.Connection
 
-_LEAD_TS = ("next_attempt_at", "delivered_at")
+_LEAD_TS = ("next_attempt_at", "delivered_at", "crm_stage_at")
 
 
 @overload
@@ -201,7 +201,8 @@ class SqliteStore:
             lambda conn: conn.execute(
                 """SELECT l.id, l.session_id, l.kind, l.created_at, l.delivery, l.utm_source,
                        json_extract(l.payload, '$.attribution.utm_campaign'),
-                       coalesce(json_extract(l.payload, '$.transcript[0].at'), s.created_at)
+                       coalesce(json_extract(l.payload, '$.transcript[0].at'), s.created_at),
+                       l.crm_status_id, l.crm_loss_reason
                    FROM leads l LEFT JOIN sessions s ON s.id = l.session_id
                    WHERE l.created_at >= ? AND l.created_at < ? ORDER BY l.created_at, l.id""",
                 (_ts(since), _ts(until)),
@@ -329,6 +330,84 @@ class SqliteStore:
             ).fetchone()
         )
         return row is not None
+
+    # -- CRM account state and lead stages ----------------------------------------------------
+    async def crm_state(self, name: str) -> dict[str, Any] | None:
+        row = await self._read(
+            lambda conn: conn.execute(
+                "SELECT value FROM crm_state WHERE name = ?", (name,)
+            ).fetchone()
+        )
+        value = json.loads(row[0]) if row else None
+        return value if isinstance(value, dict) else None
+
+    async def set_crm_state(
+        self, name: str, value: dict[str, Any] | None, now: dt.datetime
+    ) -> None:
+        if value is None:
+            await self._write(
+                lambda conn: conn.execute("DELETE FROM crm_state WHERE name = ?", (name,))
+            )
+            return
+        await self._write(
+            lambda conn: conn.execute(
+                """INSERT INTO crm_state (name, value, updated_at) VALUES (?, ?, ?)
+                   ON CONFLICT (name) DO UPDATE SET value = excluded.value,
+                       updated_at = excluded.updated_at""",
+                (name, json.dumps(value), _ts(now)),
+            )
+        )
+
+    async def next_turn(self, name: str) -> int:
+        row = await self._write(
+            lambda conn: conn.execute(
+                """INSERT INTO crm_state (name, value, updated_at)
+                   VALUES (?, json_object('n', 0), ?)
+                   ON CONFLICT (name) DO UPDATE SET
+                       value = json_object('n', json_extract(crm_state.value, '$.n') + 1),
+                       updated_at = excluded.updated_at
+                   RETURNING json_extract(value, '$.n')""",
+                (name, _ts(dt.datetime.now(dt.UTC))),
+            ).fetchone()
+        )
+        return int(row[0])
+
+    async def record_lead_stage(
+        self,
+        crm_lead_id: int,
+        status_id: int,
+        pipeline_id: int | None,
+        loss_reason: str | None,
+        at: dt.datetime,
+    ) -> int:
+        cursor = await self._write(
+            lambda conn: conn.execute(
+                """UPDATE leads SET crm_status_id = ?, crm_pipeline_id = ?, crm_loss_reason = ?,
+                       crm_stage_at = ?
+                   WHERE crm_lead_id = ? AND (crm_stage_at IS NULL OR crm_stage_at <= ?)""",
+                (status_id, pipeline_id, loss_reason, _ts(at), crm_lead_id, _ts(at)),
+            )
+        )
+        return int(cursor.rowcount)
+
+    async def leads_lost_without_reason(self, status_id: int, limit: int) -> list[int]:
+        rows = await self._read(
+            lambda conn: conn.execute(
+                """SELECT crm_lead_id FROM leads
+                   WHERE crm_status_id = ? AND crm_loss_reason IS NULL
+                   ORDER BY crm_stage_at LIMIT ?""",
+                (status_id, limit),
+            ).fetchall()
+        )
+        return [int(r[0]) for r in rows]
+
+    async def record_loss_reason(self, crm_lead_id: int, reason: str) -> None:
+        await self._write(
+            lambda conn: conn.execute(
+                "UPDATE leads SET crm_loss_reason = ? WHERE crm_lead_id = ?",
+                (reason, crm_lead_id),
+            )
+        )
 
     # -- upkeep ------------------------------------------------------------------------------
     async def expire_sessions(self, idle_since: dt.datetime) -> int:
