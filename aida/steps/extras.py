@@ -113,9 +113,10 @@ def _decline_rest(conv: ConversationState, cameras_said: int | None,
     a router a tariff needs is still asked, unless it was the question."""
     slots = conv.slots
     declined = False
-    if slots.cctv_cameras is None and cameras_said is None:
+    # The brain may already read the decline as "0 cameras, no IP": still one decline.
+    if slots.cctv_cameras is None and not cameras_said:
         slots.cctv_cameras, declined = 0, True
-    if slots.static_ip is None and static_ip_said is None:
+    if slots.static_ip is None and not static_ip_said:
         slots.static_ip, declined = False, True
     return [Note("Хорошо, без дополнительных услуг.", STEP)] if declined else []
 
