@@ -13,16 +13,21 @@ from aida.catalog import Catalog, house_number
 from aida.domain import Address
 from aida.nlu.address import match_street
 from aida.nlu.email import normalize_email
-from aida.nlu.intents import TOPICS
 from aida.nlu.phone import normalize_phone
 from aida.nlu.tariff import match_tariff
 from aida.understanding.questions import REPLY_WORDS
 from aida.understanding.slots import CHANGEABLE
-from aida.understanding.types import Extraction, Intent, Problem, TurnContext, Understanding
+from aida.understanding.types import (
+    Extraction,
+    Intent,
+    Problem,
+    TurnContext,
+    Understanding,
+    catalog_topics,
+)
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _NAME = re.compile(r"^[^\W\d_][^\W\d_ .'\-]*(?:[ .'\-]+[^\W\d_]+){0,3}\.?$")
-BUILTIN_TOPICS = {*TOPICS, "tariffs_home", "tariffs_office"}
 
 
 def _tariff(name: str | None, catalog: Catalog) -> str | None:
@@ -77,14 +82,14 @@ def validate_slots(ex: Extraction, catalog: Catalog) -> Extraction:
 
 def validate_understanding(u: Understanding, ctx: TurnContext) -> Understanding:
     catalog = ctx.catalog
-    faq = {f.topic for f in catalog.faq}
+    known = set(catalog_topics(catalog))
     topics = []
     for topic in u.topics:
         if topic.startswith("tariff:"):
             name = _tariff(topic.split(":", 1)[1], catalog)
             if name:
                 topics.append(f"tariff:{name}")
-        elif topic in BUILTIN_TOPICS or topic in faq:
+        elif topic in known:
             topics.append(topic)
     slots = validate_slots(u.slots, catalog)
     intent = u.intent

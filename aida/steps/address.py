@@ -39,11 +39,13 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
             return [Note(_coverage_ack(conv), STEP)]
 
     if msg.answers("tech_check") and found.address is None:
-        if msg.no or msg.u.choice == q.OTHER_ADDRESS:
+        # The way named wins over the yes or no around it («другого адреса нет, проверку»).
+        choice = msg.u.choice
+        if choice == q.OTHER_ADDRESS or (msg.no and choice is None):
             slots.address = slots.coverage = None
             return [Note("", STEP, Ask("address", "Напишите, пожалуйста, другой адрес: "
                                        "улица, дом и квартира (или офис)."))]
-        if msg.yes or msg.u.choice == q.TECH_CHECK:
+        if choice == q.TECH_CHECK or msg.yes:
             slots.tech_check = True
             return [Note("Оформлю заявку на техническую проверку: мастер уточнит, можно ли "
                          "подключить этот адрес.", STEP)]
