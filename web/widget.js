@@ -686,7 +686,8 @@
           self.addMessage(role, x.text, null, false, x.name);
           last = { role: role, suggestions: x.suggestions };
         });
-        if (data && data.handoff === 'operator') self.listen(data.event_id);
+        if (data && data.event_id) self.cursor = data.event_id; // events after it are new
+        if (data && data.handoff === 'operator') self.listen();
         if (data && typeof data.step === 'string') self.step = data.step;
         if (!msgs.length) self.setSuggestions(self.welcomeSuggestions);
         else self.setSuggestions(last && last.role === 'assistant' && Array.isArray(last.suggestions) ? last.suggestions : []);
@@ -940,16 +941,18 @@
 
   // ---------------------------------------------------------------- a manager in the chat
   // The manager's messages come as Server-Sent Events; the browser reconnects by itself with
-  // Last-Event-ID, so nothing is shown twice or lost. after: the history's last event id.
-  P.listen = function (after) {
+  // Last-Event-ID, so nothing is shown twice or lost; a first connection starts after the
+  // history's last event (`cursor`).
+  P.listen = function () {
     var self = this;
     if (this.events || typeof W.EventSource !== 'function' || !this.session) return;
     var url = this.api + '/chat/events?session_id=' + encodeURIComponent(this.session) +
-      (after ? '&after=' + encodeURIComponent(after) : '');
+      (this.cursor ? '&after=' + encodeURIComponent(this.cursor) : '');
     var es = this.events = new W.EventSource(url);
     var data = function (e) { try { return JSON.parse(e.data) || {}; } catch (x) { return {}; } };
     es.addEventListener('message', function (e) {
       var d = data(e);
+      self.cursor = e.lastEventId || self.cursor;
       if (typeof d.text !== 'string') return;
       var role = d.role === 'operator' ? 'operator' : 'assistant';
       self.addMessage(role, d.text, null, true, d.name);
@@ -958,6 +961,7 @@
     });
     es.addEventListener('status', function (e) {
       var d = data(e);
+      self.cursor = e.lastEventId || self.cursor;
       // «left» needs no note: the assistant's own message that follows says so.
       if (d.operator === 'joined') {
         self.log.appendChild(el('p', { class: 'note', text: fmt(self.t.joined, { name: d.name || self.t.manager }) }));

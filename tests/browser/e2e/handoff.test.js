@@ -146,8 +146,16 @@ test('the full assistant page shows the manager too', async () => {
   await managerSays(page, sid, 'Добрый день! Я Максим, помогу.', 'Максим');
   assert.deepEqual(await operatorTexts(page), ['Максим: Добрый день! Я Максим, помогу.']);
   await shot(page, 'handoff-page');
+  // Handed back; the page reloaded; a manager answers late (the chat is theirs again): the
+  // customer's next message shows that answer once, then goes on to the manager.
+  await amojo.managerSays(sid, '/bot', 'Максим');
   await page.reload();
   await page.waitForFunction(() => document.querySelector('aida-widget').shadowRoot.querySelectorAll('[role=log] .msg.o').length === 1);
+  await amojo.managerSays(sid, 'Забыл сказать: подключаем за 1 день.', 'Максим');
+  await sayToManager(page, 'Спасибо!');
+  await page.waitForFunction(() => document.querySelector('aida-widget').shadowRoot.querySelectorAll('[role=log] .msg.o').length === 2, null, { timeout: 5000 });
+  await page.waitForTimeout(300);
+  assert.deepEqual(await operatorTexts(page), ['Максим: Добрый день! Я Максим, помогу.', 'Максим: Забыл сказать: подключаем за 1 день.']);
   assert.deepEqual(await cspViolations(page), []);
   assert.deepEqual(problems, []);
 });
