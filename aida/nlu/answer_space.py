@@ -107,6 +107,11 @@ def read_space(text: str, space: AnswerSpace | None) -> SpaceReading:
         parsed = parse_house(text)
         if parsed:
             out.house, out.flat = parsed
+    if space.key == "flat":
+        if _NO_FLAT.search(plain):
+            out.choice, out.intent = q.NO_FLAT, None
+        elif flat := _FLAT.fullmatch(plain.strip(" .")):
+            out.flat = flat.group(1)
     if space.free_text:
         out.free_text = " ".join(text.split())[:FREE_TEXT_CHARS] or None
     return out
@@ -119,6 +124,13 @@ _TECH_CHECK = re.compile(r"провер|оставить\s+заявк|остав
 _AGREE = re.compile(r"(?<!\w)(давайте|да|можно|хорошо|пусть|ладно)(?!\w)")
 _NO_CHECK = re.compile(r"провер\w*\s+(тоже\s+)?не\s+(надо|нужн\w*)|не\s+(надо|нужн\w*)\s+провер"
                        r"|(?<!\w)не\s*надо(?!\w)|друг\w*\s+провайдер")
+
+
+# «частный дом», «квартиры нет», «без квартиры»: the address has no flat.
+_NO_FLAT = re.compile(r"частн\w*|\bсвой\s+дом|нет\s+квартир\w*|квартир\w*\s+нет|без\s+квартир\w*"
+                      r"|\bкоттедж\w*|\bдача\b|\bнет\b|^-$")
+# «18», «кв 18», «квартира 18а», «офис 305»: the flat alone.
+_FLAT = re.compile(r"(?:(?:кв|квартир\w*|офис|оф|помещени\w*|пом)\.?\s*(?:№\s*)?)?(\d{1,4}[а-я]?)")
 
 
 def _tech_check(plain: str) -> str | None:

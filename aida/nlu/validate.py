@@ -80,6 +80,9 @@ def validate_slots(ex: Extraction, catalog: Catalog) -> Extraction:
     return out
 
 
+_FLAT = re.compile(r"\d{1,4}[а-яa-z]?", re.IGNORECASE)
+
+
 def validate_understanding(u: Understanding, ctx: TurnContext) -> Understanding:
     catalog = ctx.catalog
     known = set(catalog_topics(catalog))
@@ -99,7 +102,8 @@ def validate_understanding(u: Understanding, ctx: TurnContext) -> Understanding:
     reset = [f for f in dict.fromkeys(u.reset) if f in CHANGEABLE]
     choice = u.choice if u.choice in REPLY_WORDS else None
     house = u.house.strip()[:20] if u.house and house_number(u.house) is not None else None
-    flat = u.flat.strip()[:20] if house and u.flat and u.flat.strip() else None
+    # A flat alone answers «Уточните номер квартиры»; it must look like one.
+    flat = u.flat.strip()[:20] if u.flat and _FLAT.fullmatch(u.flat.strip()) else None
     return u.model_copy(
         update={
             "slots": slots,

@@ -31,7 +31,7 @@ def _forget_address(conv: ConversationState) -> bool:
     if slots.address is None:
         return False
     slots.address = slots.coverage = None
-    slots.tech_check = False
+    slots.tech_check = slots.no_flat = False
     return True
 
 

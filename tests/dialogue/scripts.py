@@ -147,12 +147,12 @@ SCRIPTS: list[Script] = [
     script(
         "an address read with doubt is confirmed before it counts",
         TO_ADDRESS,
-        T("Краснознаменкая 5", S.contacts, "verify_address", has="Правильно понимаю"),
+        T("Краснознаменкая 5, кв 3", S.contacts, "verify_address", has="Правильно понимаю"),
         T("да", S.contacts, "name", has="подключение возможно", lacks="Не совсем поняла")),
     script(
         "a doubtful address that is wrong is asked again",
         TO_ADDRESS,
-        T("Краснознаменкая 5", S.contacts, "verify_address"),
+        T("Краснознаменкая 5, кв 3", S.contacts, "verify_address"),
         T("нет", S.address, "address", has="ещё раз")),
     script(
         "a changed mind keeps what stays valid",
@@ -176,15 +176,15 @@ SCRIPTS: list[Script] = [
     script(
         "an address outside coverage: another address",
         TO_ADDRESS,
-        T("проспект Ленина 500", S.address, "tech_check", has="не подключаем",
+        T("проспект Ленина 500, кв 7", S.address, "tech_check", has="не подключаем",
           suggests=("Другой адрес", "Оставить заявку на проверку")),
         T("Другой адрес", S.address, "address"),
-        T("улица Мира 7", S.contacts, "name"),
+        T("улица Мира 7 кв 1", S.contacts, "name"),
     ),
     script(
         "an address outside coverage: a technical check request",
         TO_ADDRESS,
-        T("проспект Ленина 500", S.address, "tech_check"),
+        T("проспект Ленина 500, кв 7", S.address, "tech_check"),
         T("Оставить заявку на проверку", S.contacts, "name", has="техническую проверку"),
         T("Пётр, 89990001122", S.contacts, "email"),
         T("нет", S.schedule, "date"),
@@ -225,6 +225,10 @@ SCRIPTS: list[Script] = [
         TO_SCHEDULE,
         T("завтра в 8", S.confirm, "time", has="Правильно понимаю: в 20:00?"),
         T("да", S.confirm, "confirm", has=("Записала", "20:00"))),
+    script(
+        "a doubtful day and a doubtful hour are read back together",
+        TO_SCHEDULE,
+        T("в пятницу в 8", S.confirm, "verify_date", has="4 декабря (пятница), в 20:00?")),
     script(
         "a read-back hour that is wrong is asked again",
         TO_SCHEDULE,

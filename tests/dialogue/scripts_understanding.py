@@ -44,7 +44,7 @@ UNDERSTANDING_SCRIPTS: list[Script] = [
       for say in ("не-а", "-")],
     # -- buttons are read by their meaning -----------------------------------------------------
     script("outside coverage, a technical check in words", TO_ADDRESS,
-           T("проспект Ленина 500", S.address, "tech_check"),
+           T("проспект Ленина 500, кв 7", S.address, "tech_check"),
            T("давайте проверку", S.contacts, "name", has="техническую проверку", lacks=HUH)),
 ]
 
@@ -136,11 +136,11 @@ UNDERSTANDING_SCRIPTS += [
            T("для дома", S.tariff, "tariff"),
            T("ой дорого, я подумаю", S.tariff, None, has="не оформляю", lead=False)),
     script("outside coverage: no other address, so the check", TO_ADDRESS,
-           T("проспект Ленина 500", S.address, "tech_check"),
+           T("проспект Ленина 500, кв 7", S.address, "tech_check"),
            T("другого адреса нет, давайте пусть мастер посмотрит", S.contacts, "name",
              has="техническую проверку")),
     script("outside coverage: neither, politely stopped", TO_ADDRESS,
-           T("проспект Ленина 500", S.address, "tech_check"),
+           T("проспект Ленина 500, кв 7", S.address, "tech_check"),
            T("нет, проверку не надо, спасибо, поищу другого провайдера", S.address, None,
              has="не оформляю", lead=False)),
     script("a shop is an office", GREET,
@@ -175,4 +175,19 @@ UNDERSTANDING_SCRIPTS += [
            T("через сколько дней приедет мастер", S.tariff, "segment",
              has="Мастер может приехать уже", lacks=HUH),
            T("а телефон обязательно?", S.tariff, "segment", has="Телефон нужен")),
+]
+
+# -- the flat: an address without one is asked, a private house needs none --------------------
+UNDERSTANDING_SCRIPTS += [
+    script("a coverage question without a flat: the flat is asked at the address step",
+           T("здравствуйте, на Богданова 25 есть ваш интернет?", S.tariff, "segment",
+             has="подключение возможно"),
+           T("для дома", S.tariff, "tariff"),
+           T("Премиум", S.extras, "cctv"),
+           T("нет", S.extras, "static_ip"),
+           T("нет", S.address, "flat", has="номер квартиры", suggests=("Частный дом",)),
+           T("14", S.contacts, "name", has="улица Богданова, д. 25, кв. 14", lacks=HUH)),
+    script("a private house has no flat", TO_ADDRESS,
+           T("Ангарская 100", S.address, "flat"),
+           T("частный дом", S.contacts, "name", lacks=HUH)),
 ]
