@@ -33,7 +33,9 @@ RESTART = _rx(r"\b(начать|начнем|начнем|давайте|дав�
 # «хочу … оператора»: what follows a verb is looked for within a sentence's reach, not to
 # the end of the text, so a message of repeated verbs costs linear time, not quadratic.
 _NEAR = r".{0,160}?"
-HANDOFF_WHO = r"(оператор\w*|менеджер\w*|человек\w*|специалист\w*|консультант\w*|сотрудник\w*)"
+# «15 человек», «на 20 сотрудников» count people; they do not ask for one.
+HANDOFF_WHO = (r"(оператор\w*|менеджер\w*|(?<!\d )(?<!\d)человек\w*|специалист\w*|консультант\w*"
+               r"|сотрудник(?!ов)\w*)")
 HANDOFF = _rx(rf"\b(позов\w*|позвать|позвоните|соедини\w*|переключ\w*|свяж\w*|дайте|хочу|нужен|нужна|можно|поговорить)\b{_NEAR}\b{HANDOFF_WHO}",
               rf"^{HANDOFF_WHO}[!.?]*$",
               rf"\b{HANDOFF_WHO}\s+(мне\s+)?(надо|нужен|нужна|нужно|давайте|позовите|пожалуйста"
