@@ -42,6 +42,7 @@ QUESTIONS: dict[str, Question] = {
     "address": Question("address"),
     "house": Question("address"),  # the street is known, its house number is asked
     "flat": Question("address", yes_no=True),  # the house is known, its flat is asked
+    "flat_split": Question(yes_no=True),  # «7/18»: house 7, flat 18?
     "name": Question("name"),
     "phone": Question("phone"),
     "email": Question("email", yes_no=True),

@@ -258,3 +258,21 @@ def test_the_lead_carries_the_slots_and_totals() -> None:
     lead = confirm.make_lead(_complete_conv(), ENV, "s1", NOW)
     assert (lead.kind, lead.monthly_total, lead.one_off_total) == ("connection", 2350, 5700)
     assert lead.tags == ["AIDA"]
+
+
+def test_a_house_written_7_18_asks_whether_18_is_the_flat() -> None:
+    conv = ConversationState()
+    address.accept(conv, msg(address=Address(street="улица Мира", house="7/18")), ENV)
+    asked = address.ask(conv, ENV)
+    assert asked.expect == "flat_split" and "дом 7, квартира 18" in asked.text
+    address.accept(conv, msg("flat_split", intent=Intent.yes), ENV)
+    assert conv.slots.address == Address(street="улица Мира", house="7", flat="18")
+    assert address.complete(conv, ENV)
+
+
+def test_a_corner_house_7_18_then_asks_its_flat() -> None:
+    conv = ConversationState()
+    address.accept(conv, msg(address=Address(street="улица Мира", house="7/18")), ENV)
+    address.accept(conv, msg("flat_split", intent=Intent.no), ENV)
+    conv.pending = "flat_split"
+    assert address.ask(conv, ENV).expect == "flat"
