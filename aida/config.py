@@ -28,6 +28,7 @@ AMO_LEAD_FIELDS: tuple[str, ...] = (
     "UTM_CONTENT",
     "UTM_TERM",
     "REFERRER",
+    "CONSENT",
 )
 
 
@@ -48,7 +49,20 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(None, validation_alias=_env("AIDA_REDIS_URL"))
     cors_origins: str = Field("", validation_alias=_env("AIDA_CORS_ORIGINS"))
     rate_limit: str = Field("on", validation_alias=_env("AIDA_RATE_LIMIT"))
-    session_ttl_days: float = Field(30, gt=0, validation_alias=_env("AIDA_SESSION_TTL_DAYS"))
+    # Sessions and their messages are deleted this many days after the last message
+    # (AIDA_SESSION_TTL_DAYS is the older name of the same setting).
+    session_ttl_days: float = Field(
+        30, gt=0, validation_alias=AliasChoices("AIDA_RETENTION_DAYS", "AIDA_SESSION_TTL_DAYS")
+    )
+    # A lead delivered to the CRM loses its personal fields and transcript here this many
+    # days after delivery: the CRM is then the record. Leads kept only locally stay whole.
+    lead_retention_days: float = Field(
+        90, gt=0, validation_alias=_env("AIDA_LEAD_RETENTION_DAYS")
+    )
+    # The operator's personal-data policy, linked under the chat's input.
+    privacy_url: str | None = Field(None, validation_alias=_env("AIDA_PRIVACY_URL"))
+    # Where the consent text is published; by default the service's own /privacy/consent.
+    consent_url: str | None = Field(None, validation_alias=_env("AIDA_CONSENT_URL"))
     # Which touch a lead carries: the session's first (default) or its latest attribution.
     attribution: Literal["first", "latest"] = Field(
         "first", validation_alias=_env("AIDA_ATTRIBUTION")
@@ -104,6 +118,8 @@ class Settings(BaseSettings):
     )
     amo_cf_lead_utm_term: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_UTM_TERM"))
     amo_cf_lead_referrer: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_REFERRER"))
+    # The consent to personal-data processing (time, text version, how given) as one line.
+    amo_cf_lead_consent: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_CONSENT"))
 
     @field_validator("timezone")
     @classmethod
@@ -128,6 +144,7 @@ class Settings(BaseSettings):
         "amo_cf_lead_utm_content",
         "amo_cf_lead_utm_term",
         "amo_cf_lead_referrer",
+        "amo_cf_lead_consent",
         mode="before",
     )
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -59,6 +60,20 @@ class Support(BaseModel):
     telegram: str | None = None
 
 
+class Privacy(BaseModel):
+    """The personal-data texts (152-FZ): the notice under the chat's input and the consent
+    text, a document of its own. The shipped ones are a template for the operator's lawyer."""
+
+    notice: str = Field(min_length=1)
+    consent_text: str = Field(min_length=1)
+
+    @property
+    def version(self) -> str:
+        """Derived from the consent text, so an edited text can never keep an old version."""
+        normalised = "\n".join(" ".join(line.split()) for line in self.consent_text.strip().splitlines())
+        return "sha256:" + hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:12]
+
+
 class Faq(BaseModel):
     topic: str
     keywords: list[str]
@@ -80,6 +95,7 @@ class Catalog(BaseModel):
     hours: Hours = Field(default_factory=Hours)
     support: Support = Field(default_factory=Support)
     faq: list[Faq] = Field(default_factory=list)
+    privacy: Privacy
     coverage: CoverageList
 
     @model_validator(mode="after")

@@ -21,6 +21,7 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, Field
 
 from aida.domain import Attribution, ChatMessage, ConversationState, Lead, LeadKind, Step
+from aida.store.erasure import ErasureReport, ErasureTarget
 
 # local: kept in the local store only (no CRM configured when it was confirmed);
 # pending: waiting in the outbox; delivered: in the CRM; failed: needs the operator.
@@ -240,4 +241,19 @@ class Store(Protocol):
     async def expire_sessions(self, idle_since: dt.datetime) -> int:
         """Delete sessions (and their messages) idle since before `idle_since`, except any in
         a turn right now; leads are kept. Returns how many sessions were deleted."""
+        ...
+
+    # -- personal data -----------------------------------------------------------------------
+    async def forget(self, target: ErasureTarget, now: dt.datetime) -> ErasureReport:
+        """Erase a person: every session holding their phone or email (in its slots or in
+        any message's text, the phone in any written form) or the given session, with all
+        its messages; their leads (by contacts or session) keep only impersonal columns;
+        their outbox jobs are emptied, and those not yet done dropped (the lead stays local)."""
+        ...
+
+    async def erase_delivered_leads(
+        self, delivered_before: dt.datetime, now: dt.datetime, limit: int = 500
+    ) -> int:
+        """Retention: strip the person from leads delivered to the CRM before
+        `delivered_before` (at most `limit` per call). Returns how many were erased."""
         ...

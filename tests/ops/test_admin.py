@@ -23,6 +23,7 @@ ADMIN_ROUTES = [
     ("GET", "/admin/api/funnel"),
     ("GET", "/admin/api/leads"),
     ("POST", "/admin/api/leads/x/retry"),
+    ("POST", "/admin/api/forget"),
     ("POST", "/admin/login"),
     ("POST", "/admin/logout"),
 ]

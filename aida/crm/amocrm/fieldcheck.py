@@ -29,6 +29,7 @@ ACCEPTED_TYPES: dict[str, frozenset[str]] = {
     "UTM_CONTENT": _TEXT | {"tracking_data"},
     "UTM_TERM": _TEXT | {"tracking_data"},
     "REFERRER": _TEXT,
+    "CONSENT": _TEXT,
 }
 
 Status = Literal["ok", "not_set", "missing", "wrong_type", "missing_options"]

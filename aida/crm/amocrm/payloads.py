@@ -74,6 +74,19 @@ def phone_digits(phone: str) -> str:
     return digits
 
 
+_CONSENT_METHOD = {"button": "кнопкой «Согласен»", "typed": "ответом в чате"}
+
+
+def consent_line(lead: Lead, tz: ZoneInfo) -> str:
+    """The consent as one line for the note and the AMO_CF_LEAD_CONSENT field."""
+    if lead.consent_at is None:
+        return "Согласие на обработку персональных данных: не получено"
+    how = _CONSENT_METHOD.get(lead.consent_method or "", "")
+    at = lead.consent_at.astimezone(tz)
+    return (f"Согласие на обработку персональных данных: {at:%d.%m.%Y %H:%M}, "
+            f"версия текста {lead.consent_version}" + (f", {how}" if how else ""))
+
+
 def lead_values(lead: Lead, tz: ZoneInfo, rent_price: int) -> dict[str, str | int | bool]:
     """Every lead value AIDA can send, keyed by the AMO_CF_LEAD_* suffix; unknown ones left out."""
     a = lead.attribution
@@ -91,6 +104,7 @@ def lead_values(lead: Lead, tz: ZoneInfo, rent_price: int) -> dict[str, str | in
         "UTM_CONTENT": a.utm_content,
         "UTM_TERM": a.utm_term,
         "REFERRER": lead.referrer,
+        "CONSENT": consent_line(lead, tz) if lead.consent_at else None,
     }
     return {k: v for k, v in candidates.items() if v is not None and v != ""}
 
@@ -158,4 +172,5 @@ def transcript_note(lead: Lead, tz: ZoneInfo) -> NoteIn:
     body = "\n".join(lines) or "(переписка пуста)"
     if len(body) > NOTE_MAX_CHARS:
         body = "…\n" + body[-NOTE_MAX_CHARS:]
-    return NoteIn(params=NoteParams(text=f"Переписка с ассистентом ({marker(lead)})\n\n{body}"))
+    header = f"Переписка с ассистентом ({marker(lead)})\n{consent_line(lead, tz)}"
+    return NoteIn(params=NoteParams(text=f"{header}\n\n{body}"))

@@ -25,6 +25,7 @@ from pydantic import (
 
 from aida.catalog import Catalog
 from aida.domain import CameraCount, RouterOption, Segment
+from aida.llm.masking import Masker
 from aida.llm.prompts import topics
 from aida.nlu import extract
 from aida.understanding.types import Expect, Extraction, Intent, Problem, TurnContext, Understanding
@@ -96,6 +97,22 @@ def parse_reading(raw: Any) -> Reading:
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [schema, {"type": "null"}]}
+
+
+def unmasked(reading: Reading, masker: Masker) -> Reading:
+    """The reading with the placeholders it gave mapped back to the customer's values."""
+    slots = reading.slots
+    update: dict[str, Any] = {
+        key: masker.unmask_optional(getattr(slots, key)) for key in ("name", "phone", "email")
+    }
+    if slots.address is not None:
+        a = slots.address
+        update["address"] = a.model_copy(update={
+            "street": masker.unmask(a.street),
+            "house": masker.unmask_optional(a.house),
+            "flat": masker.unmask_optional(a.flat),
+        })
+    return reading.model_copy(update={"slots": slots.model_copy(update=update)})
 
 
 def reading_schema(catalog: Catalog) -> dict[str, Any]:
