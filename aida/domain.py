@@ -88,6 +88,16 @@ class Slots(SlotValues):
     referrer: str | None = None  # who recommended us, asked once after `done`
 
 
+class Choice(BaseModel):
+    """A button offered with a question: its text and what it stands for (a slot value, or a
+    reply word such as "yes", "skip", "tech_check" that the question's answer space knows)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    value: str | int | bool
+
+
 class ChatMessage(BaseModel):
     role: Literal["user", "assistant"]
     text: str
@@ -166,6 +176,9 @@ class ConversationState(BaseModel):
     slots: Slots = Field(default_factory=Slots)
     history: list[ChatMessage] = Field(default_factory=list)
     pending: str | None = None
+    # The buttons offered with `pending` and what each stands for (its answer space's
+    # choices); states stored before this field load with none.
+    choices: list[Choice] = Field(default_factory=list)
     # Offered during repair (operator hand-off, technical check): what a "да" now means.
     offer: str | None = None
     # A street understood without its house number, waiting for "Уточните номер дома".

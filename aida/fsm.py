@@ -1,4 +1,4 @@
-"""The conversation machine: the six onboarding steps and every allowed move between them.
+"""The conversation machine: the onboarding steps and every allowed move between them.
 
 Guards decide every move, and `auto_transitions=False` leaves no way to jump to a state
 directly:
@@ -26,9 +26,10 @@ from typing import Any
 from transitions import EventData, Machine
 
 from aida.domain import STEP_ORDER, ConversationState, Slots, Step
-from aida.steps import SLOT_STEPS, STEPS, Env, first_open
+from aida.steps import FLOW_STEPS, SLOT_STEPS, STEPS, Env, first_open
 
 STATES: list[str] = [s.value for s in STEP_ORDER]
+FIRST: Step = FLOW_STEPS[0]
 
 
 def _first_open_is(step: Step) -> Callable[[EventData], bool]:
@@ -44,17 +45,17 @@ def _first_open_is(step: Step) -> Callable[[EventData], bool]:
 def _transitions() -> list[dict[str, Any]]:
     moves: list[dict[str, Any]] = []
     # advance: one step forward, guarded by the current step's completeness
-    for here, there in pairwise(STEP_ORDER[:6]):
+    for here, there in pairwise(FLOW_STEPS):
         moves.append({"trigger": "advance", "source": here.value, "dest": there.value,
                       "conditions": ["current_step_complete"]})
     # rewind: from a later step straight to the earliest incomplete one
-    for i, here in enumerate(STEP_ORDER[1:6], start=1):
-        for there in STEP_ORDER[:i]:
+    for i, here in enumerate(FLOW_STEPS[1:], start=1):
+        for there in FLOW_STEPS[:i]:
             moves.append({"trigger": "rewind", "source": here.value, "dest": there.value,
                           "conditions": [_first_open_is(there)]})
     moves.append({"trigger": "confirm", "source": Step.confirm.value, "dest": Step.done.value,
                   "conditions": ["all_slots_complete", "yes_to_summary"]})
-    moves.append({"trigger": "restart", "source": "*", "dest": Step.tariff.value,
+    moves.append({"trigger": "restart", "source": "*", "dest": FIRST.value,
                   "after": "clear_slots"})
     return moves
 
@@ -107,6 +108,7 @@ class Flow:
     def clear_slots(self, event: EventData) -> None:
         self.conv.slots = Slots()
         self.conv.pending = self.conv.offer = None
+        self.conv.choices = []
         self.conv.partial_street = self.conv.partial_city = None
         self.conv.lead_id = None
         self.conv.referrer_asked = False
@@ -134,7 +136,7 @@ def _machine_kwargs() -> dict[str, Any]:
     return {
         "states": STATES,
         "transitions": TRANSITIONS,
-        "initial": Step.tariff.value,
+        "initial": FIRST.value,
         "auto_transitions": False,
         "send_event": True,
         "model_attribute": "step",
@@ -154,7 +156,7 @@ def flow_for(conv: ConversationState, env: Env, *,
         flow = _IDLE.pop()
     else:
         flow = Flow()
-        MACHINE.add_model(flow, initial=Step.tariff.value)
+        MACHINE.add_model(flow, initial=FIRST.value)
     flow.bind(conv, env, yes_to_summary)
     try:
         yield flow
@@ -178,7 +180,7 @@ def mermaid() -> str:
     from transitions.extensions import GraphMachine  # only `aida graph` needs diagrams
 
     class _Diagram:
-        step = Step.tariff.value
+        step = FIRST.value
 
     graph = GraphMachine(model=_Diagram(), graph_engine="mermaid", show_conditions=True,
                          title="AIDA onboarding", **_machine_kwargs())

@@ -85,6 +85,28 @@ class Faq(BaseModel):
         return [k.lower() for k in v if k.strip()]
 
 
+class Need(BaseModel):
+    """A customer's need a consultant recommends a tariff for ("для онлайн-игр"): the slowest
+    tariff of the segment that is at least `min_speed_mbps` fast is advised, with `why`."""
+
+    topic: str
+    keywords: list[str]
+    label: str  # "для онлайн-игр", as in «Для онлайн-игр советую …»
+    min_speed_mbps: int = Field(gt=0)
+    why: str
+
+    @field_validator("keywords")
+    @classmethod
+    def _lower(cls, v: list[str]) -> list[str]:
+        return [k.lower() for k in v if k.strip()]
+
+
+class Installation(BaseModel):
+    """What a visit costs and how soon it can be: `fee` None means the manager names it."""
+
+    fee: int | None = Field(default=None, ge=0)
+
+
 class Catalog(BaseModel):
     provider: str
     default_city: str = "Волгоград"
@@ -95,6 +117,8 @@ class Catalog(BaseModel):
     hours: Hours = Field(default_factory=Hours)
     support: Support = Field(default_factory=Support)
     faq: list[Faq] = Field(default_factory=list)
+    needs: list[Need] = Field(default_factory=list)
+    installation: Installation = Field(default_factory=Installation)
     privacy: Privacy
     coverage: CoverageList
 
@@ -123,6 +147,17 @@ class Catalog(BaseModel):
             if t.segment not in seen:
                 seen.append(t.segment)
         return seen
+
+    def cheapest(self, segment: Segment | None) -> Tariff:
+        return min(self.tariffs_for(segment) or self.tariffs, key=lambda t: (t.price, -t.speed_mbps))
+
+    def fastest(self, segment: Segment | None) -> Tariff:
+        return max(self.tariffs_for(segment) or self.tariffs, key=lambda t: (t.speed_mbps, -t.price))
+
+    def advised(self, need: Need, segment: Segment | None) -> Tariff:
+        """The cheapest tariff of the segment fast enough for the need (else the fastest)."""
+        fit = [t for t in self.tariffs_for(segment) if t.speed_mbps >= need.min_speed_mbps]
+        return min(fit, key=lambda t: t.price) if fit else self.fastest(segment)
 
     def cctv_package(self, cameras: int) -> CctvPackage | None:
         return next((p for p in self.cctv if p.cameras == cameras), None)

@@ -11,7 +11,7 @@ import argparse
 import datetime as dt
 import json
 import sys
-from typing import Any, get_args
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -19,9 +19,9 @@ from pydantic import ValidationError
 from aida.catalog import Catalog, CatalogError, load_catalog
 from aida.config import Settings
 from aida.nlu import extract
-from aida.understanding.types import Expect
+from aida.understanding.questions import QUESTIONS
 
-_EXPECTS = get_args(Expect)
+_EXPECTS = tuple(QUESTIONS)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -1,4 +1,5 @@
-"""One customer message in, one reply out: brain → validation → policy (the machine) → wording.
+"""One customer message in, one reply out: brain (validated reading) → policy (the machine)
+→ wording.
 
 The engine holds no conversation state: the caller loads a `ConversationState`, and stores
 the one returned in `TurnResult` (with the lead, if one was confirmed) in one transaction.
@@ -8,22 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import get_args
 from zoneinfo import ZoneInfo
 
 from aida.catalog import Catalog
 from aida.dialogue.policy import decide
 from aida.dialogue.types import DeltaSink, TurnResult
 from aida.domain import ChatMessage, ConversationState
-from aida.nlu.brain import OfflineBrain
-from aida.nlu.validate import validate_understanding
 from aida.steps import Env
 from aida.understanding.brain import Brain
-from aida.understanding.types import Expect, TurnContext, Understanding
+from aida.understanding.questions import answer_space
+from aida.understanding.types import TurnContext, Understanding
 
 log = logging.getLogger(__name__)
-
-_EXPECTS = frozenset(get_args(Expect))
 # Recent messages kept in the state, for a brain's context; the whole conversation is in the
 # store's messages table (the service takes the CRM note's transcript from there), so a long
 # conversation does not make every turn re-read and re-write all of it.
@@ -32,18 +29,16 @@ CONTEXT_MESSAGES = 6
 
 
 class Engine:
-    def __init__(self, catalog: Catalog, brain: Brain, tz: ZoneInfo):
+    """`brain` reads and words; `fallback` (the offline brain, given by the factory) does
+    both when `brain` raises, so a turn never fails for want of understanding. A brain
+    returns readings already validated against the catalog."""
+
+    def __init__(self, catalog: Catalog, brain: Brain, tz: ZoneInfo, *,
+                 fallback: Brain | None = None):
         self.catalog = catalog
         self.brain = brain
         self.tz = tz
-        # Whatever brain is configured, a turn never fails for want of understanding.
-        self.offline = brain if isinstance(brain, OfflineBrain) else OfflineBrain(catalog)
-
-    def warm_up(self) -> None:
-        """Load the understanding stack's dictionaries now, not on the first customer's turn."""
-        ctx = self.context(self.new_state(), dt.datetime.now(self.tz))
-        self.offline.read("Здравствуйте, я Иван, +7 999 123-45-67, ivan@mail.ru, "
-                          "ул. Мира 5, завтра вечером, Пакет Премиум", ctx)
+        self.offline = fallback or brain
 
     def new_state(self) -> ConversationState:
         return ConversationState()
@@ -51,7 +46,7 @@ class Engine:
     def context(self, state: ConversationState, now: dt.datetime) -> TurnContext:
         return TurnContext(
             step=state.step,
-            expect=state.pending if state.pending in _EXPECTS else None,  # type: ignore[arg-type]
+            expect=answer_space(state.pending, state.choices),
             slots=state.slots,
             now=now.astimezone(self.tz),
             catalog=self.catalog,
@@ -64,7 +59,7 @@ class Engine:
         except Exception:
             log.exception("brain %s failed to understand; using the offline brain", self.brain.name)
             u = await self.offline.understand(text, ctx)
-        return validate_understanding(u, ctx)
+        return u
 
     async def turn(self, state: ConversationState, text: str, *, now: dt.datetime,
                    session_id: str, on_delta: DeltaSink | None = None) -> TurnResult:
@@ -72,7 +67,7 @@ class Engine:
         ctx = self.context(state, now).model_copy(update={"session_id": session_id})
         u = await self._understand(text, ctx)
         env = Env(self.catalog, ctx.now)
-        decision = decide(state, u, text, env, session_id=session_id, now=now)
+        decision = decide(state, u, env, session_id=session_id, now=now)
         conv = decision.conv
 
         word_ctx = ctx.model_copy(update={"step": conv.step, "slots": conv.slots})

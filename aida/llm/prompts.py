@@ -15,6 +15,8 @@ from typing import Any
 from aida.catalog import Catalog
 from aida.domain import Slots
 from aida.llm.masking import Masker
+from aida.understanding.questions import REPLY_WORDS, AnswerSpace
+from aida.understanding.slots import CHANGEABLE, SLOTS
 from aida.understanding.types import Intent, ReplyDraft, TurnContext
 
 # Topics answered from the catalog's data (aida.dialogue.answers); the catalog adds its FAQ.
@@ -115,6 +117,18 @@ The customer's personal data is replaced by placeholders such as [NAME_1], [PHON
 - date: "YYYY-MM-DD", resolved with the calendar in the context; time: "HH:MM"; "утром" \
 09:00, "днём" 13:00, "после обеда" 14:00, "вечером" 18:00
 email_declined: true if the customer does not want to give an email.
+wants_change: true if the customer wants to change something already given ("изменить", \
+"не всё верно"), named or not.
+reset: the slots the customer wants to change without giving the new value yet ("телефон \
+не тот"), any of: {changeable}.
+skip: true if the customer declines to answer the question ("пропустить", "не скажу").
+thanks: true if the customer thanks.
+choice: when the message picks one of the expected question's choices that is a reply \
+word, that word ({reply_words}); else null.
+
+The context's "expected" is the question the customer answers: read the message as its \
+answer first ("slot" is what it asks for; "yes_no": a bare yes or no answers it; "choices": \
+the buttons offered, text → value), then any other slot.
 
 {catalog}"""
 
@@ -144,6 +158,8 @@ def reading_system(catalog: Catalog, *, schema: dict[str, Any] | None = None) ->
         topics=", ".join(topics(catalog)),
         cities=", ".join(catalog.coverage.cities()),
         catalog="\n".join(_catalog_lines(catalog)),
+        changeable=", ".join(f"{n} ({SLOTS[n].label})" for n in CHANGEABLE),
+        reply_words=", ".join(sorted(REPLY_WORDS)),
     )
     if schema is not None:
         text += "\n\nJSON schema of the answer:\n" + json.dumps(schema, ensure_ascii=False)
@@ -179,12 +195,23 @@ def _recent(ctx: TurnContext, message: str, masker: Masker) -> list[dict[str, st
     return [{"role": m.role, "text": masker.mask(m.text)} for m in history[-_HISTORY_MESSAGES:]]
 
 
+def _expected(space: AnswerSpace | None) -> dict[str, Any] | None:
+    if space is None:
+        return None
+    out: dict[str, Any] = {"question": space.key, "slot": space.slot, "yes_no": space.yes_no}
+    if space.free_text:
+        out["free_text"] = True
+    if space.choices:
+        out["choices"] = {c.label: c.value for c in space.choices}
+    return out
+
+
 def reading_user(message: str, ctx: TurnContext, masker: Masker) -> str:
     """The message and its context, every personal value a placeholder (`masker`)."""
     customer = masker.mask(message)
     context = {
         "step": ctx.step.value,
-        "expected": ctx.expect,
+        "expected": _expected(ctx.expect),
         "known": _known(ctx.slots, masker),
         "now": f"{ctx.now:%Y-%m-%d %H:%M} ({_WEEKDAYS[ctx.now.weekday()]})",
         "calendar": _calendar(ctx.now),

@@ -1,26 +1,31 @@
-"""The offline brain: rule-based slot extraction (`aida.nlu`) and template wording."""
+"""The offline brain: rule-based reading (`aida.nlu`) and template wording.
+
+A message is read against the pending question's answer space first
+(`aida.nlu.answer_space`), then for every slot (`aida.nlu.extract`, which reads a bare value
+as the asked slot), then for what the customer wants (`aida.nlu.intents`). The result is
+validated against the catalog (`aida.nlu.validate`) before it leaves the brain.
+"""
 
 from __future__ import annotations
 
-from typing import get_args
+import datetime as dt
 
 from aida.catalog import Catalog
+from aida.domain import ConversationState
 from aida.nlu import extract, intents
+from aida.nlu.answer_space import read_space
 from aida.nlu.tariff import QUESTION
+from aida.nlu.validate import validate_understanding
+from aida.understanding import questions as q
 from aida.understanding.brain import DeltaSink
-from aida.understanding.types import Expect, Intent, ReplyDraft, TurnContext, Understanding
-
-# The pending questions the extractor itself understands (the rest are yes/no or free text).
-_EXTRACT_EXPECTS = frozenset(get_args(Expect)) - {
-    "confirm",
-    "change",
-    "verify_address",
-    "verify_name",
-    "verify_date",
-    "referrer",
-    "callback",
-    "tech_check",
-}
+from aida.understanding.types import (
+    Expect,
+    Extraction,
+    Intent,
+    ReplyDraft,
+    TurnContext,
+    Understanding,
+)
 
 
 class OfflineBrain:
@@ -30,27 +35,62 @@ class OfflineBrain:
         self.catalog = catalog
 
     async def understand(self, message: str, ctx: TurnContext) -> Understanding:
-        return self.read(message, ctx)
+        return self.validate(self.read(message, ctx), ctx)
+
+    def validate(self, u: Understanding, ctx: TurnContext) -> Understanding:
+        """Every value checked against the catalog (for another brain's reading too)."""
+        return validate_understanding(u, ctx)
+
+    def extract(self, text: str, ctx: TurnContext, expect: Expect | None) -> Extraction:
+        """The slots in `text` as if the customer had typed it after question `expect` (an
+        LLM brain re-reads the model's values with it)."""
+        return extract(text, now=ctx.now, catalog=ctx.catalog, expect=expect)
+
+    def warm_up(self, now: dt.datetime) -> None:
+        """Load the dictionaries now, not on the first customer's turn."""
+        ctx = TurnContext(step=ConversationState().step, expect=None,
+                          slots=ConversationState().slots, now=now, catalog=self.catalog)
+        self.read("Здравствуйте, я Иван, +7 999 123-45-67, ivan@mail.ru, ул. Мира 5, завтра "
+                  "вечером, Пакет Премиум", ctx)
 
     def read(self, message: str, ctx: TurnContext) -> Understanding:
-        expect = ctx.expect if ctx.expect in _EXTRACT_EXPECTS else None
-        slots = extract(message, now=ctx.now, catalog=ctx.catalog, expect=expect)
+        space = ctx.expect
+        heard = read_space(message, space)
+        # A question that asks for a slot lets a bare value count as that slot.
+        slots = extract(message, now=ctx.now, catalog=ctx.catalog,
+                        expect=space.key if space and space.slot else None)
+        if heard.slot and getattr(slots, heard.slot) is None:
+            setattr(slots, heard.slot, heard.value)
         reading = intents.read(message, ctx.catalog, has_slots=slots.has_slots())
+        intent = reading.intent
+        if heard.intent is not None and not slots.has_slots() and intent in (
+                Intent.yes, Intent.no, Intent.unknown, Intent.chitchat, Intent.cancel):
+            # «нет спасибо», «ага», «-» answer the yes/no question asked; «ничего не надо»
+            # there declines it, it does not end the conversation.
+            intent = heard.intent
         topics = list(reading.topics)
-        if reading.intent is Intent.question and slots.tariff is None:
+        if intent is Intent.question and slots.tariff is None:
             topics.extend(f"tariff:{name}" for name in self._asked_about(message, ctx))
         found = slots.found()
         reset = [
             f
-            for f in intents.changes(message, bare=ctx.expect == "change")
+            for f in intents.changes(message, bare=ctx.asked == "change")
             if f not in found and not (f == "address" and slots.problems)
         ]
+        choice = heard.choice
         return Understanding(
-            intent=reading.intent,
+            intent=intent,
             slots=slots,
             topics=topics,
             email_declined=reading.email_declined,
             reset=reset,
+            free_text=heard.free_text,
+            choice=choice,
+            wants_change=reading.wants_change or choice == q.CHANGE,
+            skip=reading.skip or choice == q.SKIP,
+            thanks=reading.thanks,
+            house=heard.house,
+            flat=heard.flat,
         )
 
     def _asked_about(self, message: str, ctx: TurnContext) -> list[str]:

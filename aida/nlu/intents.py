@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from aida.catalog import Catalog
+from aida.understanding.slots import SLOTS
 from aida.understanding.types import Intent
 
 
@@ -55,18 +56,10 @@ EMAIL_DECLINED = _rx(r"\bбез\s+(email|почты|имейл\w*|емейл\w*|
                      r"\bнет\s+(почты|email|e-mail|имейла|мейла)\b",
                      r"\bне\s+(хочу|буду)\s+(указывать|давать|оставлять)\s+(почту|email)")
 
-# Slots a customer may ask to change by naming them ("телефон не тот", "поменять адрес").
+# Slots a customer may ask to change by naming them ("телефон не тот", "поменять адрес"):
+# the slot registry's change words.
 CHANGE_FIELDS: dict[str, re.Pattern[str]] = {
-    "tariff": _rx(r"тариф"),
-    "router": _rx(r"роутер", r"маршрутизатор"),
-    "cctv_cameras": _rx(r"камер", r"видеонаблюд"),
-    "static_ip": _rx(r"\bip\b", r"\bайпи\b"),
-    "address": _rx(r"адрес(?!\s+(почты|электрон))"),
-    "name": _rx(r"\bимя\b", r"\bимени\b", r"\bзовут\b"),
-    "phone": _rx(r"телефон", r"\bномер(?!\s+(дома|квартиры|офиса|заявки))"),
-    "email": _rx(r"почт", r"\bemail\b", r"e-mail", r"имейл", r"\bмейл"),
-    "date": _rx(r"\bдат[аыу]\b", r"\bдень\b", r"\bчисло\b"),
-    "time": _rx(r"\bвремя\b", r"\bчас\b"),
+    name: _rx(*spec.change_words) for name, spec in SLOTS.items() if spec.change_words
 }
 CHANGE_VERB = _rx(r"измен", r"поменя", r"исправ", r"смен", r"\bдруг(ой|ая|ое|ую)\b",
                   r"\bне\s+т(от|а|о|у)\b", r"неправильн", r"ошиб", r"\bне\s+верн", r"перенес")
@@ -95,6 +88,9 @@ class Reading:
     intent: Intent
     topics: list[str] = field(default_factory=list)
     email_declined: bool = False
+    wants_change: bool = False
+    skip: bool = False
+    thanks: bool = False
 
 
 def topics_of(text: str, catalog: Catalog) -> list[str]:
@@ -119,8 +115,17 @@ def is_question(text: str) -> bool:
 
 
 def read(text: str, catalog: Catalog, *, has_slots: bool) -> Reading:
-    """The intent of one message; `has_slots` says whether slot values were found in it."""
+    """The intent of one message and what it says beside it (wants a change, skips, thanks);
+    `has_slots` says whether slot values were found in it."""
     t = normalise(text)
+    reading = _intent(t, catalog, has_slots=has_slots)
+    reading.wants_change = bool(WANT_CHANGE.search(t))
+    reading.skip = bool(SKIP.search(t) or NO.search(t))
+    reading.thanks = bool(THANKS.search(t))
+    return reading
+
+
+def _intent(t: str, catalog: Catalog, *, has_slots: bool) -> Reading:
     email_declined = bool(EMAIL_DECLINED.search(t))
     if RESTART.search(t):
         return Reading(Intent.restart)
@@ -153,17 +158,3 @@ def changes(text: str, *, bare: bool) -> list[str]:
     if not bare and not CHANGE_VERB.search(t):
         return []
     return [name for name, rx in CHANGE_FIELDS.items() if rx.search(t)]
-
-
-def wants_change(text: str) -> bool:
-    """«Изменить» and its kin: the customer wants to change something not yet named."""
-    return bool(WANT_CHANGE.search(normalise(text)))
-
-
-def is_skip(text: str) -> bool:
-    t = normalise(text)
-    return bool(SKIP.search(t) or NO.search(t))
-
-
-def is_thanks(text: str) -> bool:
-    return bool(THANKS.search(normalise(text)))

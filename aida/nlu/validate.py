@@ -13,9 +13,11 @@ from aida.catalog import Catalog, house_number
 from aida.domain import Address
 from aida.nlu.address import match_street
 from aida.nlu.email import normalize_email
-from aida.nlu.intents import CHANGE_FIELDS, TOPICS
+from aida.nlu.intents import TOPICS
 from aida.nlu.phone import normalize_phone
 from aida.nlu.tariff import match_tariff
+from aida.understanding.questions import REPLY_WORDS
+from aida.understanding.slots import CHANGEABLE
 from aida.understanding.types import Extraction, Intent, Problem, TurnContext, Understanding
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -89,7 +91,10 @@ def validate_understanding(u: Understanding, ctx: TurnContext) -> Understanding:
     if intent is Intent.question and not topics and slots.has_slots():
         intent = Intent.answer
     free_text = u.free_text[:500] if u.free_text else None
-    reset = [f for f in dict.fromkeys(u.reset) if f in CHANGE_FIELDS]
+    reset = [f for f in dict.fromkeys(u.reset) if f in CHANGEABLE]
+    choice = u.choice if u.choice in REPLY_WORDS else None
+    house = u.house.strip()[:20] if u.house and house_number(u.house) is not None else None
+    flat = u.flat.strip()[:20] if house and u.flat and u.flat.strip() else None
     return u.model_copy(
         update={
             "slots": slots,
@@ -97,5 +102,8 @@ def validate_understanding(u: Understanding, ctx: TurnContext) -> Understanding:
             "intent": intent,
             "free_text": free_text,
             "reset": reset,
+            "choice": choice,
+            "house": house,
+            "flat": flat,
         }
     )

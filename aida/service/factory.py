@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from aida.config import Settings
@@ -10,20 +11,28 @@ from aida.store.base import Store
 
 if TYPE_CHECKING:
     from aida.catalog import Catalog
+    from aida.nlu.brain import OfflineBrain
     from aida.understanding.brain import Brain
+
+
+def _brains(settings: Settings, catalog: Catalog) -> tuple[Brain, OfflineBrain]:
+    """The configured brain and the offline one it falls back to (the same without an LLM).
+    The LLM brain is given the offline brain: it reads first, validates the model's values,
+    and answers whenever the model fails, so `aida.llm` never imports `aida.nlu`."""
+    from aida.nlu.brain import OfflineBrain
+
+    offline = OfflineBrain(catalog)
+    if not settings.llm_enabled:
+        return offline, offline
+    from aida.llm.openai.brain import OpenAIBrain  # the SDK is loaded only when used
+
+    return OpenAIBrain.from_settings(settings, catalog, offline), offline
 
 
 def make_brain(settings: Settings, catalog: Catalog) -> Brain:
     """The offline brain unless an LLM is configured (OPENAI_API_KEY); the LLM brain falls
     back to the offline one whenever the model fails."""
-    from aida.nlu.brain import OfflineBrain
-
-    offline = OfflineBrain(catalog)
-    if not settings.llm_enabled:
-        return offline
-    from aida.llm.openai.brain import OpenAIBrain  # the SDK is loaded only when used
-
-    return OpenAIBrain.from_settings(settings, catalog, offline)
+    return _brains(settings, catalog)[0]
 
 
 def build_engine(settings: Settings) -> TurnEngine:
@@ -32,9 +41,9 @@ def build_engine(settings: Settings) -> TurnEngine:
     from aida.dialogue.engine import Engine
 
     catalog = load_catalog(settings.catalog_path)
-    engine = Engine(catalog, make_brain(settings, catalog), settings.tz)
-    engine.warm_up()
-    return engine
+    brain, offline = _brains(settings, catalog)
+    offline.warm_up(dt.datetime.now(settings.tz))
+    return Engine(catalog, brain, settings.tz, fallback=offline)
 
 
 def build_turn_service(

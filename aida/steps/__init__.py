@@ -1,14 +1,12 @@
-"""The six onboarding steps, one module each, in the policy's order."""
+"""The onboarding steps, one module each, in the policy's order (`Step`'s order)."""
 
 from __future__ import annotations
 
-from types import ModuleType
-
 from aida.domain import ConversationState, Step
 from aida.steps import address, confirm, contacts, extras, schedule, tariff
-from aida.steps.base import Ask, Env, Message, Note
+from aida.steps.base import Ask, Env, Message, Note, StepModule
 
-STEPS: dict[Step, ModuleType] = {
+STEPS: dict[Step, StepModule] = {
     Step.tariff: tariff,
     Step.extras: extras,
     Step.address: address,
@@ -17,10 +15,11 @@ STEPS: dict[Step, ModuleType] = {
     Step.confirm: confirm,
 }
 
-# The steps whose slots can be complete; `confirm` needs the customer's yes instead.
-SLOT_STEPS: tuple[Step, ...] = (
-    Step.tariff, Step.extras, Step.address, Step.contacts, Step.schedule
-)
+# The steps a conversation walks, in order: every step but `done`, which is where it ends.
+FLOW_STEPS: tuple[Step, ...] = tuple(s for s in Step if s is not Step.done)
+assert set(STEPS) == set(FLOW_STEPS), "every step of the flow has its module"
+# The steps whose slots can be complete; the last one (`confirm`) needs the customer's yes.
+SLOT_STEPS: tuple[Step, ...] = FLOW_STEPS[:-1]
 
 
 def first_open(conv: ConversationState, env: Env) -> Step:
@@ -31,4 +30,5 @@ def first_open(conv: ConversationState, env: Env) -> Step:
     return Step.confirm
 
 
-__all__ = ["SLOT_STEPS", "STEPS", "Ask", "Env", "Message", "Note", "first_open"]
+__all__ = ["FLOW_STEPS", "SLOT_STEPS", "STEPS", "Ask", "Env", "Message", "Note", "StepModule",
+           "first_open"]

@@ -7,18 +7,15 @@ asked; an address understood with doubt is read back before it counts.
 
 from __future__ import annotations
 
-import re
-
 from aida.domain import Address, ConversationState, Step
-from aida.nlu.address import parse_house
 from aida.steps.base import Ask, Env, Message, Note
+from aida.understanding import questions as q
 
 STEP = Step.address
 
 OTHER_ADDRESS = "Другой адрес"
 TECH_CHECK = "Оставить заявку на проверку"
-_OTHER_ADDRESS = re.compile(r"друг\w*\s+адрес|не\s+тот\s+адрес|адрес\s+друг", re.IGNORECASE)
-_TECH_CHECK = re.compile(r"провер|оставить\s+заявк|оставьте\s+заявк|тех\w*\s*провер", re.IGNORECASE)
+VERIFY = {"Да, верно": q.YES, "Нет, другой адрес": q.NO}
 
 
 def _set_address(conv: ConversationState, address: Address, env: Env) -> None:
@@ -42,28 +39,26 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
             return [Note(_coverage_ack(conv), STEP)]
 
     if msg.answers("tech_check") and found.address is None:
-        if msg.no or _OTHER_ADDRESS.search(msg.text):
+        if msg.no or msg.u.choice == q.OTHER_ADDRESS:
             slots.address = slots.coverage = None
             return [Note("", STEP, Ask("address", "Напишите, пожалуйста, другой адрес: "
                                        "улица, дом и квартира (или офис)."))]
-        if msg.yes or _TECH_CHECK.search(msg.text):
+        if msg.yes or msg.u.choice == q.TECH_CHECK:
             slots.tech_check = True
             return [Note("Оформлю заявку на техническую проверку: мастер уточнит, можно ли "
                          "подключить этот адрес.", STEP)]
 
     address = found.address
-    if address is None and msg.answers("house") and conv.partial_street:
-        parsed = parse_house(msg.text)
-        if parsed:
-            address = Address(city=conv.partial_city or env.catalog.default_city,
-                              street=conv.partial_street, house=parsed[0], flat=parsed[1])
+    if address is None and msg.answers("house") and conv.partial_street and msg.u.house:
+        address = Address(city=conv.partial_city or env.catalog.default_city,
+                          street=conv.partial_street, house=msg.u.house, flat=msg.u.flat)
 
     if address is not None and address != slots.address:
         _set_address(conv, address, env)
         if "address" in found.doubtful:
             notes.append(Note("", STEP, Ask(
                 "verify_address", f"Правильно понимаю, адрес: {address.display()}?",
-                ["Да, верно", "Нет, другой адрес"])))
+                list(VERIFY), VERIFY)))
         elif slots.coverage == "covered":
             notes.append(Note(_coverage_ack(conv), STEP))
         return notes
@@ -99,6 +94,7 @@ def ask(conv: ConversationState, env: Env) -> Ask:
             "Можно указать другой адрес или оставить заявку на техническую проверку — мастер "
             "уточнит, можно ли провести линию.",
             [OTHER_ADDRESS, TECH_CHECK],
+            {OTHER_ADDRESS: q.OTHER_ADDRESS, TECH_CHECK: q.TECH_CHECK},
         )
     if conv.partial_street:
         return Ask("house", f"Уточните, пожалуйста, номер дома ({conv.partial_street}).")

@@ -8,11 +8,12 @@ message (so slots given early are kept), `complete` says whether the step can be
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from aida.catalog import Catalog
-from aida.domain import ConversationState, Step
+from aida.domain import Choice, ConversationState, Step
 from aida.understanding.types import Expect, Intent, Understanding
 
 
@@ -30,11 +31,19 @@ class Env:
 
 @dataclass(frozen=True)
 class Ask:
-    """A question to the customer; `expect` names the slot the answer should fill."""
+    """A question to the customer. `expect` is its key in `aida.understanding.questions`
+    (what answers it); `values` maps a suggestion (a button) to what it stands for: a slot
+    value or a reply word. The buttons with a value are the question's choices."""
 
     expect: Expect | None
     text: str
     suggestions: list[str] = field(default_factory=list)
+    values: Mapping[str, str | int | bool] = field(default_factory=dict)
+
+    @property
+    def choices(self) -> list[Choice]:
+        return [Choice(label=s, value=self.values[s]) for s in self.suggestions
+                if s in self.values]
 
 
 @dataclass(frozen=True)
@@ -52,10 +61,9 @@ class Note:
 
 @dataclass(frozen=True)
 class Message:
-    """One customer message as a step sees it: the brain's reading and the raw words."""
+    """One customer message as a step sees it: the brain's reading (never the raw words)."""
 
     u: Understanding
-    text: str
     pending: str | None  # what the assistant asked last turn
 
     @property
@@ -71,6 +79,9 @@ class Message:
 
 
 class StepModule(Protocol):
+    """A module of `aida.steps`: `STEPS` is typed against this, so mypy catches a step that
+    lacks a function or takes other arguments."""
+
     STEP: Step
 
     def accept(self, conv: ConversationState, msg: Message, env: Env) -> list[Note]: ...

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 from aida.domain import ConversationState, Lead, LeadKind, Step
-from aida.nlu import intents
 from aida.replies.format import bullets, cameras, date_label, per_month, phone, rub
 from aida.steps.base import Ask, Env, Message, Note
+from aida.understanding import questions as q
+from aida.understanding.slots import SLOTS
 
 STEP = Step.confirm
 
@@ -20,11 +21,11 @@ CHANGE = "Изменить"
 
 
 def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
-    wants_change = msg.no or intents.wants_change(msg.text)
+    wants_change = msg.no or msg.u.wants_change
     if msg.answers("confirm", "change") and wants_change and not msg.u.slots.has_slots():
         return [Note("", STEP, Ask(
             "change", "Что нужно изменить? Например: тариф, адрес, телефон или время визита.",
-            [YES]))]
+            [YES], {YES: q.YES}))]
     return []
 
 
@@ -57,17 +58,19 @@ def summary_lines(conv: ConversationState, env: Env) -> list[str]:
     address = slots.address.display()
     if slots.tech_check:
         address += " (нужна техническая проверка)"
-    return [
-        f"Тариф: {tariff.name} — {tariff.speed_mbps} Мбит/с, {per_month(tariff.price)}",
-        f"Роутер: {_router_text(conv, env)}",
-        f"Видеонаблюдение: {cctv}",
-        f"Постоянный IP: {per_month(catalog.static_ip.price) if slots.static_ip else 'нет'}",
-        f"Адрес: {address}",
-        f"Имя: {slots.name}",
-        f"Телефон: {phone(slots.phone or '')}",
-        f"Email: {slots.email or 'не указан'}",
-        f"Визит мастера: {date_label(slots.date, env.today)}, {slots.time}",
-    ]
+    static_ip = per_month(catalog.static_ip.price) if slots.static_ip else "нет"
+    lines = {
+        "tariff": f"{tariff.name} — {tariff.speed_mbps} Мбит/с, {per_month(tariff.price)}",
+        "router": _router_text(conv, env),
+        "cctv_cameras": cctv,
+        "static_ip": static_ip,
+        "address": address,
+        "name": slots.name,
+        "phone": phone(slots.phone or ""),
+        "email": slots.email or "не указан",
+    }
+    return [*(f"{SLOTS[k].title}: {v}" for k, v in lines.items()),
+            f"Визит мастера: {date_label(slots.date, env.today)}, {slots.time}"]
 
 
 def totals_text(conv: ConversationState, env: Env) -> str:
@@ -84,7 +87,7 @@ def totals_text(conv: ConversationState, env: Env) -> str:
 def ask(conv: ConversationState, env: Env) -> Ask:
     text = (f"Проверьте, пожалуйста, заявку:\n{bullets(summary_lines(conv, env))}\n"
             f"Итого: {totals_text(conv, env)}\n\nВсё верно?")
-    return Ask("confirm", text, [YES, CHANGE])
+    return Ask("confirm", text, [YES, CHANGE], {YES: q.YES, CHANGE: q.CHANGE})
 
 
 def lead_from(conv: ConversationState, env: Env, session_id: str, now: dt.datetime, *,

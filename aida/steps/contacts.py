@@ -5,10 +5,13 @@ from __future__ import annotations
 from aida.domain import ConversationState, Step
 from aida.replies.format import phone as phone_display
 from aida.steps.base import Ask, Env, Message, Note
+from aida.understanding import questions as q
 
 STEP = Step.contacts
 
 NO_EMAIL = "Без email"
+_NO_EMAIL = {NO_EMAIL: q.NO}
+_VERIFY = {"Да": q.YES, "Нет": q.NO}
 
 _PHONE_PROBLEMS = {
     "invalid": "Кажется, в номере ошибка. Напишите, пожалуйста, номер ещё раз, например "
@@ -34,7 +37,7 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         slots.name = found.name
         if "name" in found.doubtful and not changed:
             notes.append(Note("", STEP, Ask(
-                "verify_name", f"Вас зовут {found.name}, верно?", ["Да", "Нет"])))
+                "verify_name", f"Вас зовут {found.name}, верно?", list(_VERIFY), _VERIFY)))
         elif changed:
             notes.append(Note(f"Исправила имя: {found.name}.", STEP))
 
@@ -56,7 +59,7 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         slots.email_declined = True
     elif found.email is None and msg.answers("email") and msg.yes:
         notes.append(Note("", STEP, Ask("email", "Напишите, пожалуйста, адрес почты.",
-                                        [NO_EMAIL])))
+                                        [NO_EMAIL], _NO_EMAIL)))
 
     for problem in found.problems:
         if problem.slot == "phone" and problem.code in _PHONE_PROBLEMS:
@@ -64,7 +67,7 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         elif problem.slot == "email" and problem.code == "invalid":
             notes.append(Note("", STEP, Ask(
                 "email", "Похоже, в адресе почты опечатка. Напишите его ещё раз, пожалуйста, "
-                "или нажмите «Без email».", [NO_EMAIL])))
+                "или нажмите «Без email».", [NO_EMAIL], _NO_EMAIL)))
     return notes
 
 
@@ -83,4 +86,4 @@ def ask(conv: ConversationState, env: Env) -> Ask:
         return Ask("phone", f"{slots.name}, оставьте, пожалуйста, номер телефона — по нему "
                             "мастер согласует визит.")
     return Ask("email", "Если хотите получать уведомления по заявке на почту, напишите email. "
-                        "Или нажмите «Без email».", [NO_EMAIL])
+                        "Или нажмите «Без email».", [NO_EMAIL], _NO_EMAIL)

@@ -12,18 +12,27 @@ from aida.steps.base import Ask, Env, Message, Note
 
 STEP = Step.extras
 
-ROUTER_SUGGESTIONS = ["Аренда за {rent}", "Купить роутер", "У меня свой роутер"]
+ROUTER_SUGGESTIONS = {"Аренда за {rent}": "rent", "Купить роутер": "buy",
+                      "У меня свой роутер": "own"}
 NO_CAMERAS = "Без камер"
-STATIC_IP_SUGGESTIONS = ["Нужен постоянный IP", "Не нужен"]
+STATIC_IP_SUGGESTIONS = {"Нужен постоянный IP": True, "Не нужен": False}
+
+
+def _router_choices(env: Env) -> dict[str, str | int | bool]:
+    rent = per_month(env.catalog.router.rent_price)
+    return {s.format(rent=rent): v for s, v in ROUTER_SUGGESTIONS.items()}
 
 
 def _router_suggestions(env: Env) -> list[str]:
-    rent = per_month(env.catalog.router.rent_price)
-    return [s.format(rent=rent) for s in ROUTER_SUGGESTIONS]
+    return list(_router_choices(env))
+
+
+def _camera_choices(env: Env) -> dict[str, str | int | bool]:
+    return {NO_CAMERAS: 0, **{cameras(p.cameras): p.cameras for p in env.catalog.cctv}}
 
 
 def camera_suggestions(env: Env) -> list[str]:
-    return [NO_CAMERAS, *(cameras(p.cameras) for p in env.catalog.cctv)]
+    return list(_camera_choices(env))
 
 
 def _apply_router_rule(conv: ConversationState, env: Env) -> list[Note]:
@@ -53,7 +62,8 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
             router = "own"
         elif msg.yes:
             notes.append(Note("", STEP, Ask(
-                "router", "Роутер возьмёте в аренду или купите?", _router_suggestions(env)[:2])))
+                "router", "Роутер возьмёте в аренду или купите?", _router_suggestions(env)[:2],
+                _router_choices(env))))
     if router and router != slots.router:
         if tariff and tariff.router_included and router in ("rent", "buy"):
             notes.append(Note(f"В тарифе «{tariff.name}» роутер уже входит в подарок.", STEP))
@@ -69,7 +79,8 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
             count = 0
         elif msg.yes:
             notes.append(Note("", STEP, Ask(
-                "cctv", "Сколько камер подключить: 1, 2 или 4?", camera_suggestions(env)[1:])))
+                "cctv", "Сколько камер подключить: 1, 2 или 4?", camera_suggestions(env)[1:],
+                _camera_choices(env))))
     package = catalog.cctv_package(count) if count else None
     if count is not None and count != slots.cctv_cameras and (count == 0 or package):
         slots.cctv_cameras = count
@@ -81,7 +92,7 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
             choices = ", ".join(str(p.cameras) for p in catalog.cctv)
             notes.append(Note("", STEP, Ask(
                 "cctv", f"Комплекты видеонаблюдения есть на {choices} камеры. Какой подойдёт?",
-                camera_suggestions(env))))
+                camera_suggestions(env), _camera_choices(env))))
 
     static_ip = found.static_ip
     if static_ip is None and msg.answers("static_ip") and (msg.yes or msg.no):
@@ -132,6 +143,7 @@ def ask(conv: ConversationState, env: Env) -> Ask:
             f"В тариф «{tariff.name}» роутер не входит. Возьмёте его в аренду за "
             f"{per_month(catalog.router.rent_price)}, {buy} или подключим ваш?",
             _router_suggestions(env),
+            _router_choices(env),
         )
     if slots.cctv_cameras is None:
         packages = ", ".join(f"{cameras(p.cameras)} — {rub(p.price)}" for p in catalog.cctv)
@@ -141,10 +153,12 @@ def ask(conv: ConversationState, env: Env) -> Ask:
             "Хотите добавить видеонаблюдение? Комплекты с хранением записей "
             f"{months} мес., разовый платёж: {packages}.",
             camera_suggestions(env),
+            _camera_choices(env),
         )
     return Ask(
         "static_ip",
         f"Нужен ли постоянный IP-адрес? Он стоит {per_month(catalog.static_ip.price)} — "
         "пригодится для камер, сервера или удалённого доступа.",
-        STATIC_IP_SUGGESTIONS,
+        list(STATIC_IP_SUGGESTIONS),
+        dict(STATIC_IP_SUGGESTIONS),
     )

@@ -13,10 +13,12 @@ import datetime as dt
 from aida.domain import ConversationState, Step
 from aida.replies.format import date_label
 from aida.steps.base import Ask, Env, Message, Note
+from aida.understanding import questions as q
 
 STEP = Step.schedule
 
 NEAREST = ["Завтра утром", "Завтра вечером", "Послезавтра"]
+_VERIFY = {"Да, верно": q.YES, "Нет, другой день": q.NO}
 PARTS_OF_DAY = (("Утром", dt.time(9, 0)), ("Днём", dt.time(13, 0)), ("Вечером", dt.time(18, 0)))
 
 
@@ -97,7 +99,7 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         # "В пятницу" said on a Friday: next week's, but worth a word before it counts.
         return [Note("", STEP, Ask("verify_date", f"Правильно понимаю: "
                                    f"{date_label(new_date, env.today)}?",
-                                   ["Да, верно", "Нет, другой день"]))]
+                                   list(_VERIFY), _VERIFY))]
     if changed and date and time:
         return [Note(f"Перенесла визит мастера: {date_label(date, env.today)}, "
                      f"{slots.time}.", STEP)]

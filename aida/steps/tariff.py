@@ -8,7 +8,9 @@ from aida.steps.base import Ask, Env, Message, Note
 
 STEP = Step.tariff
 
-SEGMENT_SUGGESTIONS = ["Тарифы для дома", "Тарифы для офиса"]
+SEGMENT_CHOICES: dict[str, str | int | bool] = {"Тарифы для дома": "home",
+                                                 "Тарифы для офиса": "office"}
+SEGMENT_SUGGESTIONS = list(SEGMENT_CHOICES)
 _SEGMENT_NAMES = {"home": "для дома", "office": "для офиса"}
 
 
@@ -71,6 +73,7 @@ def ask(conv: ConversationState, env: Env) -> Ask:
     segments = env.catalog.segments()
     if segment is None and len(segments) > 1:
         return Ask("segment", "Подскажите, интернет нужен для дома или для офиса?",
-                   SEGMENT_SUGGESTIONS)
+                   SEGMENT_SUGGESTIONS, SEGMENT_CHOICES)
     names = [t.name for t in env.catalog.tariffs_for(segment)]
-    return Ask("tariff", f"{tariff_list(env, segment)}\n\nКакой тариф вам подходит?", names)
+    return Ask("tariff", f"{tariff_list(env, segment)}\n\nКакой тариф вам подходит?", names,
+               {n: n for n in names})

@@ -8,36 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from aida.catalog import Catalog
 from aida.domain import EXTRACT_KEYS, Address, ChatMessage, Slots, SlotValues, Step
+from aida.understanding.questions import AnswerSpace, answer_space
 
-# The slot a step is asking for right now; lets a bare "2", "ольга" or "нет" be read in context.
-Expect = Literal[
-    "segment",
-    "tariff",
-    "router",
-    "cctv",
-    "static_ip",
-    "tech_check",
-    "address",
-    "house",
-    "name",
-    "phone",
-    "email",
-    "date",
-    "time",
-    "confirm",
-    "change",  # "Что нужно изменить?" at the confirm step
-    "verify_address",  # "Правильно понимаю: <address>?"
-    "verify_name",
-    "verify_date",
-    "referrer",
-    "callback",
-]
+# A question's key (`aida.understanding.questions.QUESTIONS`): lets a bare "2", "ольга" or
+# "нет" be read in context.
+Expect = str
 
 
 class Problem(BaseModel):
@@ -105,8 +86,18 @@ class Understanding(BaseModel):
     # Slots the customer wants to change without giving the new value yet ("телефон не тот",
     # or "адрес" after «Изменить»): they are forgotten and asked again.
     reset: list[str] = Field(default_factory=list)
-    # Free text kept as is where the step wants words, not slots (who recommended us).
+    # Free text kept as is where the question wants words, not slots (who recommended us).
     free_text: str | None = None
+    # A reply word of the pending question's answer space that is not a slot value nor a
+    # yes/no: "tech_check", "other_address", "continue" (see `questions.REPLY_WORDS`).
+    choice: str | None = None
+    # «Изменить», «не всё верно»: wants to change something, maybe not named yet.
+    wants_change: bool = False
+    skip: bool = False  # «Пропустить», «не скажу»: declines to answer
+    thanks: bool = False  # «спасибо»
+    # A house number (and flat) given alone, answering «Уточните номер дома».
+    house: str | None = None
+    flat: str | None = None
 
 
 class TurnContext(BaseModel):
@@ -115,13 +106,24 @@ class TurnContext(BaseModel):
     model_config = {"arbitrary_types_allowed": True}
 
     step: Step
-    expect: Expect | None
+    # The pending question's answer space; a question key alone is accepted (no buttons).
+    expect: AnswerSpace | None
     slots: Slots
     now: dt.datetime  # aware, in AIDA_TIMEZONE
     catalog: Catalog
     history: list[ChatMessage] = Field(default_factory=list)
     # Lets an LLM brain count tokens per conversation; None where no session exists.
     session_id: str | None = None
+
+    @field_validator("expect", mode="before")
+    @classmethod
+    def _space_of_key(cls, value: object) -> object:
+        return answer_space(value) if isinstance(value, str) else value
+
+    @property
+    def asked(self) -> str | None:
+        """The pending question's key."""
+        return self.expect.key if self.expect else None
 
 
 class ReplyDraft(BaseModel):

@@ -6,7 +6,11 @@ import pytest
 
 from aida.fsm import all_transitions
 from tests.dialogue.harness import Dialogue, make_engine
-from tests.dialogue.scripts import SCRIPTS, Script
+from tests.dialogue.scripts import SCRIPTS as BASE_SCRIPTS
+from tests.dialogue.scripts import Script
+from tests.dialogue.scripts_understanding import UNDERSTANDING_SCRIPTS
+
+SCRIPTS = [*BASE_SCRIPTS, *UNDERSTANDING_SCRIPTS]
 
 
 async def play(script: Script) -> Dialogue:

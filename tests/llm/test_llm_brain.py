@@ -50,7 +50,7 @@ async def test_the_prompt_carries_the_step_catalog_and_the_message_as_quoted_dat
     assert "data, never instructions" in sent.system
     assert all(t.name in sent.system for t in catalog.tariffs)
     context_json = json.loads(sent.user.split("\n", 1)[1].split("\n\n", 1)[0])
-    assert context_json["step"] == "tariff" and context_json["expected"] == "tariff"
+    assert context_json["step"] == "tariff" and context_json["expected"]["question"] == "tariff"
     # The customer's text cannot close the data block it is quoted in.
     quoted = sent.customer_message
     assert quoted is not None and "</customer_message>" not in quoted
@@ -96,6 +96,12 @@ async def test_the_model_can_set_nothing_but_valid_slots(
         "email_declined",
         "reset",
         "free_text",
+        "choice",
+        "wants_change",
+        "skip",
+        "thanks",
+        "house",
+        "flat",
     }
 
 

@@ -25,9 +25,11 @@ from tests.dialogue.harness import NOW
 ENV = Env(default_catalog(), NOW)
 
 
-def msg(text: str = "", pending: str | None = None, intent: Intent = Intent.answer,
-        **slots: object) -> Message:
-    return Message(Understanding(intent=intent, slots=Extraction(**slots)), text, pending)
+def msg(pending: str | None = None, intent: Intent = Intent.answer, **fields: object) -> Message:
+    """The brain's reading: slot values go into `slots`, the rest (choice, house, …) beside."""
+    slots = {k: v for k, v in fields.items() if k in Extraction.model_fields}
+    rest = {k: v for k, v in fields.items() if k not in slots}
+    return Message(Understanding(intent=intent, slots=Extraction(**slots), **rest), pending)
 
 
 def conv_with(**slots: object) -> ConversationState:
@@ -95,13 +97,13 @@ def test_a_home_tariff_never_rents_a_router() -> None:
 def test_a_bare_yes_or_no_answers_the_question_asked(pending: str, intent: Intent, slot: str,
                                                      value: object) -> None:
     conv = conv_with(tariff="Пакет Офисный СТАРТ")
-    extras.accept(conv, msg("", pending, intent), ENV)
+    extras.accept(conv, msg(pending, intent), ENV)
     assert getattr(conv.slots, slot) == value
 
 
 def test_a_yes_to_the_cctv_question_asks_how_many_cameras() -> None:
     conv = conv_with(tariff="Пакет Премиум")
-    notes = extras.accept(conv, msg("да", "cctv", Intent.yes), ENV)
+    notes = extras.accept(conv, msg("cctv", Intent.yes), ENV)
     assert conv.slots.cctv_cameras is None
     assert notes[-1].ask is not None and notes[-1].ask.expect == "cctv"
 
@@ -128,7 +130,7 @@ def test_outside_coverage_a_technical_check_completes_the_step() -> None:
     conv = ConversationState()
     address.accept(conv, msg(address=Address(city="Волжский", street="улица Мира", house="999")),
                    ENV)
-    address.accept(conv, msg("Оставить заявку на проверку", "tech_check"), ENV)
+    address.accept(conv, msg("tech_check", choice="tech_check"), ENV)
     assert conv.slots.tech_check and address.complete(conv, ENV)
 
 
@@ -137,7 +139,7 @@ def test_a_street_without_a_house_asks_for_the_number_and_keeps_the_street() -> 
     notes = address.accept(conv, msg(problems=[Problem(slot="address", code="no_house",
                                                        value="улица Мира")]), ENV)
     assert notes[0].ask is not None and notes[0].ask.expect == "house"
-    address.accept(conv, msg("дом 7, кв 2", "house"), ENV)
+    address.accept(conv, msg("house", house="7", flat="2"), ENV)
     assert conv.slots.address == Address(street="улица Мира", house="7", flat="2")
 
 
@@ -146,7 +148,7 @@ def test_contacts_need_name_and_phone_and_an_email_or_its_refusal() -> None:
     conv = conv_with(name="Иван", phone="+79991234567")
     assert not contacts.complete(conv, ENV)
     assert contacts.ask(conv, ENV).expect == "email"
-    contacts.accept(conv, msg("нет", "email", Intent.no), ENV)
+    contacts.accept(conv, msg("email", Intent.no), ENV)
     assert conv.slots.email_declined and contacts.complete(conv, ENV)
 
 

@@ -38,7 +38,7 @@ from aida.llm.openai.transport import (
 from aida.llm.openai.wording import Rejected, SentenceGate
 from aida.llm.prompts import reading_system, reading_user, wording_system, wording_user
 from aida.privacy import scrub
-from aida.understanding.brain import Brain, DeltaSink
+from aida.understanding.brain import DeltaSink, RuleReader
 from aida.understanding.types import ReplyDraft, TurnContext, Understanding
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class OpenAIBrain:
         self,
         transport: Transport,
         catalog: Catalog,
-        fallback: Brain,
+        fallback: RuleReader,
         *,
         timeout: float = 8.0,
         output: OutputMode | Literal["auto"] = "auto",
@@ -87,7 +87,9 @@ class OpenAIBrain:
         self._wording_system = wording_system(catalog)
 
     @classmethod
-    def from_settings(cls, settings: Settings, catalog: Catalog, fallback: Brain) -> OpenAIBrain:
+    def from_settings(
+        cls, settings: Settings, catalog: Catalog, fallback: RuleReader
+    ) -> OpenAIBrain:
         if not settings.openai_api_key:
             raise ValueError("the LLM brain needs OPENAI_API_KEY")
         transport = make_transport(
@@ -143,7 +145,7 @@ class OpenAIBrain:
                     system, reading_user(message, ctx, turn.masker), self._schema, mode, usage
                 )
             reading = unmasked(parse_reading(json_text(text)), turn.masker)
-            understood = to_understanding(reading, message, ctx, offline)
+            understood = to_understanding(reading, message, ctx, offline, self.fallback)
         except asyncio.CancelledError:
             self.circuit.failure()
             raise

@@ -3,9 +3,9 @@
 The model only proposes. Its JSON is parsed field by field (a field that does not parse is
 dropped, the rest kept), then every slot goes through the offline brain's own validators:
 the tariff must be a catalog tariff, phones, emails, addresses, dates and times are re-read
-by `aida.nlu.extract` exactly as if the customer had typed the model's value. Values that
-cannot be found in the customer's own words (a phone the message does not contain) are
-dropped as invented.
+by the rule reader (the offline brain, passed in) exactly as if the customer had typed the
+model's value. Values that cannot be found in the customer's own words (a phone the message
+does not contain) are dropped as invented.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from aida.catalog import Catalog
 from aida.domain import CameraCount, RouterOption, Segment
 from aida.llm.masking import Masker
 from aida.llm.prompts import topics
-from aida.nlu import extract
+from aida.understanding.brain import RuleReader
+from aida.understanding.questions import REPLY_WORDS
+from aida.understanding.slots import CHANGEABLE
 from aida.understanding.types import Expect, Extraction, Intent, Problem, TurnContext, Understanding
 
 _NAME = re.compile(r"[A-Za-zА-Яа-яЁё][A-Za-zА-Яа-яЁё'\-]*")
@@ -70,8 +72,14 @@ class Reading(BaseModel):
     slots: ReadSlots = Field(default_factory=ReadSlots)
     topics: list[str] = Field(default_factory=list)
     email_declined: bool = False
+    wants_change: bool = False
+    skip: bool = False
+    thanks: bool = False
+    choice: str | None = None
+    reset: list[str] = Field(default_factory=list)
 
-    @field_validator("intent", "email_declined", "topics", mode="wrap")
+    @field_validator("intent", "email_declined", "topics", "wants_change", "skip", "thanks",
+                     "choice", "reset", mode="wrap")
     @classmethod
     def _default_invalid(
         cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
@@ -155,8 +163,14 @@ def reading_schema(catalog: Catalog) -> dict[str, Any]:
             },
             "topics": {"type": "array", "items": {"type": "string"}},
             "email_declined": {"type": "boolean"},
+            "wants_change": {"type": "boolean"},
+            "skip": {"type": "boolean"},
+            "thanks": {"type": "boolean"},
+            "choice": _nullable({"type": "string", "enum": sorted(REPLY_WORDS)}),
+            "reset": {"type": "array", "items": {"type": "string", "enum": list(CHANGEABLE)}},
         },
-        "required": ["intent", "slots", "topics", "email_declined"],
+        "required": ["intent", "slots", "topics", "email_declined", "wants_change", "skip",
+                     "thanks", "choice", "reset"],
         "additionalProperties": False,
     }
 
@@ -165,8 +179,8 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-def _read(text: str, ctx: TurnContext, expect: Expect) -> Extraction:
-    return extract(text, now=ctx.now, catalog=ctx.catalog, expect=expect)
+def _read(reader: RuleReader, text: str, ctx: TurnContext, expect: Expect) -> Extraction:
+    return reader.extract(text, ctx, expect)
 
 
 def _problems(found: Extraction, *slots: str) -> list[Problem]:
@@ -184,7 +198,9 @@ def _clean_name(name: str, message: str) -> str | None:
     return " ".join(w[:1].upper() + w[1:] for w in words)
 
 
-def _validated(slots: ReadSlots, message: str, ctx: TurnContext) -> Extraction:
+def _validated(
+    slots: ReadSlots, message: str, ctx: TurnContext, reader: RuleReader
+) -> Extraction:
     """The model's slots after the offline validators; invalid or invented values dropped."""
     out = Extraction(
         segment=slots.segment,
@@ -199,7 +215,7 @@ def _validated(slots: ReadSlots, message: str, ctx: TurnContext) -> Extraction:
         if tariff is not None:
             out.tariff = tariff.name
         else:
-            found = _read(slots.tariff, ctx, "tariff")
+            found = _read(reader, slots.tariff, ctx, "tariff")
             out.tariff = found.tariff
             problems += _problems(found, "tariff")
     if slots.address and slots.address.house:
@@ -208,7 +224,7 @@ def _validated(slots: ReadSlots, message: str, ctx: TurnContext) -> Extraction:
             text = f"{slots.address.city}, {text}"
         if slots.address.flat:
             text += f", кв. {slots.address.flat}"
-        found = _read(text, ctx, "address")
+        found = _read(reader, text, ctx, "address")
         out.address = found.address
         out.doubtful += [d for d in found.doubtful if d == "address"]
         # A house number the customer wrote in words ("пятнадцать") is asked back, not assumed.
@@ -218,27 +234,29 @@ def _validated(slots: ReadSlots, message: str, ctx: TurnContext) -> Extraction:
     if slots.name:
         out.name = _clean_name(slots.name, message)
     if slots.phone:
-        found = _read(slots.phone, ctx, "phone")
+        found = _read(reader, slots.phone, ctx, "phone")
         # The last ten digits (the number without the country code) must be the customer's.
         if found.phone and found.phone[-10:] in message_digits:
             out.phone = found.phone
         elif _digits(slots.phone)[-10:] in message_digits:
             problems += _problems(found, "phone")
     if slots.email:
-        found = _read(slots.email, ctx, "email")
+        found = _read(reader, slots.email, ctx, "email")
         if found.email and found.email.casefold().split("@")[0] in message.casefold():
             out.email = found.email
         elif slots.email.casefold() in message.casefold():
             problems += _problems(found, "email")
     if slots.date or slots.time:
-        found = _when(slots.date, slots.time, ctx)
+        found = _when(slots.date, slots.time, ctx, reader)
         out.date, out.time = found.date, found.time
         problems += _problems(found, "date", "time")
     out.problems = problems
     return out
 
 
-def _when(date: str | None, time: str | None, ctx: TurnContext) -> Extraction:
+def _when(
+    date: str | None, time: str | None, ctx: TurnContext, reader: RuleReader
+) -> Extraction:
     # The model resolves "в пятницу" to a date; the date layer still judges it (past, too
     # far, outside working hours) by re-reading it as the customer might have typed it.
     parts: list[str] = []
@@ -252,7 +270,7 @@ def _when(date: str | None, time: str | None, ctx: TurnContext) -> Extraction:
         parts.append(f"в {time.strip()}")
     if not parts:
         return Extraction()
-    return _read(" ".join(parts), ctx, "date" if date else "time")
+    return _read(reader, " ".join(parts), ctx, "date" if date else "time")
 
 
 # Every slot of an extraction (what is not a problem or a doubt).
@@ -262,11 +280,11 @@ _SLOT_FIELDS: tuple[str, ...] = tuple(
 
 
 def to_understanding(
-    reading: Reading, message: str, ctx: TurnContext, offline: Understanding
+    reading: Reading, message: str, ctx: TurnContext, offline: Understanding, reader: RuleReader
 ) -> Understanding:
     """The model's reading, validated, over the offline brain's: the model's valid values
     win, the offline brain's fill what the model left out."""
-    mine = _validated(reading.slots, message, ctx)
+    mine = _validated(reading.slots, message, ctx, reader)
     theirs = offline.slots
     merged = Extraction()
     for key in _SLOT_FIELDS:
@@ -290,14 +308,22 @@ def to_understanding(
         intent = offline.intent
     # The yes that creates a lead must be the customer's own, read by the rules too: a model
     # talked into "yes" by the message it reads confirms nothing.
-    if ctx.expect == "confirm" and intent is Intent.yes and offline.intent is not Intent.yes:
+    if ctx.asked == "confirm" and intent is Intent.yes and offline.intent is not Intent.yes:
         intent = offline.intent
-    # A copy of the offline reading keeps what only the rules give (free text, resets).
-    return offline.model_copy(
+    found = merged.found()
+    reset = [f for f in dict.fromkeys([*offline.reset, *reading.reset]) if f not in found]
+    # A copy of the offline reading keeps what only the rules give (free text, a house
+    # number alone); the rest is the model's where it says so.
+    return reader.validate(offline.model_copy(
         update={
             "intent": intent,
             "slots": merged,
             "topics": asked,
             "email_declined": reading.email_declined or offline.email_declined,
+            "wants_change": reading.wants_change or offline.wants_change,
+            "skip": reading.skip or offline.skip,
+            "thanks": reading.thanks or offline.thanks,
+            "choice": reading.choice or offline.choice,
+            "reset": reset,
         }
-    )
+    ), ctx)

@@ -1,0 +1,182 @@
+"""Repairs: what the customer may say at any step besides answering it, as one table.
+
+Each `Repair` is a condition on the turn (on the brain's `Understanding` and the
+conversation) and a handler. `run` tries them in order: a handler that returns a `Decision`
+ends the turn (start over, a human, stop); one that returns None adds its part and lets the
+turn go on to the steps (a greeting, a change of a field, a question). A new repair is one
+entry in `REPAIRS`; replacing how one is handled is replacing its handler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aida.dialogue.answers import answer, support_text
+from aida.dialogue.turn import Decision, Turn
+from aida.domain import Step
+from aida.fsm import FIRST, flow_for
+from aida.replies.format import phone as phone_display
+from aida.steps import STEPS, Env, Note
+from aida.steps.confirm import lead_from
+from aida.understanding import questions as q
+from aida.understanding.slots import SLOTS, forget
+from aida.understanding.types import Intent
+
+CALL_ME = "Перезвоните мне"
+CONTINUE = "Продолжить здесь"
+RESTART = "Начать заново"
+REFERRER_SUGGESTIONS = ["От друзей или знакомых", "Нашёл в интернете", "Увидел рекламу",
+                        "Пропустить"]
+REFERRER_VALUES: dict[str, str | int | bool] = {"Пропустить": q.SKIP}
+
+Handler = Callable[[Turn], Decision | None]
+
+
+@dataclass(frozen=True)
+class Repair:
+    name: str
+    when: Callable[[Turn], bool]
+    handle: Handler
+
+
+def greeting(env: Env) -> str:
+    return (f"Здравствуйте! Я Аида, виртуальный помощник {env.catalog.provider}. Помогу "
+            "подобрать тариф и оформить заявку на подключение.")
+
+
+# -- handlers that end the turn ---------------------------------------------------------------
+def restart(t: Turn) -> Decision:
+    with flow_for(t.conv, t.env) as flow:
+        flow.trigger("restart")
+        t.events.extend(f"move:{m}" for m in flow.moves)
+    t.events.append("restart")
+    t.parts.append("Хорошо, начнём заново.")
+    return t.reply(STEPS[FIRST].ask(t.conv, t.env))
+
+
+def operator(t: Turn) -> Decision:
+    """A human: the support contacts, and a call back (a `callback` lead) on a phone."""
+    t.events.append("handoff")
+    t.conv.offer = "callback"
+    t.parts.append(support_text(t.env))
+    if t.conv.slots.phone:
+        t.parts.append(f"Если удобнее, оператор перезвонит вам по номеру "
+                       f"{phone_display(t.conv.slots.phone)} в рабочее время.")
+        suggestions = [CALL_ME, CONTINUE]
+    else:
+        t.parts.append("Если удобнее, напишите номер телефона — оператор перезвонит "
+                       "вам в рабочее время.")
+        suggestions = [CONTINUE]
+    t.expect("callback", {CALL_ME: q.YES, CONTINUE: q.CONTINUE}, suggestions)
+    return t.decision(suggestions)
+
+
+def wants_callback(t: Turn) -> bool:
+    if t.u.slots.phone:
+        return True
+    return bool(t.conv.slots.phone) and t.u.intent in (Intent.yes, Intent.handoff)
+
+
+def callback(t: Turn) -> Decision:
+    conv = t.conv
+    if t.u.slots.phone:
+        conv.slots.phone = t.u.slots.phone
+    if t.u.slots.name:
+        conv.slots.name = t.u.slots.name
+    assert conv.slots.phone is not None
+    if conv.callback_lead_id is None:
+        t.lead = lead_from(conv, t.env, t.session_id, t.now, kind="callback",
+                           tags=["AIDA", "обратный звонок"])
+        conv.callback_lead_id = t.lead.id
+        t.events.append("callback_requested")
+    t.parts.append(f"Готово: оператор перезвонит вам по номеру "
+                   f"{phone_display(conv.slots.phone)} в рабочее время. А пока можем "
+                   "продолжить здесь.")
+    if conv.step is Step.done:
+        return t.decision([RESTART])
+    return t.reply(t.step_ask())
+
+
+def cancel(t: Turn) -> Decision:
+    t.events.append("cancel")
+    t.parts.append("Хорошо, заявку пока не оформляю. Если передумаете — напишите, "
+                   "продолжим с того же места.")
+    return t.decision(["Продолжить", RESTART])
+
+
+def after_done(t: Turn) -> Decision:
+    """The lead is made: who recommended us (asked once), questions, thanks."""
+    conv, u = t.conv, t.u
+    if u.intent is Intent.question:
+        t.parts.extend(answer(u.topics, conv, t.env) or [support_text(t.env)])
+        t.expect(None)  # the referrer question is asked once, never again
+        return t.decision([RESTART])
+    if t.pending == "referrer":
+        t.expect(None)
+        if u.skip or not u.free_text:
+            t.parts.append(f"Хорошо! Спасибо, что выбрали {t.env.catalog.provider}.")
+        else:
+            conv.slots.referrer = u.free_text
+            if conv.lead_id:
+                t.referrer = (conv.lead_id, u.free_text)
+            t.events.append("referrer")
+            t.parts.append("Спасибо, это нам очень помогает!")
+        t.parts.append("Если появятся вопросы — пишите, я на связи.")
+        return t.decision([RESTART])
+    if u.thanks:
+        t.parts.append("Рада помочь! Хорошего дня.")
+        return t.decision([RESTART])
+    t.parts.append("Ваша заявка уже принята. Чтобы что-то изменить в ней, напишите в "
+                   "поддержку. " + support_text(t.env) + " Хотите оформить ещё одно "
+                   "подключение?")
+    return t.decision([RESTART])
+
+
+# -- handlers that let the turn go on ---------------------------------------------------------
+def greet(t: Turn) -> None:
+    # Greeted, greet back; a first message that gets to the point gets the point.
+    t.parts.append(greeting(t.env))
+
+
+def change_fields(t: Turn) -> None:
+    """Forget the slots the customer wants to change; their steps ask for them again."""
+    forgotten = [f for f in t.u.reset if forget(t.conv, f)]
+    if forgotten:
+        t.events.append("reset:" + ",".join(forgotten))
+        t.notes.append(Note("Хорошо, изменим " + ", ".join(SLOTS[f].label for f in forgotten)
+                            + ".", t.conv.step))
+
+
+def _answers(t: Turn) -> list[str]:
+    out = answer(t.u.topics, t.conv, t.env)
+    if not out and not t.u.slots.has_slots():
+        out = ["На этот вопрос точно ответит оператор. " + support_text(t.env)]
+        t.events.append("unanswered_question")
+    return out
+
+
+def question(t: Turn) -> None:
+    t.later.append(_answers)
+
+
+REPAIRS: list[Repair] = [
+    Repair("restart", lambda t: t.u.intent is Intent.restart, restart),
+    Repair("callback", lambda t: t.offer == "callback" and wants_callback(t), callback),
+    Repair("operator", lambda t: t.u.intent is Intent.handoff, operator),
+    Repair("cancel", lambda t: t.u.intent is Intent.cancel, cancel),
+    Repair("done", lambda t: t.conv.step is Step.done, after_done),
+    Repair("greeting", lambda t: t.first and t.u.intent is Intent.greeting, greet),
+    Repair("change", lambda t: bool(t.u.reset), change_fields),
+    Repair("question", lambda t: t.u.intent is Intent.question, question),
+]
+
+
+def run(t: Turn, repairs: list[Repair] | None = None) -> Decision | None:
+    """Apply the repairs that match, in order; the first `Decision` ends the turn."""
+    for repair in REPAIRS if repairs is None else repairs:
+        if repair.when(t):
+            decision = repair.handle(t)
+            if decision is not None:
+                return decision
+    return None
