@@ -61,8 +61,6 @@ class Settings(BaseSettings):
     )
     # The operator's personal-data policy, linked under the chat's input.
     privacy_url: str | None = Field(None, validation_alias=_env("AIDA_PRIVACY_URL"))
-    # Where the consent text is published; by default the service's own /privacy/consent.
-    consent_url: str | None = Field(None, validation_alias=_env("AIDA_CONSENT_URL"))
     # Which touch a lead carries: the session's first (default) or its latest attribution.
     attribution: Literal["first", "latest"] = Field(
         "first", validation_alias=_env("AIDA_ATTRIBUTION")

@@ -189,6 +189,8 @@ class ConversationState(BaseModel):
     referrer_asked: bool = False
     misunderstood: int = 0  # consecutive turns not understood, to vary the re-ask
     consent: Consent | None = None
+    # What the consent asked for right now unlocks once given: "callback" (a call back).
+    after_consent: str | None = None
 
 
 def new_lead_id() -> str:

@@ -66,6 +66,8 @@ class Privacy(BaseModel):
 
     notice: str = Field(min_length=1)
     consent_text: str = Field(min_length=1)
+    # Where the operator publishes the consent text; None: the service's /privacy/consent.
+    consent_url: str | None = None
 
     @property
     def version(self) -> str:

@@ -9,7 +9,6 @@ import html
 from aiohttp import web
 
 from aida.catalog import Privacy
-from aida.config import Settings
 from aida.http.keys import SETTINGS
 
 PRIVACY = web.AppKey("privacy", Privacy)
@@ -22,18 +21,13 @@ _PAGE_HEADERS = {
 }
 
 
-def consent_url(settings: Settings) -> str:
-    """Where the consent text is: the operator's own copy (AIDA_CONSENT_URL) or ours."""
-    return settings.consent_url or CONSENT_PATH
-
-
 async def privacy(request: web.Request) -> web.Response:
     texts, settings = request.app[PRIVACY], request.app[SETTINGS]
     return web.json_response(
         {
             "notice": texts.notice,
             "policy_url": settings.privacy_url,
-            "consent_url": consent_url(settings),
+            "consent_url": texts.consent_url or CONSENT_PATH,
             "consent_version": texts.version,
         },
         headers={"Cache-Control": "max-age=300"},

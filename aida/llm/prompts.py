@@ -14,7 +14,7 @@ from typing import Any
 
 from aida.catalog import Catalog
 from aida.domain import Slots
-from aida.llm.masking import Masker
+from aida.masking import Masker
 from aida.understanding.questions import REPLY_WORDS, AnswerSpace
 from aida.understanding.slots import CHANGEABLE, SLOTS
 from aida.understanding.types import Intent, ReplyDraft, TurnContext

@@ -111,7 +111,7 @@ class TurnService:
             result = await self.engine.turn(
                 state, text, now=now, session_id=session_id, on_delta=on_delta
             )
-            lead = self._attributed(result.lead, tx.touch.recorded(touch))
+            lead = self._attributed(self._consented(result.lead), tx.touch.recorded(touch))
             if lead is not None:
                 lead = lead.model_copy(
                     update={"transcript": await self._transcript(session_id, text, result, now)}
@@ -127,6 +127,7 @@ class TurnService:
                 lead=lead,
                 enqueue_lead=self._enqueue_leads,
                 referrer=result.referrer,
+                redact=result.forget_contacts,
             )
         if lead is not None:
             log.info("lead confirmed session=%s lead=%s kind=%s", session_id, lead.id, lead.kind)
@@ -157,6 +158,14 @@ class TurnService:
             ChatMessage(role="assistant", text=result.reply, suggestions=result.suggestions,
                         at=now),
         ]
+
+    @staticmethod
+    def _consented(lead: Lead | None) -> Lead | None:
+        """The last guard of the rule: no lead exists without recorded consent (152-FZ)."""
+        if lead is not None and lead.consent_at is None:
+            log.error("lead without consent dropped session=%s lead=%s", lead.session_id, lead.id)
+            return None
+        return lead
 
     def _attributed(self, lead: Lead | None, touch: TouchRecord) -> Lead | None:
         """The lead with the session's attribution (the seed's auto-injection)."""

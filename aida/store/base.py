@@ -20,7 +20,15 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-from aida.domain import Attribution, ChatMessage, ConversationState, Lead, LeadKind, Step
+from aida.domain import (
+    Attribution,
+    ChatMessage,
+    ConversationState,
+    Lead,
+    LeadKind,
+    SlotValues,
+    Step,
+)
 from aida.store.erasure import ErasureReport, ErasureTarget
 
 # local: kept in the local store only (no CRM configured when it was confirmed);
@@ -138,6 +146,7 @@ class SessionTx(Protocol):
         lead: Lead | None = None,
         enqueue_lead: bool = False,
         referrer: tuple[str, str] | None = None,
+        redact: SlotValues | None = None,
     ) -> None:
         """Record one turn; it is written, all of it or nothing, when the `turn` block exits
         without an exception.
@@ -146,7 +155,8 @@ class SessionTx(Protocol):
         with non-empty values). `lead` is inserted with delivery `pending` and a
         `create_lead` job when `enqueue_lead`, else `local`. `referrer` = (lead_id, text)
         stores who recommended us and, for a lead in the CRM pipeline, enqueues an
-        `update_referrer` job.
+        `update_referrer` job. `redact`: the contacts (name, phone, email; any phone or
+        email) are removed from every stored message of the session (consent declined).
         """
         ...
 

@@ -18,6 +18,7 @@ from typing import Any
 import asyncpg
 
 from aida.domain import ChatMessage, ConversationState, Lead, Step
+from aida.masking import redact
 from aida.store.base import (
     DeliveryStatus,
     LeadRecord,
@@ -508,6 +509,13 @@ async def _save_turn(conn: asyncpg.Connection, turn: StagedTurn) -> None:
         await conn.execute(f"INSERT INTO leads ({names}) VALUES ({params})", *cols.values())
         if turn.enqueue_lead:
             await _enqueue(conn, turn.lead.id, "create_lead", {}, turn.now)
+    if turn.redact is not None:
+        rows = await conn.fetch(
+            "SELECT id, text FROM messages WHERE session_id = $1", turn.session_id
+        )
+        changed = [(new, r["id"]) for r in rows if (new := redact(r["text"], turn.redact)) != r["text"]]
+        if changed:
+            await conn.executemany("UPDATE messages SET text = $1 WHERE id = $2", changed)
     if turn.referrer is not None:
         lead_id, text = turn.referrer
         delivery = await conn.fetchval(

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar, overload
 
 from aida.domain import ChatMessage, ConversationState, Lead, Step
+from aida.masking import redact
 from aida.store.base import (
     DeliveryStatus,
     LeadRecord,
@@ -453,6 +454,14 @@ def _save_turn(turn: StagedTurn, conn: Conn) -> None:
         )
         if turn.enqueue_lead:
             _enqueue(conn, turn.lead.id, "create_lead", {}, now)
+    if turn.redact is not None:
+        rows = conn.execute(
+            "SELECT id, text FROM messages WHERE session_id = ?", (turn.session_id,)
+        ).fetchall()
+        conn.executemany(
+            "UPDATE messages SET text = ? WHERE id = ?",
+            [(new, row[0]) for row in rows if (new := redact(row[1], turn.redact)) != row[1]],
+        )
     if turn.referrer is not None:
         lead_id, text = turn.referrer
         conn.execute(

@@ -45,5 +45,5 @@ UNDERSTANDING_SCRIPTS: list[Script] = [
     # -- buttons are read by their meaning -----------------------------------------------------
     script("outside coverage, a technical check in words", TO_ADDRESS,
            T("проспект Ленина 500", S.address, "tech_check"),
-           T("давайте проверку", S.contacts, "name", has="техническую проверку", lacks=HUH)),
+           T("давайте проверку", S.contacts, "consent", has="техническую проверку", lacks=HUH)),
 ]

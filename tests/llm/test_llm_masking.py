@@ -11,8 +11,8 @@ import pytest
 from aida.catalog import Catalog
 from aida.dialogue.engine import Engine
 from aida.domain import Address, SlotValues
-from aida.llm.masking import Masker, StreamUnmasker
 from aida.llm.openai import brain as brain_module
+from aida.masking import Masker, StreamUnmasker
 from tests.fakes.openai_server import StandIn
 
 from .conftest import TZ, BrainFactory

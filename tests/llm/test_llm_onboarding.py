@@ -135,14 +135,15 @@ async def test_prices_in_the_summary_are_the_catalogs_whatever_the_model_words(
     standin: StandIn, catalog: Catalog, new_brain: BrainFactory
 ) -> None:
     lines = list(PLAIN.lines)
+    at = next(i for i, line in enumerate(lines) if line.text == "Завтра вечером")
     # The model words the summary with a lower total: the customer sees the template's.
-    lines[8] = Line(
+    lines[at] = Line(
         "Завтра вечером",
         worded="Итак: Пакет Премиум, 2 камеры. Итого 990 ₽/мес, разово 2 900 ₽. Всё верно?",
     )
     brain = new_brain()
     result = await run(Engine(catalog, brain, TZ), standin, Onboarding("x", tuple(lines), {}))
-    summary = result.turns[8].reply
+    summary = result.turns[at].reply
     assert "Итого: 1 490 ₽/мес, разово 2 900 ₽." in summary and "990" not in summary
     assert brain.stats.guard_rejections == {"number": 1}
     assert result.leads[0].monthly_total == 1490

@@ -21,7 +21,6 @@ from aida.catalog import Catalog
 from aida.config import Settings
 from aida.llm.circuit import CircuitBreaker, CircuitState
 from aida.llm.guard import Guard
-from aida.llm.masking import Masker, StreamUnmasker
 from aida.llm.openai.confidence import confident
 from aida.llm.openai.reading import parse_reading, reading_schema, to_understanding, unmasked
 from aida.llm.openai.stats import BrainStats
@@ -37,6 +36,7 @@ from aida.llm.openai.transport import (
 )
 from aida.llm.openai.wording import Rejected, SentenceGate
 from aida.llm.prompts import reading_system, reading_user, wording_system, wording_user
+from aida.masking import Masker, StreamUnmasker
 from aida.privacy import scrub
 from aida.understanding.brain import DeltaSink, RuleReader
 from aida.understanding.types import ReplyDraft, TurnContext, Understanding

@@ -25,8 +25,8 @@ from pydantic import (
 
 from aida.catalog import Catalog
 from aida.domain import CameraCount, RouterOption, Segment
-from aida.llm.masking import Masker
 from aida.llm.prompts import topics
+from aida.masking import Masker
 from aida.understanding.brain import RuleReader
 from aida.understanding.questions import REPLY_WORDS
 from aida.understanding.slots import CHANGEABLE

@@ -1,6 +1,9 @@
-"""Nothing raw to a model: a customer's phones, emails, names and house and flat numbers are
+"""Personal values in text: placeholders for a model, or removal for good.
+
+Nothing raw to a model: a customer's phones, emails, names and house and flat numbers are
 replaced by placeholders (`[PHONE_1]`, `[NAME_1]`, …) in everything sent to the model server,
-and the placeholders in its answer are mapped back.
+and the placeholders in its answer are mapped back (`Masker`). When a customer declines
+consent, the contacts they gave are removed from the conversation's messages (`redact`).
 
 The model never needs the real values: what it reads is checked by the offline readers
 against the customer's own message anyway. One `Masker` serves one customer message (its
@@ -157,3 +160,14 @@ class StreamUnmasker:
     def flush(self) -> str:
         held, self._held = self._held, ""
         return self._masker.unmask(held)
+
+
+REMOVED = "[удалено]"
+_CONTACT = re.compile(r"\[(?:PHONE|EMAIL|NAME)_\d+\]")
+
+
+def redact(text: str, known: SlotValues) -> str:
+    """`text` without the contacts it shows (`known`'s name, phone and email, and any phone
+    or email at all); the rest, addresses included, stays as written."""
+    masker = Masker([SlotValues(name=known.name, phone=known.phone, email=known.email)])
+    return masker.unmask(_CONTACT.sub(REMOVED, masker.mask(text)))
