@@ -246,7 +246,7 @@ def dashboard_page(
         f"{note}{_range_form(rng, today)}{_cards(funnel)}"
         f"<section><h2>Воронка за {period}</h2>{funnel_svg(funnel.steps)}"
         f'<p class="muted">Разговоры, начатые за период; «−N» — сколько остановились на шаге. '
-        f"Неактивные разговоры удаляются через {expiry_days:g} дн. (AIDA_SESSION_TTL_DAYS), "
+        f"Неактивные разговоры удаляются через {expiry_days:g} дн. (AIDA_RETENTION_DAYS), "
         f"заявки хранятся всегда.</p>{_funnel_table(funnel)}</section>"
         f"<section><h2>Заявки по дням</h2>{daily_svg(funnel.by_day, 'Заявки по дням')}</section>"
         f"<section><h2>Источники заявок (UTM)</h2>{_sources(funnel)}</section>"

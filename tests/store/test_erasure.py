@@ -126,3 +126,20 @@ async def test_retention_erases_delivered_leads_only_after_their_time(store: Sto
         assert record is not None
         phones[lead.id] = record.lead.phone
     assert phones == {delivered_old.id: None, delivered_new.id: PHONE, local.id: PHONE}
+
+
+async def test_one_upkeep_round_applies_both_retention_periods(store: Store) -> None:
+    from aida.http.upkeep import upkeep_round
+
+    lead = _lead("old")
+    await _turn(store, "old", "Иван 89991234567", lead=lead, enqueue=True)
+    [job] = await store.claim_jobs(T0, 10, LEASE)
+    await store.job_done(job.id, T0)
+
+    later = T0 + dt.timedelta(days=100)
+    deleted, erased = await upkeep_round(store, later, dt.timedelta(days=30), dt.timedelta(days=90))
+
+    assert (deleted, erased) == (1, 1)
+    assert await store.history("old") == (None, [])
+    record = await store.lead(lead.id)
+    assert record is not None and record.lead.phone is None and record.lead.transcript == []
