@@ -130,9 +130,10 @@ def decline_consent(t: Turn) -> Decision:
     t.parts.append("Понимаю. Без согласия я не могу записать контакты и оформить заявку, а "
                    "то, что вы уже написали о себе, удалила из переписки. Оформить "
                    "подключение можно и через поддержку. " + support_text(t.env)
-                   + " Если передумаете — нажмите «Согласен».")
-    t.expect("consent", {consent.AGREE: q.AGREE}, [consent.AGREE, RESTART])
-    return t.decision([consent.AGREE, RESTART])
+                   + " Если передумаете — просто напишите мне.")
+    # Nothing is asked now: the question is not repeated at a customer who has said no.
+    t.expect(None)
+    return t.decision([RESTART])
 
 
 def cancel(t: Turn) -> Decision:

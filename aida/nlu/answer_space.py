@@ -29,6 +29,12 @@ _NO = re.compile(r"^(-{1,3}|нет+|неа|не-а|не|no|n|нафиг|обой
                  r"|не нужен|не нужна|не нужны|не хочу|не требуется|ни к чему|да нет"
                  r"|пожалуй нет|нет уж|не стоит|не подтверждаю|не верно|неверно)"
                  r"(\s+(спасибо|пожалуйста|не надо|не нужно|наверное))*$")
+# Answers to the consent question: a refusal anywhere in the message, or a message that begins
+# with agreement (typos in «согласна» included: «соглачна», «согласнв»).
+_CONSENT_NO = re.compile(r"\bне\s+(согл\w*|даю|дам|хочу|буду|разрешаю|нужно|надо)\b|\bпротив\b"
+                         r"|\bотказ\w*|^нет\b|\bнет\s+согл")
+_CONSENT_YES = re.compile(r"^(да|ага|ок|окей|конечно|хорошо|ладно|давайте|подтверждаю|разрешаю"
+                          r"|даю\s+согл\w*|я\s+согл\w*|согл\w*)\b")
 # Short answers to «для дома или для офиса?».
 _SEGMENT = (
     ("office", re.compile(r"\b(офис\w*|работ\w*|бизнес\w*|компани\w*|организаци\w*|фирм\w*"
@@ -102,7 +108,9 @@ def read_space(text: str, space: AnswerSpace | None) -> SpaceReading:
         elif space.slot:
             out.slot, out.value = space.slot, picked
         return out
-    if space.yes_no:
+    if space.key == "consent":
+        out.intent = _consent(plain)
+    if space.yes_no and out.intent is None:
         out.intent = _yes_no(plain, text)
     if space.slot and out.intent is None:
         value = _slot_word(space, plain)
@@ -117,6 +125,14 @@ def read_space(text: str, space: AnswerSpace | None) -> SpaceReading:
     if space.free_text:
         out.free_text = " ".join(text.split())[:FREE_TEXT_CHARS] or None
     return out
+
+
+def _consent(plain: str) -> Intent | None:
+    if _CONSENT_NO.search(plain):
+        return Intent.no
+    if _CONSENT_YES.match(plain):
+        return Intent.yes
+    return None
 
 
 _OTHER_ADDRESS = re.compile(r"друг\w*\s+адрес|не\s+тот\s+адрес|адрес\s+друг")

@@ -68,6 +68,10 @@ class OfflineBrain:
             # «нет спасибо», «ага», «-» answer the yes/no question asked; «ничего не надо»
             # there declines it, it does not end the conversation.
             intent = heard.intent
+        if space is not None and space.key == "consent" and heard.intent is not None:
+            # Consent is given or refused in so many words, whatever else the message holds
+            # («согласна, я Анна, 8 999…», «без согласия никак? тогда нет»).
+            intent = heard.intent
         topics = list(reading.topics)
         if intent is Intent.question and slots.tariff is None:
             topics.extend(f"tariff:{name}" for name in self._asked_about(message, ctx))

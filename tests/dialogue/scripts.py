@@ -287,8 +287,9 @@ SCRIPTS: list[Script] = [
         "consent declined: no lead, the contacts forgotten, the support contacts given",
         TO_ADDRESS,
         T("ул. Мира, 5, кв 12, я Иван, 89991234567", S.contacts, "consent", has=CONSENT),
-        T("Не согласен", S.contacts, "consent", has=("удалила", "support@smit34.ru"),
-          suggests="Согласен", lead=False),
+        T("Не согласен", S.contacts, None, has=("удалила", "support@smit34.ru"),
+          lacks=CONSENT, lead=False),
+        T("хочу всё-таки оформить заявку", S.contacts, "consent", has=CONSENT, lead=False),
         T("Согласен", S.contacts, "name", lead=False),
     ),
     script(

@@ -31,7 +31,7 @@ async def test_declined_consent_leaves_no_lead_and_no_contacts_anywhere(store: S
     await _say(service, "s1", "ул. Мира, 5, кв 12, я Иван, +7 999 123-45-67, ivan@mail.ru")
     outcome = await service.handle("s1", "Не согласен")
 
-    assert "support@smit34.ru" in outcome.reply and "Согласен" in outcome.suggestions
+    assert "support@smit34.ru" in outcome.reply and "Согласен" not in outcome.suggestions
     _, messages = await store.history("s1")
     stored = " ".join(m.text for m in messages)
     for raw in ("Иван", "+7 999 123-45-67", "ivan@mail.ru"):
