@@ -6,6 +6,7 @@ their meaning, AIDA's own settings start with `AIDA_`.
 
 from __future__ import annotations
 
+import ipaddress
 from functools import cached_property
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,7 +30,24 @@ AMO_LEAD_FIELDS: tuple[str, ...] = (
     "UTM_TERM",
     "REFERRER",
     "CONSENT",
+    "GCLID",
+    "YCLID",
+    "LANDING_PAGE",
 )
+
+
+# Shorter admin tokens can be guessed; `aida serve` refuses them and `aida doctor` fails them.
+MIN_ADMIN_TOKEN = 16
+
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(text: str) -> tuple[IpNetwork, ...]:
+    """`10.0.0.0/8, ::1` → networks (a bare address is its own /32 or /128); ValueError on a
+    malformed entry."""
+    return tuple(
+        ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip()
+    )
 
 
 def _env(name: str) -> AliasChoices:
@@ -43,11 +61,22 @@ class Settings(BaseSettings):
 
     # -- AIDA ------------------------------------------------------------------------------
     database_url: str = Field("sqlite:///./data/aida.db", validation_alias=_env("AIDA_DATABASE_URL"))
+    # PostgreSQL: connections per instance, and how long a turn waits for one (or for a
+    # session another instance holds) before it is answered 503 busy.
+    database_pool_size: int = Field(20, ge=1, validation_alias=_env("AIDA_DATABASE_POOL_SIZE"))
+    database_wait_seconds: float = Field(
+        5.0, gt=0, validation_alias=_env("AIDA_DATABASE_WAIT_SECONDS")
+    )
     timezone: str = Field("Europe/Volgograd", validation_alias=_env("AIDA_TIMEZONE"))
     catalog_path: str | None = Field(None, validation_alias=_env("AIDA_CATALOG"))
     admin_token: str | None = Field(None, validation_alias=_env("AIDA_ADMIN_TOKEN"))
     redis_url: str | None = Field(None, validation_alias=_env("AIDA_REDIS_URL"))
     cors_origins: str = Field("", validation_alias=_env("AIDA_CORS_ORIGINS"))
+    # Whose X-Real-IP / X-Forwarded-For is believed (CIDRs, comma-separated): the proxies in
+    # front of AIDA. Anyone else could forge them to dodge the per-address limits.
+    trusted_proxies: str = Field(
+        "127.0.0.0/8, ::1/128", validation_alias=_env("AIDA_TRUSTED_PROXIES")
+    )
     rate_limit: str = Field("on", validation_alias=_env("AIDA_RATE_LIMIT"))
     # Sessions and their messages are deleted this many days after the last message
     # (AIDA_SESSION_TTL_DAYS is the older name of the same setting).
@@ -66,8 +95,11 @@ class Settings(BaseSettings):
         "first", validation_alias=_env("AIDA_ATTRIBUTION")
     )
     log_level: str = Field("INFO", validation_alias=_env("AIDA_LOG_LEVEL"))
-    # `json`: one JSON object per line (journald, log shippers); `text` for a terminal.
-    log_format: Literal["json", "text"] = Field("json", validation_alias=_env("AIDA_LOG_FORMAT"))
+    # `json`: one JSON object per line (journald, log shippers); `text`: readable lines;
+    # `auto` (default): text on a terminal, JSON otherwise.
+    log_format: Literal["auto", "json", "text"] = Field(
+        "auto", validation_alias=_env("AIDA_LOG_FORMAT")
+    )
     # Prefix of AIDA's Redis keys, so several deployments (or tests) can share one Redis.
     redis_prefix: str = Field("aida:", validation_alias=_env("AIDA_REDIS_PREFIX"))
 
@@ -118,6 +150,39 @@ class Settings(BaseSettings):
     amo_cf_lead_referrer: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_REFERRER"))
     # The consent to personal-data processing (time, text version, how given) as one line.
     amo_cf_lead_consent: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_CONSENT"))
+    amo_cf_lead_gclid: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_GCLID"))
+    amo_cf_lead_yclid: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_YCLID"))
+    amo_cf_lead_landing_page: int | None = Field(
+        None, validation_alias=_env("AMO_CF_LEAD_LANDING_PAGE")
+    )
+    # Where new leads go: a pipeline and its stage (amoCRM's main pipeline and first stage
+    # when unset); technical-check requests and callbacks may have their own.
+    amo_pipeline_id: int | None = Field(None, validation_alias=_env("AMO_PIPELINE_ID"))
+    amo_status_id: int | None = Field(None, validation_alias=_env("AMO_STATUS_ID"))
+    amo_tech_check_pipeline_id: int | None = Field(
+        None, validation_alias=_env("AMO_TECH_CHECK_PIPELINE_ID")
+    )
+    amo_tech_check_status_id: int | None = Field(
+        None, validation_alias=_env("AMO_TECH_CHECK_STATUS_ID")
+    )
+    amo_callback_pipeline_id: int | None = Field(
+        None, validation_alias=_env("AMO_CALLBACK_PIPELINE_ID")
+    )
+    amo_callback_status_id: int | None = Field(
+        None, validation_alias=_env("AMO_CALLBACK_STATUS_ID")
+    )
+    # `on`: requests go to «Неразобранное» (incoming leads a manager accepts or declines).
+    amo_unsorted: bool = Field(False, validation_alias=_env("AMO_UNSORTED"))
+    # One manager's id, or several separated by commas (new leads are dealt out in turn).
+    amo_responsible_user_id: str = Field("", validation_alias=_env("AMO_RESPONSIBLE_USER_ID"))
+    # `on`: a returning customer's new request joins their open lead instead of a second one.
+    amo_attach_to_open_lead: bool = Field(False, validation_alias=_env("AMO_ATTACH_TO_OPEN_LEAD"))
+    # `off`: no task for the manager on callbacks and technical-check requests.
+    amo_tasks: bool = Field(True, validation_alias=_env("AMO_TASKS"))
+    # The path secret of `POST /amocrm/webhook/{secret}` (lead stage changes); unset: off.
+    amo_webhook_secret: str | None = Field(None, validation_alias=_env("AMO_WEBHOOK_SECRET"))
+    # Warn this many days before a long-lived token expires.
+    amo_token_warn_days: int = Field(14, ge=1, validation_alias=_env("AMO_TOKEN_WARN_DAYS"))
 
     @field_validator("timezone")
     @classmethod
@@ -126,6 +191,15 @@ class Settings(BaseSettings):
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError) as e:
             raise ValueError(f"AIDA_TIMEZONE={v!r} is not a known IANA time zone") from e
+        return v
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, v: str) -> str:
+        try:
+            parse_networks(v)
+        except ValueError as e:
+            raise ValueError(f"AIDA_TRUSTED_PROXIES: {e} (CIDRs such as 10.0.0.0/8)") from e
         return v
 
     @field_validator(
@@ -143,6 +217,16 @@ class Settings(BaseSettings):
         "amo_cf_lead_utm_term",
         "amo_cf_lead_referrer",
         "amo_cf_lead_consent",
+        "amo_cf_lead_gclid",
+        "amo_cf_lead_yclid",
+        "amo_cf_lead_landing_page",
+        "amo_pipeline_id",
+        "amo_status_id",
+        "amo_tech_check_pipeline_id",
+        "amo_tech_check_status_id",
+        "amo_callback_pipeline_id",
+        "amo_callback_status_id",
+        "amo_webhook_secret",
         mode="before",
     )
     @classmethod
@@ -152,6 +236,10 @@ class Settings(BaseSettings):
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @cached_property
+    def trusted_proxy_networks(self) -> tuple[IpNetwork, ...]:
+        return parse_networks(self.trusted_proxies)
 
     @property
     def llm_enabled(self) -> bool:
@@ -176,6 +264,29 @@ class Settings(BaseSettings):
     @property
     def cors_origin_list(self) -> list[str]:
         return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
+
+    @field_validator("amo_responsible_user_id")
+    @classmethod
+    def _user_ids(cls, v: str) -> str:
+        for part in v.split(","):
+            if part.strip() and not part.strip().isdigit():
+                raise ValueError(f"AMO_RESPONSIBLE_USER_ID: {part.strip()!r} is not a user id")
+        return v
+
+    @property
+    def amo_responsible_users(self) -> list[int]:
+        return [int(p) for p in self.amo_responsible_user_id.split(",") if p.strip()]
+
+    def amo_stage(self, kind: str) -> tuple[int | None, int | None]:
+        """(pipeline_id, status_id) for a new lead of `kind`: the kind's own settings where
+        given (an own pipeline without a stage means its first stage), else the general ones."""
+        pipeline, status = {
+            "tech_check": (self.amo_tech_check_pipeline_id, self.amo_tech_check_status_id),
+            "callback": (self.amo_callback_pipeline_id, self.amo_callback_status_id),
+        }.get(kind, (None, None))
+        if pipeline is not None:
+            return pipeline, status
+        return self.amo_pipeline_id, status if status is not None else self.amo_status_id
 
     def amo_lead_field(self, key: str) -> int | None:
         """The configured id of lead field `key` (one of AMO_LEAD_FIELDS), or None."""

@@ -154,7 +154,10 @@ async def run(
         await customer(http, repeat(url), time.monotonic() + 0.01, 0, Tally())  # warm-up
 
         paced = await phase(
-            customers, seconds, lambda until, t: customer(http, repeat(url), until, think, t), server
+            customers,
+            seconds,
+            lambda until, t: customer(http, repeat(url), until, think, t),
+            server,
         )
         flat_out = await phase(
             customers, seconds, lambda until, t: customer(http, repeat(url), until, 0, t), server

@@ -5,7 +5,7 @@
 Prints accuracy per slot kind (all lines, then the dev and holdout parts separately), every
 miss, the median and p99 extraction time per message, and the cost of the understanding
 stack in a fresh interpreter: import time and resident memory, then the same after the first
-extraction (which builds pymorphy3's analyzer and dateparser's Russian tables). Exits 1 when a
+extraction (which builds pymorphy3's analyzer). Exits 1 when a
 target is not met.
 """
 

@@ -2,22 +2,26 @@
 cookie.
 
 Without a configured token the admin pages do not exist (404), never open. The cookie holds no
-token: it is `<expiry>.<HMAC(expiry)>` keyed by the token, so it works on every instance,
-dies with a changed token, and is compared in constant time; it is Secure, HttpOnly and
-SameSite=Strict. Forms posted with the cookie carry a CSRF token derived from it. Failed
+token: it is `<expiry>.<nonce>.<HMAC(expiry.nonce)>` keyed by the token, so it works on every
+instance, dies with a changed token, and is compared in constant time; it is Secure, HttpOnly
+and SameSite=Strict. Logging out revokes it in the store (a copy kept elsewhere stops working
+too, on every instance). Forms posted with the cookie carry a CSRF token derived from it. Failed
 attempts count against a per-address limit, so the token cannot be guessed by brute force.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
+import secrets
 import time
-from typing import Literal
+from typing import Literal, Protocol
 
 from aiohttp import web
 
-from aida.http.client import client_address
+from aida.config import IpNetwork
+from aida.http.client import LOOPBACK, client_address
 from aida.http.ratelimit import Limiter, Rule, retry_after
 
 COOKIE = "aida_admin"
@@ -38,8 +42,25 @@ class Denied(Exception):
         self.retry_after = retry_after
 
 
+class Revocations(Protocol):
+    """Where logged-out cookies are remembered (the store, shared by every instance)."""
+
+    async def revoke_admin_cookie(self, digest: str, expires_at: dt.datetime) -> None: ...
+
+    async def admin_cookie_revoked(self, digest: str) -> bool: ...
+
+
 class AdminAuth:
-    def __init__(self, token: str, limiter: Limiter) -> None:
+    def __init__(
+        self,
+        token: str,
+        limiter: Limiter,
+        revocations: Revocations,
+        *,
+        trusted: tuple[IpNetwork, ...] = LOOPBACK,
+    ) -> None:
+        self._trusted = trusted  # whose forwarding headers are believed
+        self._revocations = revocations
         self._limiter = limiter  # counts wrong tokens; limited even with AIDA_RATE_LIMIT=off
         self._token = token.encode()
         self._key = hashlib.sha256(b"aida-admin-cookie:" + self._token).digest()
@@ -50,13 +71,23 @@ class AdminAuth:
 
     def new_cookie(self, now: float | None = None) -> str:
         expires = int((now if now is not None else time.time()) + COOKIE_SECONDS)
-        return f"{expires}.{self._sign(str(expires))}"
+        # The nonce makes every login's cookie its own, so logging out ends that one only.
+        signed = f"{expires}.{secrets.token_hex(8)}"
+        return f"{signed}.{self._sign(signed)}"
 
     def cookie_valid(self, value: str, now: float | None = None) -> bool:
-        expires, _, signature = value.partition(".")
-        if not expires.isdigit() or not hmac.compare_digest(signature, self._sign(expires)):
+        """Well-signed and not expired (revocation is checked by `check`)."""
+        signed, _, signature = value.rpartition(".")
+        expires = signed.partition(".")[0]
+        if not expires.isdigit() or not hmac.compare_digest(signature, self._sign(signed)):
             return False
         return int(expires) > (now if now is not None else time.time())
+
+    async def revoke(self, cookie: str) -> None:
+        """Log this cookie out everywhere, until it would have expired."""
+        if self.cookie_valid(cookie):
+            expires = dt.datetime.fromtimestamp(int(cookie.partition(".")[0]), dt.UTC)
+            await self._revocations.revoke_admin_cookie(_digest(cookie), expires)
 
     def csrf_token(self, cookie: str) -> str:
         return self._sign("csrf:" + cookie)
@@ -78,13 +109,19 @@ class AdminAuth:
             await self.failed(request)
             raise Denied("wrong_token")
         cookie = request.cookies.get(COOKIE, "")
-        if cookie and self.cookie_valid(cookie):
+        if (
+            cookie
+            and self.cookie_valid(cookie)
+            and not await self._revocations.admin_cookie_revoked(_digest(cookie))
+        ):
             return "cookie"
         raise Denied("no_credentials")
 
     async def failed(self, request: web.Request) -> None:
         """Count a wrong token from this address; raise Denied(429) once over the limit."""
-        wait = await self._limiter.hit(FAILED_LOGINS, client_address(request))
+        wait = await self._limiter.hit(
+            FAILED_LOGINS, client_address(request, self._trusted)
+        )
         if wait > 0:
             raise Denied("too_many_attempts", retry_after=retry_after(wait))
 
@@ -99,6 +136,10 @@ def set_cookie(response: web.StreamResponse, value: str) -> None:
         httponly=True,
         samesite="Strict",
     )
+
+
+def _digest(cookie: str) -> str:
+    return hashlib.sha256(cookie.encode()).hexdigest()
 
 
 def clear_cookie(response: web.StreamResponse) -> None:

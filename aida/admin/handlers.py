@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Any
+from typing import Any, cast, get_args
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -28,7 +29,8 @@ from aida.admin.auth import COOKIE, AdminAuth, Denied, Via, clear_cookie, set_co
 from aida.admin.report import BadRange, DateRange, build_funnel, parse_range
 from aida.admin.views import lead_row
 from aida.config import Settings
-from aida.crm.requeue import retry_leads
+from aida.crm.health import crm_warnings
+from aida.crm.requeue import RetryCode, retry_leads, retry_message
 from aida.http.keys import LIMITER, SETTINGS, STORE
 from aida.http.ratelimit import MemoryLimiter
 from aida.ops.erasure import BadTarget, erasure_target, forget, report_lines
@@ -119,6 +121,17 @@ def _csrf(request: web.Request, via: Via) -> str | None:
 
 
 # -- pages ---------------------------------------------------------------------------------------
+_LEAD_REF = re.compile(r"[0-9a-f]{1,32}")
+
+
+def _notice(code: str, lead: str) -> str | None:
+    """The banner for a code the dashboard sent itself: its text is ours, never the URL's (a
+    link with any text would show it under our name). The lead must look like a lead id."""
+    if code not in get_args(RetryCode) or not _LEAD_REF.fullmatch(lead):
+        return None
+    return retry_message(cast(RetryCode, code), lead)
+
+
 async def dashboard(request: web.Request, via: Via) -> web.StreamResponse:
     settings: Settings = request.app[SETTINGS]
     store = request.app[STORE]
@@ -129,12 +142,14 @@ async def dashboard(request: web.Request, via: Via) -> web.StreamResponse:
         rng = parse_range(None, None, settings.tz, today)
         notice: str | None = f"Период не понят ({e}); показаны последние 30 дней."
     else:
-        notice = request.query.get("notice")
+        notice = _notice(request.query.get("notice", ""), request.query.get("lead", ""))
     funnel = await build_funnel(store, rng)
     records = await store.leads(LEADS_SHOWN, since=rng.since, until=rng.until)
     sessions = await store.sessions(rng.since, rng.until, SESSIONS_SHOWN)
+    alerts = await crm_warnings(settings, store, dt.datetime.now(dt.UTC))
     return _html(
         pages.dashboard_page(
+            alerts=alerts,
             funnel=funnel,
             rng=rng,
             today=today,
@@ -215,7 +230,8 @@ async def api_retry(request: web.Request, via: Via) -> web.StreamResponse:
     lead_id = request.match_info["lead_id"]
     [result] = await retry_leads(request.app[STORE], [lead_id], dt.datetime.now(dt.UTC))
     if via == "cookie":
-        return _redirect("/admin?" + urlencode({"notice": result.message}))
+        lead = result.lead_id or lead_id
+        return _redirect("/admin?" + urlencode({"notice": result.code, "lead": lead}))
     if result.lead_id is None:
         return _error(409, "not_retried", result.message)
     return _json({"lead_id": result.lead_id, "message": result.message})
@@ -264,6 +280,7 @@ async def logout(request: web.Request, via: Via) -> web.StreamResponse:
         form = await request.post()
         if not request.app[AUTH].csrf_valid(request.cookies[COOKIE], str(form.get("csrf", ""))):
             return _error(403, "csrf", "Форма устарела: обновите страницу.")
+        await request.app[AUTH].revoke(request.cookies[COOKIE])
     response = _redirect("/admin")
     clear_cookie(response)
     return response
@@ -289,6 +306,8 @@ def add_admin_routes(app: web.Application, settings: Settings) -> None:
         ("POST", "/admin/logout", guarded(logout, html=False)),
     ]
     if token:
-        app[AUTH] = AdminAuth(token, limiter)
+        app[AUTH] = AdminAuth(
+            token, limiter, app[STORE], trusted=settings.trusted_proxy_networks
+        )
     for method, path, handler in routes:
         app.router.add_route(method, path, handler if token else _off)

@@ -50,6 +50,7 @@ th{font-weight:600;color:#52606d;font-size:13px}
 .st-failed{background:#fde2e1;color:#9b1c1c}.st-local{background:#e8edf5;color:#34496d}
 .err{color:#9b1c1c;font-size:12.5px}
 .notice{background:#e3f4e8;border-radius:6px;padding:10px 14px;margin:0 0 16px}
+.alert{background:#fde8e8;border-left:4px solid #c62828;border-radius:6px;padding:10px 14px;margin:0 0 16px}
 .problem{background:#fde2e1}
 .muted{color:#616e7c;font-size:13px}
 .nowrap{white-space:nowrap}
@@ -168,12 +169,13 @@ def _sources(f: Funnel) -> str:
         by_source[row.utm_source] = by_source.get(row.utm_source, 0) + row.leads
     chart = bars_svg(sorted(by_source.items(), key=lambda kv: -kv[1])[:12], "Заявки по utm_source")
     rows = "".join(
-        f"<tr><td>{_e(r.utm_source)}</td><td>{_e(r.utm_campaign)}</td><td>{r.leads}</td></tr>"
+        f"<tr><td>{_e(r.utm_source)}</td><td>{_e(r.utm_campaign)}</td><td>{r.leads}</td>"
+        f"<td>{r.connected}</td><td>{r.lost}</td></tr>"
         for r in f.by_source
     )
     return (
-        f"{chart}<table><tr><th>utm_source</th><th>utm_campaign</th><th>Заявок</th></tr>"
-        f"{rows}</table>"
+        f"{chart}<table><tr><th>utm_source</th><th>utm_campaign</th><th>Заявок</th>"
+        f"<th>Подключено</th><th>Отказ</th></tr>{rows}</table>"
     )
 
 
@@ -227,8 +229,40 @@ def _sessions(sessions: list[SessionSummary], tz: ZoneInfo) -> str:
     )
 
 
+def _alerts(alerts: list[str]) -> str:
+    return "".join(f'<p class="alert" role="alert">{_e(a)}</p>' for a in alerts)
+
+
+def _outcome(f: Funnel) -> str:
+    o = f.outcome
+    if o is None or not o.in_crm:
+        return '<p class="muted">Доставленных в amoCRM заявок за период нет.</p>'
+    rows = [
+        ("В amoCRM", o.in_crm, ""),
+        ("В работе", o.in_work, ""),
+        ("Подключено (успешно реализовано)", o.connected, _pct(o.connection_rate)),
+        ("Отказ (закрыто и не реализовано)", o.lost, _pct(o.lost / o.in_crm)),
+    ]
+    table = "".join(f"<tr><td>{_e(a)}</td><td>{b}</td><td>{_e(c)}</td></tr>" for a, b, c in rows)
+    reasons = "".join(
+        f"<tr><td>{_e(reason)}</td><td>{n}</td></tr>" for reason, n in o.loss_reasons.items()
+    )
+    reason_table = (
+        f"<h3>Причины отказа</h3><table><tr><th>Причина</th><th>Сделок</th></tr>{reasons}</table>"
+        if reasons
+        else ""
+    )
+    return (
+        "<table><tr><th>Итог</th><th>Заявок</th><th>Доля</th></tr>"
+        f"{table}</table>{reason_table}"
+        '<p class="muted">Этапы приходят из amoCRM вебхуком при смене этапа сделки '
+        "(AMO_WEBHOOK_SECRET, `aida crm check --subscribe`).</p>"
+    )
+
+
 def dashboard_page(
     *,
+    alerts: list[str],
     funnel: Funnel,
     rng: DateRange,
     today: dt.date,
@@ -243,11 +277,12 @@ def dashboard_page(
     period = f"{rng.start:%d.%m.%Y} — {rng.end:%d.%m.%Y}"
     note = f'<p class="notice">{_e(notice)}</p>' if notice else ""
     body = (
-        f"{note}{_range_form(rng, today)}{_cards(funnel)}"
+        f"{_alerts(alerts)}{note}{_range_form(rng, today)}{_cards(funnel)}"
         f"<section><h2>Воронка за {period}</h2>{funnel_svg(funnel.steps)}"
         f'<p class="muted">Разговоры, начатые за период; «−N» — сколько остановились на шаге. '
         f"Неактивные разговоры удаляются через {expiry_days:g} дн. (AIDA_RETENTION_DAYS), "
         f"заявки хранятся всегда.</p>{_funnel_table(funnel)}</section>"
+        f"<section><h2>После заявки: итог в amoCRM</h2>{_outcome(funnel)}</section>"
         f"<section><h2>Заявки по дням</h2>{daily_svg(funnel.by_day, 'Заявки по дням')}</section>"
         f"<section><h2>Источники заявок (UTM)</h2>{_sources(funnel)}</section>"
         f"<section><h2>Заявки</h2>{_leads(leads, tz, csrf, retry)}</section>"

@@ -5,7 +5,9 @@
   out of the sessions begun;
 - handling time: from a lead's first message to its confirmation (connection and technical
   check leads; a callback request is not an onboarding);
-- leads confirmed in the range by kind, by day, and by `utm_source` / `utm_campaign`.
+- leads confirmed in the range by kind, by day, and by `utm_source` / `utm_campaign`;
+- past «заявка», the outcome in the CRM (from amoCRM's status-change webhooks): in work,
+  connected (won, 142) or lost (143) with the reason, overall and per source.
 
 Dates are the provider's (AIDA_TIMEZONE), both ends included.
 """
@@ -19,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, ValidationError
 
+from aida.crm.amocrm.webhooks import LOST_STATUS, WON_STATUS
 from aida.domain import STEP_ORDER, Step
 from aida.store.base import LeadStat, Store
 
@@ -76,6 +79,19 @@ class SourceRow(BaseModel):
     utm_source: str
     utm_campaign: str
     leads: int
+    connected: int = 0  # won in the CRM (amoCRM status 142)
+    lost: int = 0  # closed as lost (143)
+
+
+class Outcome(BaseModel):
+    """Past «заявка»: what became of the leads in the CRM, from its status-change webhooks."""
+
+    in_crm: int  # delivered
+    in_work: int  # delivered, not closed yet
+    connected: int
+    lost: int
+    connection_rate: float | None  # connected ÷ delivered
+    loss_reasons: dict[str, int]
 
 
 class DayRow(BaseModel):
@@ -97,6 +113,7 @@ class Funnel(BaseModel):
     median_handling_seconds: float | None
     by_source: list[SourceRow]
     by_day: list[DayRow] = Field(default_factory=list)
+    outcome: Outcome | None = None
 
 
 def _steps(reached: dict[Step, int]) -> list[StepRow]:
@@ -124,11 +141,34 @@ def _handling_seconds(stats: list[LeadStat]) -> list[float]:
 
 
 def _by_source(stats: list[LeadStat]) -> list[SourceRow]:
-    counts = Counter((s.utm_source or NO_VALUE, s.utm_campaign or NO_VALUE) for s in stats)
+    key = lambda s: (s.utm_source or NO_VALUE, s.utm_campaign or NO_VALUE)
+    counts = Counter(key(s) for s in stats)
+    won = Counter(key(s) for s in stats if s.crm_status_id == WON_STATUS)
+    lost = Counter(key(s) for s in stats if s.crm_status_id == LOST_STATUS)
     return [
-        SourceRow(utm_source=source, utm_campaign=campaign, leads=n)
+        SourceRow(
+            utm_source=source,
+            utm_campaign=campaign,
+            leads=n,
+            connected=won[(source, campaign)],
+            lost=lost[(source, campaign)],
+        )
         for (source, campaign), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
+
+
+def _outcome(stats: list[LeadStat]) -> Outcome:
+    delivered = [s for s in stats if s.delivery == "delivered"]
+    connected = sum(1 for s in delivered if s.crm_status_id == WON_STATUS)
+    lost = [s for s in delivered if s.crm_status_id == LOST_STATUS]
+    return Outcome(
+        in_crm=len(delivered),
+        in_work=len(delivered) - connected - len(lost),
+        connected=connected,
+        lost=len(lost),
+        connection_rate=connected / len(delivered) if delivered else None,
+        loss_reasons=dict(Counter(s.crm_loss_reason or NO_VALUE for s in lost).most_common()),
+    )
 
 
 def _by_day(stats: list[LeadStat], rng: DateRange) -> list[DayRow]:
@@ -157,4 +197,5 @@ async def build_funnel(store: Store, rng: DateRange) -> Funnel:
         median_handling_seconds=statistics.median(handling) if handling else None,
         by_source=_by_source(stats),
         by_day=_by_day(stats, rng),
+        outcome=_outcome(stats),
     )

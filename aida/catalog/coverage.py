@@ -25,6 +25,11 @@ def house_number(house: str) -> int | None:
     return int(m.group()) if m else None
 
 
+def _key(name: str) -> str:
+    """Names compared as people mean them: case, `ё`/`е` and spacing do not matter."""
+    return " ".join(name.casefold().replace("ё", "е").split())
+
+
 def _parse_ranges(spec: str) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
     for part in spec.split(";"):
@@ -71,16 +76,14 @@ class CoverageList(BaseModel):
         return sorted({r.city for r in self.rows})
 
     def streets(self, city: str | None = None) -> list[str]:
-        key = city.casefold() if city else None
-        return sorted({r.street for r in self.rows if key is None or r.city.casefold() == key})
+        key = _key(city) if city else None
+        return sorted({r.street for r in self.rows if key is None or _key(r.city) == key})
 
     def covers(self, address: Address) -> bool:
         number = house_number(address.house)
         if number is None:
             return False
-        city, street = address.city.casefold(), address.street.casefold()
+        city, street = _key(address.city), _key(address.street)
         return any(
-            r.covers(number)
-            for r in self.rows
-            if r.city.casefold() == city and r.street.casefold() == street
+            r.covers(number) for r in self.rows if _key(r.city) == city and _key(r.street) == street
         )

@@ -1,5 +1,6 @@
 """`aida crm check`: are the AMO_CF_LEAD_* ids real lead fields of the account, of a type
-that can hold what AIDA sends?"""
+that can hold what AIDA sends? Do the pipelines, stages and managers exist, and is the
+status-change webhook subscribed (`--subscribe BASE_URL` subscribes it)?"""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sys
 
 from aida.catalog import default_catalog, load_catalog
 from aida.config import Settings
+from aida.crm.amocrm.accountcheck import check_account
 from aida.crm.amocrm.adapter import open_amocrm
 from aida.crm.amocrm.fieldcheck import FieldReport, check_fields
 from aida.crm.port import CrmError
@@ -21,6 +23,8 @@ _LABEL = {
     "missing": "НЕТ ПОЛЯ",
     "wrong_type": "НЕ ТОТ ТИП",
     "missing_options": "НЕТ ВАРИАНТОВ",
+    "not_subscribed": "НЕ ПОДПИСАН",
+    "subscribed": "ПОДПИСАН",
 }
 
 
@@ -31,10 +35,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "check", help="сверить поля AMO_CF_LEAD_* с полями сделки в аккаунте amoCRM"
     )
     check.add_argument("--json", action="store_true", help="вывести JSON")
+    check.add_argument(
+        "--subscribe",
+        metavar="BASE_URL",
+        help="подписать вебхук смены этапа сделки на BASE_URL/amocrm/webhook/AMO_WEBHOOK_SECRET",
+    )
     check.set_defaults(func=run_check)
 
 
-async def _reports(settings: Settings) -> list[FieldReport]:
+async def _reports(settings: Settings, subscribe: str | None = None) -> list[FieldReport]:
     catalog = load_catalog(settings.catalog_path) if settings.catalog_path else default_catalog()
     # The store holds the current token pair (refresh tokens rotate); a refresh made here
     # is saved there too, so the running service keeps working.
@@ -44,11 +53,12 @@ async def _reports(settings: Settings) -> list[FieldReport]:
         crm = open_amocrm(settings, store, catalog)
         try:
             fields = await crm.api.lead_fields()
+            account = await check_account(crm.api, settings, subscribe)
         finally:
             await crm.close()
     finally:
         await store.close()
-    return check_fields(settings, fields, catalog)
+    return check_fields(settings, fields, catalog) + account
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -60,9 +70,9 @@ def run_check(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        reports = asyncio.run(_reports(settings))
+        reports = asyncio.run(_reports(settings, args.subscribe))
     except CrmError as e:
-        print(f"Не удалось прочитать поля сделки: {e}", file=sys.stderr)
+        print(f"Не удалось проверить аккаунт amoCRM: {e}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps([r.model_dump() for r in reports], ensure_ascii=False, indent=2))
@@ -72,5 +82,5 @@ def run_check(args: argparse.Namespace) -> int:
             ident = str(r.field_id) if r.field_id is not None else ""
             print(f"{_LABEL[r.status]:<13} {r.setting:<{width}} {ident:>9}  {r.message}")
         problems = sum(r.problem for r in reports)
-        print(f"\nПроблем: {problems}." if problems else "\nВсе заданные поля в порядке.")
+        print(f"\nПроблем: {problems}." if problems else "\nВсё заданное в порядке.")
     return 1 if any(r.problem for r in reports) else 0

@@ -22,6 +22,12 @@ class LocalCrm:
         # The store saved the referrer with the turn that gave it.
         return None
 
+    async def loss_reason(self, crm_lead_id: int) -> str | None:
+        return None  # no remote leads
+
+    async def probe(self) -> None:
+        return None  # always there
+
     async def keep_alive(self) -> None:
         return None  # no credentials to keep
 

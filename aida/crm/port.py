@@ -41,6 +41,11 @@ class CrmAuthError(CrmUnavailable):
     """The CRM refuses our credentials; deliveries wait until the operator renews them."""
 
 
+class CrmAccountBlocked(CrmUnavailable):
+    """The whole account refuses work (amoCRM 402: unpaid; 403: blocked, often an HTML page):
+    no lead's fault and no token's. Delivery pauses and resumes by itself once it answers."""
+
+
 class CrmRejected(CrmError):
     """The CRM refused this request (validation, payment, access): retrying cannot help
     until the operator changes something, so the lead is marked failed."""
@@ -57,6 +62,15 @@ class CrmPort(Protocol):
 
     async def update_lead_referrer(self, crm_lead_id: int, referrer: str) -> None:
         """Set "who recommended us" on a lead already in the CRM."""
+        ...
+
+    async def loss_reason(self, crm_lead_id: int) -> str | None:
+        """Why a lost lead was lost, as the manager chose it in the CRM (None: not given)."""
+        ...
+
+    async def probe(self) -> None:
+        """One cheap request: returns when the CRM serves the account again, raises CrmError
+        while it does not (the worker's gentle check during an account block)."""
         ...
 
     async def keep_alive(self) -> None:

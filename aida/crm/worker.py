@@ -4,7 +4,9 @@ The lead and its job are written in the transaction that confirms it (the store'
 `save_turn`); this worker leases one due job at a time, runs it through the CRM port and
 records the outcome: done, retry later (exponential backoff with jitter, at least what the
 CRM asked for), or failed (the CRM refused the data: shown by `aida leads`, retried with
-`aida leads --retry ID` after the operator fixes the configuration). Contact and lead ids
+`aida leads --retry ID` after the operator fixes the configuration). When the whole account
+refuses work (unpaid, blocked) delivery pauses instead (`aida.crm.breaker`): nothing fails,
+the account is probed gently, delivery resumes by itself. Contact and lead ids
 are saved the moment they are known, so a retry after a crash resumes instead of repeating.
 
 Start it with the HTTP app (`worker_cleanup_ctx`) or any async code (`crm_worker`). Stopping
@@ -21,13 +23,23 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiohttp import web
 
 from aida.catalog import Catalog, default_catalog, load_catalog
 from aida.config import Settings
-from aida.crm.port import CrmAuthError, CrmError, CrmPort, CrmRefs, CrmRejected, CrmUnavailable
+from aida.crm.amocrm.webhooks import LOST_STATUS
+from aida.crm.breaker import AccountBreaker
+from aida.crm.port import (
+    CrmAccountBlocked,
+    CrmAuthError,
+    CrmError,
+    CrmPort,
+    CrmRefs,
+    CrmRejected,
+    CrmUnavailable,
+)
 from aida.ops.context import request_id
 from aida.ops.metrics import record_delivery
 from aida.privacy import scrub
@@ -62,6 +74,18 @@ class OutboxStore(Protocol):
 
     def leadership(self, name: str) -> AbstractAsyncContextManager[bool]: ...
 
+    async def crm_state(self, name: str) -> dict[str, Any] | None: ...
+
+    async def leads_lost_without_reason(self, status_id: int, limit: int) -> list[int]: ...
+
+    async def record_loss_reason(self, crm_lead_id: int, reason: str) -> None: ...
+
+    async def set_crm_state(
+        self, name: str, value: dict[str, Any] | None, now: dt.datetime
+    ) -> None: ...
+
+
+NO_REASON = "не указана"
 
 # Of several instances, one delivers at a time, so the CRM's request limit holds account-wide.
 LEADERSHIP = "crm-outbox"
@@ -118,13 +142,19 @@ class OutboxWorker:
         # The role is re-taken after each term, so a lost lock connection heals by itself.
         self._term = term
         self._keep_alive_every = keep_alive_every
-        self._kept_alive = time.monotonic()
+        # The first idle moment after start counts too: a token near its end is told at once.
+        self._kept_alive = float("-inf")
         self._backoff = backoff
         self._rand = rand
         self._stopping = asyncio.Event()
+        self.breaker = AccountBreaker(store, clock)
 
     async def run_once(self) -> bool:
-        """Deliver at most one due job; False when none is due."""
+        """Deliver at most one due job; False when none is due (or the account is blocked
+        and its next probe is not due, or the probe found it still blocked)."""
+        await self.breaker.load()
+        if self.breaker.open and not await self._probe():
+            return False
         jobs = await self._store.claim_jobs(self._clock(), 1, self._lease)
         if not jobs:
             return False
@@ -156,6 +186,7 @@ class OutboxWorker:
                 worked = False
             if not worked:
                 await self._keep_alive()
+                await self.resolve_losses()
                 await self._pause(self._idle_wait)
 
     async def _keep_alive(self) -> None:
@@ -167,6 +198,33 @@ class OutboxWorker:
             await self._crm.keep_alive()
         except CrmError as e:
             log.warning("crm.keep_alive failed: %s", scrub(str(e)))
+
+    async def _probe(self) -> bool:
+        """While the account is blocked: one cheap request when due; True once it answers."""
+        if not self.breaker.probe_due():
+            return False
+        try:
+            await self._crm.probe()
+        except CrmAccountBlocked as e:
+            await self.breaker.trip(str(e))
+            return False
+        except CrmError as e:
+            # Not a block any more (a 5xx, a token to renew): the jobs' own retries take over.
+            log.info("crm.probe answered %s", scrub(str(e)))
+        await self.breaker.reset()
+        return True
+
+    async def resolve_losses(self) -> None:
+        """While idle: ask the CRM why newly lost leads were lost (the stage webhook does not
+        say), a few at a time, so the dashboard can show the reasons."""
+        if self.breaker.open:
+            return
+        try:
+            for crm_lead_id in await self._store.leads_lost_without_reason(LOST_STATUS, 5):
+                reason = await self._crm.loss_reason(crm_lead_id)
+                await self._store.record_loss_reason(crm_lead_id, reason or NO_REASON)
+        except CrmError as e:
+            log.info("crm.loss_reason not read: %s", scrub(str(e)))
 
     async def _pause(self, seconds: float) -> None:
         try:
@@ -213,6 +271,16 @@ class OutboxWorker:
             )
             self._log(job, "stopped", started, refs)
             raise
+        except CrmAccountBlocked as e:
+            if self.breaker.request_refused():
+                message = f"{e} — yet the account answers: check the integration's rights"
+                await self._store.job_failed(job.id, message)
+                self._log(job, "failed", started, refs, error=message)
+            else:
+                # The account, not this lead: the job waits untouched, first in line on resume.
+                await self._store.job_retry(job.id, self._clock(), str(e))
+                await self.breaker.trip(str(e))
+                self._log(job, "paused", started, refs, error=str(e))
         except CrmRejected as e:
             await self._store.job_failed(job.id, str(e))
             self._log(job, "failed", started, refs, error=str(e))
@@ -228,6 +296,7 @@ class OutboxWorker:
             self._log(job, "retry", started, refs, error=message, retry_in=wait)
         else:
             await self._store.job_done(job.id, self._clock())
+            self.breaker.settled()
             self._log(job, "delivered", started, refs)
 
     def _progress_of(self, job: OutboxJob) -> Callable[[CrmRefs], Awaitable[None]]:
@@ -287,7 +356,7 @@ class OutboxWorker:
         if error is not None:
             fields["error"] = scrub(error)
         record_delivery(job.kind, outcome)
-        level = logging.WARNING if outcome in ("failed", "retry") else logging.INFO
+        level = logging.WARNING if outcome in ("failed", "retry", "paused") else logging.INFO
         text = " ".join(
             f"{k}={v!r}" if isinstance(v, str) else f"{k}={v}" for k, v in fields.items()
         )

@@ -11,6 +11,7 @@ conversation on. Only the brain's `Understanding` is read, never the raw message
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from aida.dialogue import repairs
 from aida.dialogue.repairs import REFERRER_SUGGESTIONS, REFERRER_VALUES, greeting
@@ -73,7 +74,7 @@ def _onboarding(t: Turn) -> Decision:
         if t.u.intent is Intent.chitchat and t.u.thanks:
             t.parts.append("Пожалуйста!")
     else:
-        _not_understood(t)
+        ask = _not_understood(t, ask)
     return t.reply(ask)
 
 
@@ -87,14 +88,19 @@ def _reask(t: Turn, notes: list[Note]) -> Ask | None:
     return None
 
 
-def _not_understood(t: Turn) -> None:
+def _not_understood(t: Turn, ask: Ask) -> Ask:
+    """The question once more, never a third time in the same words: first in its second
+    wording, then only a hint to the buttons and the operator (offered from then on)."""
     t.conv.misunderstood += 1
     t.events.append("not_understood")
     if t.conv.misunderstood == 1:
         t.parts.append("Не совсем поняла вас.")
-    else:
-        t.parts.append("Извините, не получается разобрать ответ. Можно выбрать вариант "
-                       "кнопкой или позвать оператора.")
+        return replace(ask, text=ask.again) if ask.again else ask
+    t.parts.append("Извините, не получается разобрать ответ.")
+    hint = ("Выберите, пожалуйста, вариант кнопкой ниже или позовите оператора — он поможет."
+            if ask.suggestions else
+            "Попробуйте, пожалуйста, написать иначе или позовите оператора — кнопка ниже.")
+    return replace(ask, text=hint)
 
 
 def _confirmed(t: Turn) -> Decision:

@@ -58,8 +58,22 @@ def restart(t: Turn) -> Decision:
 def operator(t: Turn) -> Decision:
     """A human: the support contacts, and a call back (a `callback` lead) on a phone."""
     t.events.append("handoff")
-    t.conv.offer = "callback"
     t.parts.append(support_text(t.env))
+    return offer_callback(t)
+
+
+def support_issue(t: Turn) -> Decision:
+    """An existing subscriber (a fault, a payment, the balance, leaving): support's
+    contacts and a call back, not a sales question."""
+    t.events.append("support_issue")
+    t.parts.append("С подключённым интернетом, оплатой и договором помогает служба "
+                   "поддержки. " + support_text(t.env))
+    return offer_callback(t)
+
+
+def offer_callback(t: Turn) -> Decision:
+    """Offer a call back by an operator; the next message may accept it (`callback`)."""
+    t.conv.offer = "callback"
     if t.conv.slots.phone:
         t.parts.append(f"Если удобнее, оператор перезвонит вам по номеру "
                        f"{phone_display(t.conv.slots.phone)} в рабочее время.")
@@ -173,8 +187,10 @@ def after_done(t: Turn) -> Decision:
 
 # -- handlers that let the turn go on ---------------------------------------------------------
 def greet(t: Turn) -> None:
-    # Greeted, greet back; a first message that gets to the point gets the point.
-    t.parts.append(greeting(t.env))
+    """Greet back: at length when the first message only greets or opens the talk, briefly
+    when it gets to the point or when a greeting comes later in the conversation."""
+    opener = t.u.intent in (Intent.greeting, Intent.chitchat) and t.u.greets
+    t.parts.append(greeting(t.env) if t.first and opener else "Здравствуйте!")
 
 
 def change_fields(t: Turn) -> None:
@@ -199,6 +215,7 @@ def question(t: Turn) -> None:
 
 
 REPAIRS: list[Repair] = [
+    Repair("greeting", lambda t: t.first or t.u.intent is Intent.greeting, greet),
     Repair("restart", lambda t: t.u.intent is Intent.restart, restart),
     Repair("consent", lambda t: t.pending == "consent" and (
         consent.given(Message(t.u, t.pending)) or consent.declined(Message(t.u, t.pending))),
@@ -206,8 +223,8 @@ REPAIRS: list[Repair] = [
     Repair("callback", lambda t: t.offer == "callback" and wants_callback(t), callback),
     Repair("operator", lambda t: t.u.intent is Intent.handoff, operator),
     Repair("cancel", lambda t: t.u.intent is Intent.cancel, cancel),
+    Repair("support_issue", lambda t: t.u.intent is Intent.support, support_issue),
     Repair("done", lambda t: t.conv.step is Step.done, after_done),
-    Repair("greeting", lambda t: t.first and t.u.intent is Intent.greeting, greet),
     Repair("change", lambda t: bool(t.u.reset), change_fields),
     Repair("question", lambda t: t.u.intent is Intent.question, question),
 ]

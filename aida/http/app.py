@@ -12,6 +12,7 @@ from aida.config import Settings
 from aida.http.background import background_tasks
 from aida.http.chat import ApiError, chat, health, history
 from aida.http.cors import Cors
+from aida.http.crm_webhook import add_crm_webhook_routes
 from aida.http.errors import Handler, error_response, errors_middleware
 from aida.http.keys import DRAINING, LIMITER, SETTINGS, STORE, TURNS
 from aida.http.models import MAX_BODY_BYTES
@@ -52,7 +53,11 @@ def create_app(settings: Settings, *, engine: TurnEngine | None = None) -> web.A
         client_max_size=MAX_BODY_BYTES,
         middlewares=[http_metrics, errors_middleware, cors.preflight, api_errors],
     )
-    store = open_store(settings.database_url)
+    store = open_store(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        wait_seconds=settings.database_wait_seconds,
+    )
     app[SETTINGS] = settings
     app[STORE] = store
     app[TURNS] = build_turn_service(settings, store, engine)
@@ -73,7 +78,8 @@ def create_app(settings: Settings, *, engine: TurnEngine | None = None) -> web.A
     app.router.add_get("/health", health)
     app.router.add_get("/privacy", privacy)
     app.router.add_get(CONSENT_PATH, consent_page)
+    add_crm_webhook_routes(app)
     install_metrics(app, store, getattr(app[TURNS].engine, "brain", None))
     add_admin_routes(app, settings)
-    add_static_routes(app)
+    add_static_routes(app, settings.cors_origin_list)
     return app

@@ -13,10 +13,12 @@ from pydantic import ValidationError
 
 from aida.domain import Step
 from aida.http.client import client_address
-from aida.http.keys import DRAINING, LIMITER, STORE, TURNS
-from aida.http.models import MAX_BODY_BYTES, ChatRequest, HistoryQuery
+from aida.http.gate import AddressGate
+from aida.http.keys import DRAINING, LIMITER, SETTINGS, STORE, TURNS
+from aida.http.models import HISTORY_LIMIT_MAX, MAX_BODY_BYTES, ChatRequest, HistoryQuery
 from aida.http.ratelimit import ADDRESS, SESSION, Rule, retry_after
 from aida.ops.metrics import record_rate_limited
+from aida.service.turns import TurnOutcome, TurnRefused
 
 log = logging.getLogger("aida.http")
 
@@ -26,6 +28,7 @@ _FIELD_RULES = {
     "session_id": "от 1 до 128 символов: латинские буквы, цифры и _ . : -",
     "message": "текст от 1 до 4000 символов, не из одних пробелов",
     "message_id": "строка от 1 до 128 символов",
+    "limit": f"целое число от 1 до {HISTORY_LIMIT_MAX}",
 }
 
 
@@ -48,6 +51,11 @@ class ApiError(Exception):
 
 def json_response(data: Any, status: int = 200) -> web.Response:
     return web.json_response(data, status=status, dumps=_dumps)
+
+
+def requester(request: web.Request) -> str:
+    """The client's address (the key of per-address limits), as AIDA_TRUSTED_PROXIES says."""
+    return client_address(request, request.app[SETTINGS].trusted_proxy_networks)
 
 
 async def _limit(request: web.Request, rule: Rule, key: str) -> None:
@@ -75,7 +83,7 @@ def _invalid(e: ValidationError) -> ApiError:
 
 async def read_chat_request(request: web.Request) -> ChatRequest:
     """The checked body of /chat and /chat/stream, in the contract's order of errors."""
-    await _limit(request, ADDRESS, client_address(request))
+    await _limit(request, ADDRESS, requester(request))
     too_large = ApiError(413, "payload_too_large", "Запрос больше 64 КиБ.")
     if (request.content_length or 0) > MAX_BODY_BYTES:
         raise too_large
@@ -99,11 +107,29 @@ async def read_chat_request(request: web.Request) -> ChatRequest:
     return chat
 
 
+def gate(request: web.Request) -> AddressGate:
+    """The per-address limits on new conversations and leads for this request's client."""
+    return AddressGate(request.app[LIMITER], requester(request))
+
+
+def refused(e: TurnRefused) -> ApiError:
+    headers = None if e.retry_after is None else {"Retry-After": str(retry_after(e.retry_after))}
+    status = 429 if e.retry_after is not None else 409
+    return ApiError(status, e.code, e.message, headers=headers)
+
+
 async def chat(request: web.Request) -> web.Response:
     req = await read_chat_request(request)
-    outcome = await request.app[TURNS].handle(
-        req.session_id, req.message, message_id=req.message_id, touch=req.touch()
-    )
+    try:
+        outcome: TurnOutcome = await request.app[TURNS].handle(
+            req.session_id,
+            req.message,
+            message_id=req.message_id,
+            touch=req.touch(),
+            gate=gate(request),
+        )
+    except TurnRefused as e:
+        raise refused(e) from None
     return json_response(
         {
             "reply": outcome.reply,
@@ -115,12 +141,14 @@ async def chat(request: web.Request) -> web.Response:
 
 
 async def history(request: web.Request) -> web.Response:
-    await _limit(request, ADDRESS, client_address(request))
+    await _limit(request, ADDRESS, requester(request))
     try:
-        query = HistoryQuery.model_validate({"session_id": request.query.get("session_id")})
+        query = HistoryQuery.model_validate(
+            {k: request.query[k] for k in ("session_id", "limit") if k in request.query}
+        )
     except ValidationError as e:
         raise _invalid(e) from None
-    step, messages = await request.app[STORE].history(query.session_id)
+    step, messages = await request.app[STORE].history(query.session_id, query.limit)
     # An unknown session is a conversation not yet begun: it is at the first step.
     return json_response(
         {

@@ -18,6 +18,7 @@ from aiohttp import web
 # The id of the request being handled, for error bodies and log lines (aida.ops.logs).
 from aida.ops.context import current_request_id
 from aida.ops.context import request_id as _request_id
+from aida.store import StoreBusy
 
 log = logging.getLogger("aida.http")
 
@@ -27,6 +28,12 @@ POLITE_FAILURE = (
     "Извините, у меня что-то пошло не так, и сообщение не сохранилось. "
     "Пожалуйста, отправьте его ещё раз через минуту."
 )
+
+BUSY = (
+    "Сейчас очень много обращений, и сообщение не сохранилось. "
+    "Отправьте его ещё раз через пару секунд."
+)
+BUSY_RETRY_AFTER = "2"
 
 _HTTP_CODES: dict[int, tuple[str, str]] = {
     400: ("bad_request", "Некорректный запрос."),
@@ -86,6 +93,11 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
         code, message = _HTTP_CODES.get(e.status, ("http_error", e.reason))
         headers = {"Allow": e.headers["Allow"]} if "Allow" in e.headers else None
         return error_response(e.status, code, message, headers=headers)
+    except StoreBusy:
+        # Every database connection stayed busy for the store's whole wait: nothing was
+        # saved, and the same request (same message_id) may simply be sent again.
+        log.warning("database busy request_id=%s %s", current_request_id(), request.path)
+        return error_response(503, "busy", BUSY, headers={"Retry-After": BUSY_RETRY_AFTER})
     except Exception:
         log.exception(
             "unexpected error request_id=%s %s %s",

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from aida.domain import Attribution
 
 SESSION_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
 MAX_BODY_BYTES = 64 * 1024
+# What a session keeps of each attribution value: UTM tags and click ids as long as amoCRM's
+# text fields take (256), the referrer and landing page as a URL with its query (1024).
+TOUCH_KEPT = {"referrer": 1024, "landing_page": 1024}
+TOUCH_KEPT_DEFAULT = 256
+HISTORY_LIMIT = 100
+HISTORY_LIMIT_MAX = 500
 
 
 def _storable(value: str) -> str:
@@ -63,7 +69,7 @@ class ChatRequest(BaseModel):
     def touch(self) -> Attribution:
         """The attribution sent with this message; blank values count as not sent."""
         values = {
-            name: value.strip() or None
+            name: value.strip()[: TOUCH_KEPT.get(name, TOUCH_KEPT_DEFAULT)] or None
             for name in Attribution.model_fields
             if isinstance(value := getattr(self, name), str)
         }
@@ -71,6 +77,9 @@ class ChatRequest(BaseModel):
 
 
 class HistoryQuery(BaseModel):
-    model_config = ConfigDict(extra="ignore", strict=True)
+    """`GET /chat/history?session_id=ID&limit=N`: the latest N messages (default 100)."""
 
-    session_id: SessionId
+    model_config = ConfigDict(extra="ignore")
+
+    session_id: Annotated[str, Field(strict=True), StringConstraints(pattern=SESSION_ID_PATTERN)]
+    limit: Annotated[int, Field(ge=1, le=HISTORY_LIMIT_MAX)] = HISTORY_LIMIT

@@ -32,6 +32,11 @@ class Rule:
 SESSION = Rule("session", capacity=12, per_second=0.5)
 # One address may be a whole office (or a mobile operator's NAT): 300 at once, 5 a second.
 ADDRESS = Rule("address", capacity=300, per_second=5.0)
+# New conversations from one address: 60 at once, then one a minute (every session costs
+# storage for 30 days; a person, or an office, starts a few).
+NEW_SESSION = Rule("new_session", capacity=60, per_second=60 / 3600)
+# Confirmed leads from one address: 5 at once, then 5 an hour (each goes to the sales team).
+LEAD = Rule("lead", capacity=5, per_second=5 / 3600)
 
 
 def retry_after(wait_seconds: float) -> int:
@@ -63,9 +68,11 @@ class MemoryLimiter:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._buckets: dict[tuple[str, str], tuple[float, float]] = {}
+        self._rules: dict[str, Rule] = {}
 
     async def hit(self, rule: Rule, key: str) -> float:
         now = self._clock()
+        self._rules[rule.name] = rule
         tokens, at = self._buckets.get((rule.name, key), (float(rule.capacity), now))
         tokens = min(rule.capacity, tokens + (now - at) * rule.per_second)
         if tokens >= 1:
@@ -78,12 +85,10 @@ class MemoryLimiter:
 
     def _prune(self, now: float) -> None:
         # A bucket refilled to capacity by now says nothing: drop it.
-        rules = {SESSION.name: SESSION, ADDRESS.name: ADDRESS}
         full = [
             k
             for k, (tokens, at) in self._buckets.items()
-            if (rule := rules.get(k[0])) is None
-            or tokens + (now - at) * rule.per_second >= rule.capacity
+            if tokens + (now - at) * self._rules[k[0]].per_second >= self._rules[k[0]].capacity
         ]
         for k in full:
             del self._buckets[k]

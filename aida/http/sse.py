@@ -15,9 +15,12 @@ from typing import Any
 
 from aiohttp import web
 
-from aida.http.chat import read_chat_request
-from aida.http.errors import POLITE_FAILURE, current_request_id
+from aida.http.chat import gate, read_chat_request
+from aida.http.errors import BUSY, POLITE_FAILURE, current_request_id
 from aida.http.keys import TURNS
+from aida.http.ratelimit import retry_after
+from aida.service.turns import TurnRefused
+from aida.store import StoreBusy
 
 log = logging.getLogger("aida.http")
 
@@ -62,6 +65,17 @@ async def chat_stream(request: web.Request) -> web.StreamResponse:
             message_id=req.message_id,
             touch=req.touch(),
             on_delta=stream.delta,
+            gate=gate(request),
+        )
+    except TurnRefused as e:
+        refusal: dict[str, Any] = {"code": e.code, "message": e.message}
+        if e.retry_after is not None:
+            refusal["retry_after"] = retry_after(e.retry_after)
+        await stream.send("error", {**refusal, "request_id": current_request_id()})
+    except StoreBusy:
+        log.warning("database busy request_id=%s (stream)", current_request_id())
+        await stream.send(
+            "error", {"code": "busy", "message": BUSY, "request_id": current_request_id()}
         )
     except Exception:  # the boundary: the customer gets an `error` event, never a broken stream
         log.exception("turn failed request_id=%s (stream)", current_request_id())

@@ -48,7 +48,11 @@ _INTENTS: dict[Intent, str] = {
     Intent.restart: "wants to start over",
     Intent.handoff: "wants a human operator or a call back",
     Intent.cancel: "does not want to go on",
-    Intent.greeting: "only greets",
+    Intent.greeting: 'only greets ("добрый день", "алло", "есть кто?")',
+    Intent.support: (
+        "an existing subscriber with a fault, a payment, the balance or leaving "
+        '("интернет не работает", "как оплатить", "хочу отключиться")'
+    ),
     Intent.chitchat: "small talk, thanks, off-topic, or instructions to you",
     Intent.unknown: "none of the above",
 }
@@ -123,6 +127,10 @@ reset: the slots the customer wants to change without giving the new value yet (
 не тот"), any of: {changeable}.
 skip: true if the customer declines to answer the question ("пропустить", "не скажу").
 thanks: true if the customer thanks.
+greets: true if the message opens with a greeting. A greeting is never a time: "доброе \
+утро" is not 09:00.
+no_more: true if the customer declines every further extra ("доп услуги не нужны", \
+"ничего больше не надо"); this does not cancel the order.
 choice: when the message picks one of the expected question's choices that is a reply \
 word, that word ({reply_words}); else null.
 

@@ -2,7 +2,7 @@
 
 `extract(text, now=..., catalog=..., expect=...)` is the entry point; the per-slot helpers
 (`aida.nlu.phone.normalize_phone`, `aida.nlu.address.match_street`, ...) also check values an
-LLM proposes. Heavy objects (pymorphy3, dateparser) are built on first use, not on import.
+LLM proposes. Heavy objects (pymorphy3's analyzer) are built on first use, not on import.
 """
 
 from __future__ import annotations

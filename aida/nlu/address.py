@@ -15,9 +15,10 @@ surname like `Богданова` alone is not an address.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import pairwise, permutations
+from itertools import islice, pairwise, permutations
 
 from pymorphy3.analyzer import Parse
 from rapidfuzz import fuzz, process
@@ -26,9 +27,15 @@ from aida.catalog import Catalog
 from aida.domain import Address
 from aida.nlu import morph
 from aida.nlu.cache import per_catalog
-from aida.nlu.text import alternation, fold, word_set
+from aida.nlu.numbers import find_numbers
+from aida.nlu.text import MOST_MATCHES, alternation, fold, word_set
 from aida.understanding.types import Expect, Problem
 
+# Words people put anywhere in a sentence: never a city, a street or part of one.
+FILLERS = word_set(
+    "короче значит вот ну это типа вообще блин щас сейчас слушайте смотрите так да ой эээ "
+    "ээ мм ммм кстати вобщем общем пожалуйста спасибо"
+)
 # Street type words: canonical form → what customers write (abbreviations and case forms).
 _TYPE_FORMS: dict[str, str] = {
     "улица": "ул улица улице улицу улицы улицей улиц",
@@ -59,45 +66,72 @@ _ORDINAL = re.compile(r"(\d+)-?[а-я]{0,3}$")
 _UNIT_AFTER = (
     r"(?!\s*(?:камер|видеокамер|шт|руб|р\b|₽|мб|мбит|мегабит|гб|числ|час|ч\b|мин|дн|недел|"
     r"месяц|январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр|"
-    r"этаж|подъезд|человек|комнат|ip|айпи))"
+    r"этаж|подъезд|человек|комнат|ip|айпи|компьютер|комп\b|ноутбук|устройств|телефон|"
+    r"сотрудник|работник|касс|точ|лет|год|раз))"
 )
+_FLAT_WORD = r"(?:квартира|кварт|кв|офис|оф|помещение|пом|бокс|кабинет|каб|комната|ком)"
 _HOUSE_BODY = (
-    r"(?P<num>\d{1,4})(?![\d])(?![:.]\d)" + _UNIT_AFTER + r"(?:(?P<lit>[а-яa-z])(?![а-яa-z\d])"
-    r"|-(?P<lit2>[а-я])(?![а-я\d])"
+    r"(?P<num>\d{1,4})(?![\d])(?![:.]\d)" + _UNIT_AFTER + r"(?:(?P<lit>[а-ик-яa-z])(?![а-яa-z\d])"
+    r"|-(?P<lit2>[а-ик-я])(?![а-я\d])"
     r"|\s(?P<lit3>[а-я])(?=\s*(?:$|[,.;!?)]|кв|к\b|корп)))?"
     r"(?:\s*/\s*(?P<slash>\d{1,3}))?"
     r"(?:[\s,]*(?P<bkind>корпус|корп|к|строение|стр)\.?\s*(?P<bld>\d{1,3}))?"
-    r"(?:(?:[\s,]*(?:квартира|кварт|кв|офис|оф|помещение|пом)\.?\s*(?:№\s*)?|\s*-\s*)"
-    r"(?P<flat>\d{1,4})(?!\d))?"
+    r"(?:(?:[\s,]*" + _FLAT_WORD + r"\.?\s*(?:№\s*)?|\s*-\s*|[ \t]+)"
+    r"(?P<flat>\d{1,4})(?!\d)(?![:.,]\d)" + _UNIT_AFTER + ")?"
 )
-_HOUSE_MARK = r"(?:(?:д|дом)\.?\s*(?:№|номер)?\s*)"
+_HOUSE_MARK = r"(?P<mark>(?:д|дом)\.?\s*(?:№|номер)?\s*)"
 _HOUSE_AFTER = re.compile(r"[\s,.:]*" + _HOUSE_MARK + "?" + _HOUSE_BODY)
 # "дом 15 по улице Мира": the house said before the street.
 _HOUSE_BEFORE = re.compile(
     r"(?<![\w-])(?:д|дом)\.?\s*(?:№|номер)?\s*" + _HOUSE_BODY + r"[\s,]*(?:по|на)?\s*$"
 )
+# How far back a house said before its street ("дом 15 по улице") or a word may reach.
+_MOST_HOUSE = 60
+_MOST_WORD = 40
 _HOUSE_ANYWHERE = re.compile(r"(?<![\w-])" + _HOUSE_MARK + "?" + _HOUSE_BODY)
 
+# «Ленина 55, Волгоград, помещение 1»: the flat after the city.
+_FLAT_LATER = re.compile(
+    r"[\s,]*(?:(?:г\.?\s*)?[а-я-]+[\s,]+)?" + _FLAT_WORD + r"\.?\s*(?:№\s*)?(?P<flat>\d{1,4})(?!\d)"
+)
+# «дом 14 или 16, сейчас посмотрю»: the customer is not sure of the house.
+_HEDGE = re.compile(
+    r"^[\s,]*(?:или|либо)\s+\d|(?<![\w-])(?:вроде|кажется|наверно\w*|примерно|не\s+помню|"
+    r"не\s+уверен\w*|посмотр\w*|уточн\w*|не\s+точно)(?![\w-])"
+)
+_HEDGE_REACH = 40
 # "ленина, дом не помню": the street is named as an address, the house is missing.
 _HOUSE_WORD = re.compile(r"[\s,]*(?:дом|номер\s+дома|д\.)(?![\w-])")
+# «по Карбышева», «Карбышева в Волжском»: a street of the list is an address by these too.
+_ALONG = re.compile(r"(?<![\w-])(?:по|на)\s+$")
+# «оформите на Богданова»: after these, «на» introduces a person, not a street.
+_FOR_PERSON = re.compile(r"(?<![\w-])(?:оформ\w*|запиш\w*|записыва\w*|имя)\s+на\s+$")
+_CITY_AFTER = re.compile(r"[\s,]*(?:в|во)\s+(?:г\.?\s*|городе\s+)?(?P<w>[а-я][а-я-]+)")
 # Phrases that announce an address, so a street with no type word still counts.
 _TRIGGER = re.compile(
-    r"(?:адрес\w*|живу|живем|проживаю|прописан\w*|подключ\w*|находимся|находится|"
+    r"(?<![\w-])(?:адрес\w*|живу|живем|проживаю|прописан\w*|подключ\w*|находимся|находится|"
     r"расположен\w*)\s*[:\-]?\s*(?:на|по|в)?\s*$"
 )
 _NAME_THEN_HOUSE = r"(?P<name>[а-я][а-я-]+(?:\s+[а-я][а-я-]+)?)(?=[\s,]+(?:д\.?\s*|дом\s*)?\d)"
 _ANNOUNCED = re.compile(
-    r"(?:адрес\w*|живу|живем|проживаю|находимся|находится)\s*[:\-]?\s*(?:на|по|в)?\s*"
+    r"(?<![\w-])(?:адрес\w*|живу|живем|проживаю|находимся|находится)\s*(?:[:\-]\s*)?(?:(?:на|по|в)\s+)?"
     + _NAME_THEN_HOUSE
 )
 # The answer to "какой адрес?" may be just "Тверская 12".
-_ANSWERED = re.compile(r"^\W*(?:на|по)?\s*" + _NAME_THEN_HOUSE)
+_ANSWERED = re.compile(
+    r"^\W*(?:(?:" + alternation(FILLERS) + r")(?![\w-])\W*)*(?:(?:на|по)\s+)?" + _NAME_THEN_HOUSE
+)
+# (No two quantifiers in a row over the same characters in these patterns: `\s*[:]?\s*` over
+# a long run of blanks, which masking leaves, backtracks quadratically.)
 _CITY_MARK = re.compile(r"(?<![\w-])(?:г|гор|город|городе)\.?\s+(?P<w>[а-я][а-я-]+)")
 _CITY_PREP = re.compile(r"(?<![\w-])(?:в|из|во)\s+(?P<w>[а-я][а-я-]+)")
 # Not street names even when followed by a number.
-_NOT_NAME = word_set(
-    "д дом кв квартира корп корпус стр офис оф на по в и а у с к от до за из для но или "
-    "тариф пакет камера камеры камер роутер ip айпи тел телефон номер мой моя"
+_NOT_NAME = (
+    word_set(
+        "д дом кв квартира корп корпус стр офис оф на по в и а у с к от до за из для но или "
+        "тариф пакет камера камеры камер роутер ip айпи тел телефон номер мой моя"
+    )
+    | FILLERS
 )
 
 
@@ -113,6 +147,9 @@ class Street:
 class StreetIndex:
     streets: list[Street]
     by_key: dict[tuple[str, ...], list[Street]]
+    # The ends of longer names (`победы` of `30-летия победы`): a street named by them alone
+    # is only partly read, so it is taken with doubt.
+    by_tail: dict[tuple[str, ...], list[Street]]
     cores: list[str]
     core_keys: list[str]
     cities: dict[str, str]  # folded stem → canonical city
@@ -143,6 +180,7 @@ def _city_stem(city: str) -> str:
 def street_index(catalog: Catalog) -> StreetIndex:
     """The coverage list's streets, keyed by the lemmas of their name words."""
     streets: list[Street] = []
+    keys: list[tuple[str, ...]] = []
     by_key: dict[tuple[str, ...], list[Street]] = {}
     for row in catalog.coverage.rows:
         kind, core = _split_canonical(row.street)
@@ -151,12 +189,20 @@ def street_index(catalog: Catalog) -> StreetIndex:
             continue
         streets.append(street)
         key = tuple(_word_key(w) for w in _NAME_WORD.findall(core))
+        keys.append(key)
         for variant in set(permutations(key)):
             by_key.setdefault(variant, []).append(street)
+    by_tail: dict[tuple[str, ...], list[Street]] = {}
+    for street, key in zip(streets, keys, strict=True):
+        for n in range(1, len(key)):
+            tail = key[n:]
+            if tail not in by_key and not all(w.isdigit() for w in tail):
+                by_tail.setdefault(tail, []).append(street)
     cities = {_city_stem(c): c for c in [catalog.default_city, *catalog.coverage.cities()]}
     return StreetIndex(
         streets=streets,
         by_key=by_key,
+        by_tail=by_tail,
         cores=[s.core for s in streets],
         core_keys=[" ".join(_word_key(w) for w in _NAME_WORD.findall(s.core)) for s in streets],
         cities=cities,
@@ -189,6 +235,8 @@ class _Mention:
     house: str | None = None
     flat: str | None = None
     house_end: int | None = None
+    # `33/18`: a house 33/18 or house 33, flat 18? Or «14 или 16»: unsure of the house.
+    unclear_house: bool = False
 
 
 @dataclass
@@ -211,23 +259,55 @@ def _house_from(m: re.Match[str]) -> tuple[str, str | None]:
     return house, m.group("flat")
 
 
+_NOT_THE_HOUSE = re.compile(
+    r"(?:(?<![\w-])(?:кв|квартира|офис|оф|подъезд|этаж)\.?|(?<![\w-])не)\s*(?:дом\s*)?$"
+)
+
+
+# «квартира не 18, а 81»: both numbers are flats.
+_FLAT_CORRECTION = re.compile(
+    r"(?<![\w-])" + _FLAT_WORD + r"\.?\s*не\s+\d{1,4}[\s,]*(?:а|на)\s+\d{1,4}"
+)
+
+
 def parse_house(s: str) -> tuple[str, str | None] | None:
     """House and flat from an answer to "какой дом?": `15а`, `дом 15 кв 3`, `5-12`, `15 к2`.
 
     Returns (house, flat or None), or None when no house number is there (`кв 3` alone).
     """
-    text = fold(s)
-    for m in _HOUSE_ANYWHERE.finditer(text):
-        before = text[: m.start()].rstrip()
-        # a number right after a flat word is the flat, not the house
-        if re.search(r"(?:кв|квартира|офис|оф|подъезд|этаж)\.?$", before):
+    text = _FLAT_CORRECTION.sub(lambda m: " " * len(m.group()), _with_digits(fold(s)))
+    for m in islice(_HOUSE_ANYWHERE.finditer(text), MOST_MATCHES):
+        before = text[max(0, m.start() - _MOST_WORD) : m.start()]
+        # a number right after a flat word is the flat, not the house; «не 60, а 66»: not 60
+        if _NOT_THE_HOUSE.search(before):
             continue
         return _house_from(m)
     return None
 
 
-def _words(text: str) -> list[_Word]:
-    return [_Word(m.group(), m.start(), m.end()) for m in _NAME_WORD.finditer(text)]
+def _with_digits(text: str) -> str:
+    """Numbers in words as digits, the text keeping its length (offsets stay valid):
+    «дом тридцать три» → «дом 33», «седьмой гвардейской» → «7-й гвардейской»,
+    «тридцатилетия победы» → «30-летия победы» (the number set against its word's tail)."""
+    out: list[str] = []
+    pos = 0
+    for n in find_numbers(text):
+        width = n.end - n.start
+        if n.kind == "prefix":
+            digits = f"{n.value}-".rjust(width)
+        else:
+            digits = (f"{n.value}-й" if n.ordinal else str(n.value)).ljust(width)
+        if len(digits) > width:
+            continue
+        out += [text[pos : n.start], digits]
+        pos = n.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _words(text: str, pos: int = 0, most: int | None = None) -> list[_Word]:
+    found = islice(_NAME_WORD.finditer(text, pos), most)
+    return [_Word(m.group(), m.start(), m.end()) for m in found]
 
 
 def _gap(text: str, a: int, b: int, allowed: str = " ,.-") -> bool:
@@ -235,16 +315,30 @@ def _gap(text: str, a: int, b: int, allowed: str = " ,.-") -> bool:
     return all(c in allowed for c in text[a:b])
 
 
-def _type_before(text: str, types: list[re.Match[str]], start: int) -> re.Match[str] | None:
-    return next((t for t in types if t.end() <= start and _gap(text, t.end(), start)), None)
+class _Types(list[re.Match[str]]):
+    """The street type words of a message (the first `MOST_MATCHES`), with the lookups the
+    reader makes for every word done in constant or logarithmic time."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(islice(_TYPE_RE.finditer(text), MOST_MATCHES))
+        self.covered = {i for t in self for i in range(t.start(), t.end())}
+        self.ends = [t.end() for t in self]
 
 
-def _type_after(text: str, types: list[re.Match[str]], end: int) -> re.Match[str] | None:
-    return next((t for t in types if t.start() >= end and _gap(text, end, t.start())), None)
+def _type_before(text: str, types: _Types, start: int) -> re.Match[str] | None:
+    """The type word right before `start` (only separators between)."""
+    i = bisect_right(types.ends, start) - 1
+    t = types[i] if i >= 0 else None
+    return t if t is not None and _gap(text, t.end(), start) else None
 
 
-def _in_types(types: list[re.Match[str]], w: _Word) -> bool:
-    return any(t.start() <= w.start < t.end() for t in types)
+def _type_after(text: str, types: _Types, end: int) -> re.Match[str] | None:
+    t = next((t for t in types if t.start() >= end), None)  # at most MOST_MATCHES
+    return t if t is not None and _gap(text, end, t.start()) else None
+
+
+def _in_types(types: _Types, w: _Word) -> bool:
+    return w.start in types.covered
 
 
 def _fuzzy(index: StreetIndex, surface: str, key: str) -> list[Street]:
@@ -260,9 +354,10 @@ def _fuzzy(index: StreetIndex, surface: str, key: str) -> list[Street]:
 
 
 def _windows(
-    words: list[_Word], i: int, text: str, types: list[re.Match[str]], most: int
-) -> Iterator[list[_Word]]:
-    """Candidate street names starting at word i: 1..most plain words, longest first."""
+    words: list[_Word], i: int, text: str, types: _Types, most: int
+) -> Iterator[tuple[int, list[_Word]]]:
+    """Candidate street names starting at word i: 1..most plain words, longest first, each
+    with the index of its last word."""
     for n in range(min(most, len(words) - i), 0, -1):
         window = words[i : i + n]
         if any(_in_types(types, w) or w.text in _NOT_NAME for w in window):
@@ -271,46 +366,73 @@ def _windows(
             continue
         if window[-1].text.isdigit():  # "ленина 5": the number is the house
             continue
-        yield window
+        yield i + n - 1, window
 
 
-def _mention_at(
-    text: str, words: list[_Word], i: int, types: list[re.Match[str]], index: StreetIndex
-) -> _Mention | None:
-    """The coverage street named from word i: by the lemmas of its words, else (next to a
-    type word or a house number only, so ordinary words are not bent into streets) fuzzily."""
-    for window in _windows(words, i, text, types, index.max_words):
-        if any(_prefix(w.text) not in index.prefixes for w in window):
-            continue
-        key = tuple(_word_key(w.text) for w in window)
-        if key in index.by_key:
+class _StreetReader:
+    """Finds the coverage streets named in a text, in time linear in its words: what each
+    word needs (a type word before it, a house after it) is worked out once, and the fuzzy
+    lookups, the costly part, are limited to `MOST_MATCHES` per message."""
+
+    def __init__(self, text: str, types: _Types, index: StreetIndex) -> None:
+        self.text, self.types, self.index = text, types, index
+        self.words = _words(text)
+        self.house_after = [bool(_HOUSE_AFTER.match(text, w.end)) for w in self.words]
+        self.fuzzy_left = MOST_MATCHES
+
+    def mention_at(self, i: int) -> _Mention | None:
+        """The coverage street named from word i: by the lemmas of its words, else (next to
+        a type word or a house number only, so ordinary words are not bent into streets)
+        fuzzily."""
+        text, words, index = self.text, self.words, self.index
+        most = index.max_words
+        if _prefix(words[i].text) in index.prefixes:
+            for _, window in _windows(words, i, text, self.types, most):
+                if any(_prefix(w.text) not in index.prefixes for w in window):
+                    continue
+                key = tuple(_word_key(w.text) for w in window)
+                if key in index.by_key:
+                    start, end = window[0].start, window[-1].end
+                    return _Mention(start, end, index.by_key[key], "", text[start:end], False)
+            for _, window in _windows(words, i, text, self.types, most):
+                key = tuple(_word_key(w.text) for w in window)
+                if key in index.by_tail and self._hinted(i, i + len(window) - 1):
+                    start, end = window[0].start, window[-1].end
+                    return _Mention(start, end, index.by_tail[key], "", text[start:end], True)
+        typed = _type_before(text, self.types, words[i].start) is not None
+        if not typed and not any(self.house_after[i : i + most]):
+            return None
+        if words[i].text in FILLERS:
+            return None
+        for last, window in _windows(words, i, text, self.types, most):
+            if not (typed or self.house_after[last]) or self.fuzzy_left <= 0:
+                continue
             start, end = window[0].start, window[-1].end
-            return _Mention(start, end, index.by_key[key], "", text[start:end], False)
-    for window in _windows(words, i, text, types, index.max_words):
-        start, end = window[0].start, window[-1].end
-        if not (_type_before(text, types, start) or _HOUSE_AFTER.match(text, end)):
-            continue
-        lemmas = " ".join(_word_key(w.text) for w in window)
-        candidates = _fuzzy(index, text[start:end], lemmas)
-        if candidates:
-            return _Mention(start, end, candidates, "", text[start:end], True)
-    return None
+            self.fuzzy_left -= 1
+            lemmas = " ".join(_word_key(w.text) for w in window)
+            candidates = _fuzzy(index, text[start:end], lemmas)
+            if candidates:
+                return _Mention(start, end, candidates, "", text[start:end], True)
+        return None
 
+    def _hinted(self, first: int, last: int) -> bool:
+        """A type word before word `first` or a house after word `last`."""
+        typed = _type_before(self.text, self.types, self.words[first].start) is not None
+        return typed or self.house_after[last]
 
-def _known_mentions(
-    text: str, words: list[_Word], types: list[re.Match[str]], index: StreetIndex
-) -> list[_Mention]:
-    """Coverage streets named in the text, longest name first, without overlaps."""
-    mentions: list[_Mention] = []
-    i = 0
-    while i < len(words):
-        hit = _mention_at(text, words, i, types, index)
-        if hit is None:
-            i += 1
-            continue
-        mentions.append(hit)
-        i = next((j for j, w in enumerate(words) if w.start >= hit.end), len(words))
-    return mentions
+    def mentions(self) -> list[_Mention]:
+        """Coverage streets named in the text, longest name first, without overlaps."""
+        found: list[_Mention] = []
+        starts = [w.start for w in self.words]
+        i = 0
+        while i < len(self.words) and len(found) < MOST_MATCHES:
+            hit = self.mention_at(i)
+            if hit is None:
+                i += 1
+                continue
+            found.append(hit)
+            i = bisect_left(starts, hit.end)
+        return found
 
 
 def _next_to(text: str, t: re.Match[str], m: _Mention) -> bool:
@@ -322,34 +444,37 @@ def _next_to(text: str, t: re.Match[str], m: _Mention) -> bool:
     return m.end <= t.start() and _gap(text, m.end, t.start())
 
 
-def _unknown_mentions(
-    text: str, types: list[re.Match[str]], taken: list[_Mention]
-) -> list[_Mention]:
+def _unknown_mentions(text: str, types: _Types, taken: list[_Mention]) -> list[_Mention]:
     """`ул. Пушкина 5`: a type word and a name that is not in the coverage list."""
     out: list[_Mention] = []
     for t in types:
         if any(_next_to(text, t, m) for m in taken):
             continue
-        after = _words(text[t.end() :])
+        after = _words(text, t.end(), 3)
         name: list[_Word] = []
-        for w in after[:3]:
+        for w in after:
             if w.text in _NOT_NAME or (w.text[0].isdigit() and not _ORDINAL.match(w.text)):
                 break
-            if name and not _gap(text, t.end() + name[-1].end, t.end() + w.start, " -"):
+            if name and not _gap(text, name[-1].end, w.start, " -"):
                 break
             name.append(w)
-            if _HOUSE_AFTER.match(text, t.end() + w.end):
+            if _HOUSE_AFTER.match(text, w.end):
                 break
         letters = [w for w in name if not w.text[0].isdigit()]
         kind = _TYPE_OF[t.group("t")]
         if letters:
-            end = t.end() + name[-1].end
-            written = text[t.end() + name[0].start : end]
+            end = name[-1].end
+            written = text[name[0].start : end]
             out.append(_Mention(t.start(), end, [], kind, written, False))
             continue
         # "на Пушкинской улице 7": an adjective name before its type word
-        before = _words(text[: t.start()])
-        prev = before[-1] if before else None
+        reach = max(0, t.start() - _MOST_WORD)  # the word right before, not the whole text
+        before = _words(text[reach : t.start()])
+        prev = (
+            _Word(before[-1].text, before[-1].start + reach, before[-1].end + reach)
+            if before
+            else None
+        )
         if (
             prev is not None
             and prev.text not in _NOT_NAME
@@ -363,7 +488,7 @@ def _unknown_mentions(
 def _announced_mentions(text: str, taken: list[_Mention], expect: Expect | None) -> list[_Mention]:
     """`адрес: Тверская 7`, `живу на Садовой 3`: no type word, but announced as an address."""
     out: list[_Mention] = []
-    found = list(_ANNOUNCED.finditer(text))
+    found = list(islice(_ANNOUNCED.finditer(text), MOST_MATCHES))
     if expect == "address":
         found += list(_ANSWERED.finditer(text))
     for m in found:
@@ -380,13 +505,14 @@ def _city_mentions(text: str, index: StreetIndex) -> list[tuple[int, int, str]]:
     """Cities named in the text: coverage cities in any case form, `г. X`, `в <city>`."""
     found: list[tuple[int, int, str]] = []
     for w in _words(text):
-        for stem, city in index.cities.items():
-            if w.text.startswith(stem):
-                found.append((w.start, w.end, city))
+        if city := _our_city(w.text, index):
+            found.append((w.start, w.end, city))
+            if len(found) >= MOST_MATCHES:
+                break
     for rx in (_CITY_MARK, _CITY_PREP):
-        for m in rx.finditer(text):
+        for m in islice(rx.finditer(text), MOST_MATCHES):
             word = m.group("w")
-            if any(a <= m.start("w") < b for a, b, _ in found):
+            if word in FILLERS or any(a <= m.start("w") < b for a, b, _ in found):
                 continue
             geox = [p for p in morph.parses(word) if "Geox" in p.tag and p.score >= 0.25]
             if rx is _CITY_PREP and not geox:
@@ -433,7 +559,7 @@ def _pick(candidates: list[Street], city: str, kind: str) -> tuple[Street | None
     return chosen, doubtful
 
 
-def _complete(m: _Mention, text: str, types: list[re.Match[str]]) -> None:
+def _complete(m: _Mention, text: str, types: _Types) -> None:
     """Attach to a mention its type word (before or after it) and its house and flat."""
     if m.candidates:
         if (before := _type_before(text, types, m.start)) is not None:
@@ -443,19 +569,37 @@ def _complete(m: _Mention, text: str, types: list[re.Match[str]]) -> None:
     if house := _HOUSE_AFTER.match(text, m.end):
         m.house, m.flat = _house_from(house)
         m.house_end = house.end()
-    elif house := _HOUSE_BEFORE.search(text[: m.start]):
+        if m.flat is None and (later := _FLAT_LATER.match(text, house.end())):
+            m.flat, m.house_end = later.group("flat"), later.end()
+        hedged = _HEDGE.search(text[house.end() : house.end() + _HEDGE_REACH])
+        # «д. 7/18» is as often house 7, flat 18 as the corner house 7/18: always read back
+        m.unclear_house = bool(house.group("slash")) or hedged is not None
+    elif house := _HOUSE_BEFORE.search(text, max(0, m.start - _MOST_HOUSE), m.start):
         m.house, m.flat = _house_from(house)
         m.start = house.start()
 
 
-def _is_address(m: _Mention, text: str, expect: Expect | None) -> bool:
-    """Something says this street is an address, even without a house number."""
+def _is_address(m: _Mention, text: str, expect: Expect | None, index: StreetIndex) -> bool:
+    """Something says this street is an address, even without a house number: a type word,
+    the question, `адрес`/`живу на`, `дом` after it, or (for a street of the list) `по`
+    before it or one of our cities after it («по Карбышева в Волжском»)."""
+    known = bool(m.candidates) and not m.fuzzy
     return bool(
         m.written_kind
         or expect == "address"
         or _TRIGGER.search(text[max(0, m.start - 30) : m.start])
         or _HOUSE_WORD.match(text, m.end)
+        or (
+            known
+            and _ALONG.search(text, max(0, m.start - 8), m.start)
+            and not _FOR_PERSON.search(text, max(0, m.start - 20), m.start)
+        )
+        or (known and (city := _CITY_AFTER.match(text, m.end)) and _our_city(city["w"], index))
     )
+
+
+def _our_city(word: str, index: StreetIndex) -> str | None:
+    return next((city for stem, city in index.cities.items() if word.startswith(stem)), None)
 
 
 def _street_name(m: _Mention, city: str, index: StreetIndex) -> tuple[str, list[Problem], bool]:
@@ -483,29 +627,44 @@ def find_address(text: str, catalog: Catalog, expect: Expect | None = None) -> F
     (`parse_house`) with them.
     """
     index = street_index(catalog)
-    types = list(_TYPE_RE.finditer(text))
-    known = _known_mentions(text, _words(text), types, index)
+    text = _with_digits(text)
+    types = _Types(text)
+    known = _StreetReader(text, types, index).mentions()
     typed = known + _unknown_mentions(text, types, known)
     mentions = sorted(typed + _announced_mentions(text, typed, expect), key=lambda m: m.start)
     for m in mentions:
         _complete(m, text, types)
     chosen = next((m for m in mentions if m.house), None) or next(
-        (m for m in mentions if _is_address(m, text, expect)), None
+        (m for m in mentions if _is_address(m, text, expect, index)), None
     )
+    cities = _city_mentions(text, index)
     if chosen is None:
-        return FoundAddress(None)
+        return _city_alone(cities, index)
 
-    city_hit = next(iter(_city_mentions(text, index)), None)
+    city_hit = next(iter(cities), None)
     city = city_hit[2] if city_hit else catalog.default_city
     spans = [(chosen.start, chosen.house_end or chosen.end)]
     if city_hit:
         spans.append((city_hit[0], city_hit[1]))
     name, problems, doubtful = _street_name(chosen, city, index)
+    doubtful = doubtful or chosen.unclear_house
     if chosen.house is None:
         problems.insert(0, Problem(slot="address", code="no_house", value=name, options=[city]))
         return FoundAddress(None, problems, doubtful, spans)
     address = Address(city=city, street=name, house=chosen.house, flat=chosen.flat)
     return FoundAddress(address, problems, doubtful, spans)
+
+
+def _city_alone(cities: list[tuple[int, int, str]], index: StreetIndex) -> FoundAddress:
+    """«Хочу интернет в Москве»: a city we do not serve, named without a street, is reported
+    (`no_street`, the city in `options`) so the customer hears at once that it is outside
+    coverage; one of our cities alone says nothing."""
+    ours = {fold(c) for c in index.cities.values()}
+    for start, end, city in cities:
+        if fold(city) not in ours:
+            problem = Problem(slot="address", code="no_street", value=city, options=[city])
+            return FoundAddress(None, [problem], False, [(start, end)])
+    return FoundAddress(None)
 
 
 def match_street(s: str, catalog: Catalog, city: str | None = None) -> str | None:
@@ -514,9 +673,9 @@ def match_street(s: str, catalog: Catalog, city: str | None = None) -> str | Non
     `city` limits the match to that city's streets (default: any city in the list).
     """
     index = street_index(catalog)
-    text = fold(s)
-    types = list(_TYPE_RE.finditer(text))
-    mentions = _known_mentions(text, _words(text), types, index)
+    text = _with_digits(fold(s))
+    types = _Types(text)
+    mentions = _StreetReader(text, types, index).mentions()
     if not mentions:
         words = [w for w in _words(text) if not _in_types(types, w)]
         if not words:

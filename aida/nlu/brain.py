@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 
 from aida.catalog import Catalog
-from aida.domain import ConversationState
+from aida.domain import ConversationState, Step
 from aida.nlu import extract, intents
 from aida.nlu.answer_space import read_space
 from aida.nlu.tariff import QUESTION
 from aida.nlu.validate import validate_understanding
 from aida.understanding import questions as q
 from aida.understanding.brain import DeltaSink
+from aida.understanding.questions import AnswerSpace
+from aida.understanding.slots import SLOTS
 from aida.understanding.types import (
     Expect,
     Extraction,
@@ -26,6 +28,11 @@ from aida.understanding.types import (
     TurnContext,
     Understanding,
 )
+
+
+def _offers_extras(space: AnswerSpace | None) -> bool:
+    """The pending question offers an extra (a router, cameras, a static IP)."""
+    return bool(space and space.slot and SLOTS[space.slot].step is Step.extras)
 
 
 class OfflineBrain:
@@ -72,6 +79,9 @@ class OfflineBrain:
             # Consent is given or refused in so many words, whatever else the message holds
             # («согласна, я Анна, 8 999…», «без согласия никак? тогда нет»).
             intent = heard.intent
+        no_more = reading.no_more and _offers_extras(space)
+        if no_more and intent is Intent.cancel:
+            intent = Intent.no  # «доп услуги не нужны» declines the extras, not the order
         topics = list(reading.topics)
         if intent is Intent.question and slots.tariff is None:
             topics.extend(f"tariff:{name}" for name in self._asked_about(message, ctx))
@@ -93,6 +103,8 @@ class OfflineBrain:
             wants_change=reading.wants_change or choice == q.CHANGE,
             skip=reading.skip or choice == q.SKIP,
             thanks=reading.thanks,
+            greets=reading.greets,
+            no_more=no_more,
             house=heard.house,
             flat=heard.flat,
         )

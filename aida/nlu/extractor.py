@@ -17,6 +17,7 @@ from aida.nlu.address import find_address
 from aida.nlu.datetime import find_date_time
 from aida.nlu.email import find_emails
 from aida.nlu.extras import find_extras
+from aida.nlu.intents import GREETING_PHRASE
 from aida.nlu.name import find_name
 from aida.nlu.phone import find_phones
 from aida.nlu.tariff import find_tariff
@@ -37,6 +38,8 @@ def extract(
     `ольга` for the name, `к 10` for the time). Never raises on any text.
     """
     s = Scratch(text[:MAX_CHARS])
+    # «доброе утро» greets; it is not 09:00
+    s.mask(m.span() for m in GREETING_PHRASE.finditer(s.text))
     out = Extraction()
     problems: list[Problem] = []
     doubtful: list[str] = []
@@ -45,45 +48,39 @@ def extract(
     out.email = next((e.email for e in emails if e.email), None)
     if out.email is None:
         problems += [e.problem for e in emails if e.problem][:1]
-    for e in emails:
-        s.mask(e.start, e.end)
+    s.mask((e.start, e.end) for e in emails)
 
-    phones = find_phones(s.text)
+    phones = find_phones(s.text, expect)
     out.phone = next((p.e164 for p in phones if p.e164), None)
     if out.phone is None:
         problems += [p.problem for p in phones if p.problem][:1]
-    for p in phones:
-        s.mask(p.start, p.end)
+    s.mask((p.start, p.end) for p in phones)
 
     address = find_address(s.text, catalog, expect)
     out.address = address.address
     problems += address.problems
     if address.doubtful:
         doubtful.append("address")
-    for a, b in address.spans:
-        s.mask(a, b)
+    s.mask(address.spans)
 
-    tariff = find_tariff(s.text, catalog)
+    tariff = find_tariff(s.text, catalog, expect)
     out.tariff, out.segment = tariff.tariff, tariff.segment
     problems += tariff.problems
     if tariff.doubtful and tariff.tariff:
         doubtful.append("tariff")
-    for a, b in tariff.spans:
-        s.mask(a, b)
+    s.mask(tariff.spans)
 
     extras = find_extras(s.text, catalog, expect)
     out.router, out.static_ip = extras.router, extras.static_ip
     out.cctv_cameras = cast(CameraCount | None, extras.cctv_cameras)  # checked vs the catalog
     problems += extras.problems
-    for a, b in extras.spans:
-        s.mask(a, b)
+    s.mask(extras.spans)
 
     when = find_date_time(s.text, now, catalog, expect)
     out.date, out.time = when.date, when.time
     problems += when.problems
     doubtful += when.doubtful
-    for a, b in when.spans:
-        s.mask(a, b)
+    s.mask(when.spans)
 
     name = find_name(s.text, s.original, expect)
     out.name = name.name

@@ -14,11 +14,12 @@ import itertools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import islice
 
 from aida.catalog import Catalog
 from aida.domain import RouterOption
-from aida.nlu.tariff import in_spans, question_spans
-from aida.nlu.text import NUMBER, Token, numerals, tokens
+from aida.nlu.tariff import question_spans
+from aida.nlu.text import MOST_MATCHES, NUMBER, Token, in_sorted_spans, numerals, tokens
 from aida.understanding.types import Expect, Problem
 
 _OBJECTS: dict[str, re.Pattern[str]] = {
@@ -27,7 +28,7 @@ _OBJECTS: dict[str, re.Pattern[str]] = {
         r"router\w*|вай-?фай\w*|wi-?fi)"
     ),
     "cctv": re.compile(
-        r"(?<![\w-])(?:видео\s*наблюдени\w*|видеонаблюдени\w*|видеокамер\w*|камер\w*|"
+        r"(?<![\w-])(?:видео\s*наблюдени\w*|видеонаблюдени\w*|видеокамер\w*|кам\w?[еркы]р\w*|"
         r"наблюдени\w*|видео(?![\w-])|cctv)"
     ),
     "ip": re.compile(
@@ -56,7 +57,18 @@ _POS = re.compile(
 )
 _OPTIONS: list[tuple[RouterOption, re.Pattern[str]]] = [
     ("rent", re.compile(r"(?<![\w-])(?:аренд\w*|напрокат|прокат\w*)")),
-    ("buy", re.compile(r"(?<![\w-])(?:куп\w*|покуп\w*|приобр\w*|выкуп\w*|в\s+собственность)")),
+    # «уже купили», «купил сам»: bought before, so the customer's own
+    (
+        "own",
+        re.compile(r"(?<![\w-])(?:(?:уже\s+)?(?:купил\w*|приобрел\w*|покупал\w*)|брали)(?![\w-])"),
+    ),
+    (
+        "buy",
+        re.compile(
+            r"(?<![\w-])(?:куп(?!ил)\w*|покуп(?!ал)\w*|приобр(?!ел)\w*|выкуп\w*|"
+            r"в\s+собственность)"
+        ),
+    ),
     (
         "own",
         re.compile(
@@ -74,13 +86,26 @@ _COUNT_AFTER = re.compile(
     rf"(?:на\s+)?(?P<n>{NUMBER})(?![\w-])(?:\s*шт\w*\.?)?"
 )
 _SINGULAR = re.compile(r"(?:видео)?камер(?:а|у|ой)$")
+# The answer to "сколько камер?": «2», «парочку», «одной хватит», «четыре штуки», «давайте три».
 _BARE_COUNT = re.compile(
-    rf"^\W*(?:давайте\s+|нужно\s+|нужны\s+|хочу\s+|на\s+)?(?P<n>{NUMBER})"
-    r"(?:\s*(?:шт\w*|штуки))?\W*$"
+    r"^\W*(?:(?:давайте|нужно|нужны|нужна|хочу|хотим|на|ну|наверное|думаю|пожалуй|пусть|"
+    r"поставьте|ставьте|мне|нам|тогда|да)[\s,]+)*"
+    rf"(?P<n>{NUMBER})"
+    r"(?:[\s,]*(?:шт\w*|штук\w*|камер\w*|хватит|достаточно|будет|нужно|надо|давайте|"
+    r"пожалуйста|наверное|пока))*(?:[\s,]+(?:на|в|у|для|над|возле|около)\s+[^\d?]*)?\W*$"
 )
-_LINK = re.compile(r"[\s,]*(?:и|или|да\s+и|а\s+также|плюс)?[\s,]*")
+# «доп услуги не нужны», «больше ничего не надо»: every extra declined at once.
+_NONE_OF_THEM = re.compile(
+    r"(?<![\w-])(?:(?:доп\w*\.?\s+)?(?:услуг\w*|опци\w*)\s+(?:не\s+(?:нужн\w*|надо)|ненужн\w*)|"
+    r"(?:больше\s+)?ничего\s+(?:больше\s+|дополнительно\s+)?не\s+(?:нужно|надо)|"
+    r"без\s+(?:допов|доп\w*\s+услуг|дополнительн\w*))(?![\w-])"
+)
+# «статический ip тоже»: the object takes what was said about the one before it.
+_TOO = re.compile(r"[\s,]*(?:тоже|также)(?![\w-])")
+_LINK = re.compile(r"[\s,]*(?:(?:и|или|да\s+и|а\s+также|плюс)[\s,]*)?")
 _BREAK_WORDS = frozenset({"а", "но", "зато", "однако"})
 _SENTENCE_END = re.compile(r"[.;!?\n]")
+_EXTRAS = ("router", "cctv", "static_ip")
 # Predicate forms and the objects they agree with (to settle a tie between two objects).
 _AGREES = {"нужен": ("router", "ip"), "нужна": ("cctv",), "нужны": ("cctv",), "нужно": ("cctv",)}
 
@@ -169,7 +194,7 @@ class _Extras:
 
     def _live(self, m: re.Match[str]) -> bool:
         """Not inside a question; a match that counts is masked for the later parsers."""
-        if in_spans(m.start(), self.questions):
+        if in_sorted_spans(m.start(), self.questions):
             return False
         self.found.spans.append(m.span())
         return True
@@ -180,6 +205,8 @@ class _Extras:
     def read_objects(self) -> None:
         for kind, rx in _OBJECTS.items():
             for m in rx.finditer(self.text):
+                if len(self.objs) >= MOST_MATCHES:
+                    break
                 if not self._live(m):
                     continue
                 first, last = self.r.span(m)
@@ -206,7 +233,7 @@ class _Extras:
     def read_options(self, expect: Expect | None) -> None:
         routers = any(o.kind == "router" for o in self.objs)
         for option, rx in _OPTIONS:
-            for m in rx.finditer(self.text):
+            for m in islice(rx.finditer(self.text), MOST_MATCHES):
                 offset = max(0, m.start() - 40)
                 negated = _OPTION_NEGATED.search(self.text[offset : m.start()])
                 if negated:  # "не хочу покупать": this option is ruled out
@@ -221,10 +248,10 @@ class _Extras:
         self.options.sort()
 
     def read_predicates(self) -> None:
-        negations = list(_NEG.finditer(self.text))
+        negations = list(islice(_NEG.finditer(self.text), MOST_MATCHES))
         positives = [
             m
-            for m in _POS.finditer(self.text)
+            for m in islice(_POS.finditer(self.text), MOST_MATCHES)
             if not any(n.start() <= m.start() < n.end() for n in negations)
         ]
         for m, positive in [(m, False) for m in negations] + [(m, True) for m in positives]:
@@ -235,7 +262,7 @@ class _Extras:
             target = _nearest(self.r, self._same_sentence(first), first, last, word)
             if target is not None and self._live(m):
                 target.polarity.append((_distance(target, first, last), positive, m.group()))
-        for m in _WITHOUT.finditer(self.text):  # "без камер": the next object
+        for m in islice(_WITHOUT.finditer(self.text), MOST_MATCHES):  # "без камер": the next object
             first, _ = self.r.span(m)
             target = next((o for o in self.objs if 0 < o.first - first <= 3), None)
             if target is not None and self._live(m):
@@ -243,7 +270,7 @@ class _Extras:
 
     def read_counts(self, expect: Expect | None) -> None:
         for rx in (_COUNT_BEFORE, _COUNT_AFTER):
-            for m in rx.finditer(self.text):
+            for m in islice(rx.finditer(self.text), MOST_MATCHES):
                 first, last = self.r.span(m)
                 target = next(
                     (o for o in self.objs if o.kind == "cctv" and _distance(o, first, last) == 0),
@@ -260,11 +287,18 @@ class _Extras:
 def find_extras(text: str, catalog: Catalog, expect: Expect | None = None) -> FoundExtras:
     """Router, cameras and static IP in `text` (folded, earlier slots masked)."""
     reading = _Extras(text, catalog)
+    if expect in _EXTRAS and not reading.questions and (none := _NONE_OF_THEM.search(reading.text)):
+        found = reading.found
+        found.cctv_cameras, found.static_ip, found.spans = 0, False, [none.span()]
+        if expect == "router":
+            found.router = "own"
+        return found
     reading.read_objects()
     reading.read_options(expect)
     reading.read_predicates()
     reading.read_counts(expect)
     _inherit(reading.text, reading.objs)
+    _too(reading.text, reading.objs)
     _decide(reading.found, reading.objs, reading.options, catalog)
     if expect == "router" and reading.found.router is None and reading.options:
         reading.found.router = reading.options[-1][1]
@@ -286,6 +320,19 @@ def _inherit(text: str, objs: list[_Object]) -> None:
                 changed = True
         if not changed:
             return
+
+
+def _too(text: str, objs: list[_Object]) -> None:
+    """«видеонаблюдение не надо и статический ip тоже»: an object followed by «тоже» with
+    nothing said of its own gets what the object before it got (in the same sentence)."""
+    for before, obj in itertools.pairwise(objs):
+        if (
+            not obj.polarity
+            and before.polarity
+            and before.sentence == obj.sentence
+            and _TOO.match(text, obj.end)
+        ):
+            obj.polarity = [min(before.polarity)]
 
 
 def _positive(obj: _Object, ignore: tuple[str, ...] = ()) -> bool | None:

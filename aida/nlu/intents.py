@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from aida.catalog import Catalog
 from aida.understanding.slots import SLOTS
@@ -19,6 +20,11 @@ def normalise(text: str) -> str:
 
 def _rx(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(patterns))
+
+
+def _words(*patterns: str) -> re.Pattern[str]:
+    """Patterns that match only from the start of a word: «тв» is not in «здравствуйте»."""
+    return re.compile("|".join(rf"(?<!\w)(?:{p})" for p in patterns))
 
 
 RESTART = _rx(r"\b(начать|начнем|начнем|давайте|давай)\s+(все\s+)?(заново|сначала|с начала)\b",
@@ -45,7 +51,41 @@ WANT_SERVICE = _rx(r"\b(хочу|хотим|хотел\w*|нужен|нужна|
                    r".*\b(интернет\w*|подключ\w*|тариф\w*|заявк\w*)",
                    r"^(подключ\w+|интернет\w*|оформ\w+\s+заявк\w*)\b")
 CONTINUE = _rx(r"^(продолжить|продолжим|продолжаем|дальше|продолжить\s+здесь)\b")
-GREETING = _rx(r"^(здравствуй\w*|привет\w*|добрый\s+(день|вечер)|доброе\s+утро|доброй\s+ночи|хай|hello|hi)\b")
+# Greetings and openers. A greeting phrase is never a time («доброе утро» is not 09:00): the
+# extractor blanks `GREETING_PHRASE` before reading dates.
+_GREETING_WORDS = (r"здравствуй\w*|здрасьте|здрасте|здравия\s+желаю|привет\w*|приветствую"
+                   r"|добр\w+\s+(утр\w*|дн\w*|день|вечер\w*|ноч\w*|времени\s+суток)"
+                   r"|(утро|день|вечер)\s+добр\w+|хай|хеллоу|hello|hi|салют|алло|алле|ау"
+                   r"|есть\s+(кто|кто-нибудь|кто\s+нибудь)(\s+(живой|тут|здесь|на\s+связи))?")
+GREETING = _rx(rf"^({_GREETING_WORDS})\b")
+GREETING_PHRASE = re.compile(r"(?<!\w)(добр\w+\s+(утр\w*|дн\w*|день|вечер\w*|ноч\w*)"
+                             r"|(утро|день|вечер)\s+добр\w+)(?!\w)")
+# Only greeting words (and punctuation): «алло», «есть кто?», «здравствуйте!!!».
+GREETING_ONLY = _rx(rf"^(({_GREETING_WORDS})[\s,.!?)(]*)+$")
+# An existing subscriber: a fault, a payment, the balance, leaving. Sent to support.
+SUPPORT = _words(
+    r"(интернет\w*|инет\w*|связ\w*|wi-?fi|вай-?фай|роутер\w*|сеть)\s+(у\s+меня\s+|опять\s+|вообще\s+|совсем\s+|снова\s+)*"
+    r"(не\s+работа\w*|не\s+груз\w*|пропа\w*|отвали\w*|лага\w*|тормоз\w*|глюч\w*|не\s+ловит)",
+    r"(нет|пропал\w*)\s+(интернет\w*|инет\w*|связ\w*|сети)\b",
+    r"не\s+работает\s+(интернет|инет|роутер|связь)",
+    r"(как|где|куда|чем)\s+(можно\s+)?(оплатить|заплатить|платить|пополнить)",
+    r"(оплатить|пополнить|заплатить\s+за)\s+(интернет|счет|баланс|услуг)",
+    r"(мой|мой\s+|какой\s+у\s+меня\s+|у\s+меня\s+)?баланс\w*",
+    r"лицев\w+\s+сч[её]т\w*", r"личн\w+\s+кабинет\w*",
+    r"(хочу|хотим|надо|нужно|как)\s+(бы\s+)?(отключиться|отключить\s+(интернет|услуг\w*)|расторгнуть)",
+    r"расторг\w*\s+договор\w*",
+    r"я\s+(уже\s+)?(ваш|у\s+вас)\s+(абонент|клиент)", r"уже\s+подключен\w*\s+у\s+вас",
+)
+# «интернет не работает, хочу подключиться к вам»: a new customer after all.
+NEW_CONNECTION = _words(r"подключ", r"провести", r"перейти", r"переход")
+# «доп услуги не нужны», «ничего больше не надо»: declines the rest of what is offered.
+NO_MORE = _words(
+    r"(доп\w*|дополнительн\w*)\s*(услуг\w*|опци\w*)?\s+(не\s+(надо|нужн\w*)|ни\s+к\s+чему)",
+    r"без\s+(доп\w*|дополнительн\w*)",
+    r"(больше|еще|дополнительно)\s+ничего\s+не\s+(надо|нужно)",
+    r"ничего\s+(больше|еще|дополнительно(го)?|лишнего)\s+не\s+(надо|нужно)",
+    r"ничего\s+не\s+(надо|нужно)", r"только\s+интернет",
+)
 THANKS = _rx(r"^(спасибо|благодарю|спс|сенкс)\b")
 SKIP = _rx(r"^(пропустить|пропусти|не\s+скажу|не\s+важно|неважно|не\s+помню)\b")
 QUESTION_WORD = _rx(r"^(а\s+)?(сколько|какие|какой|какая|каки\w+|есть\s+ли|а\s+есть|можно\s+ли"
@@ -59,25 +99,25 @@ EMAIL_DECLINED = _rx(r"\bбез\s+(email|почты|имейл\w*|емейл\w*|
 # Slots a customer may ask to change by naming them ("телефон не тот", "поменять адрес"):
 # the slot registry's change words.
 CHANGE_FIELDS: dict[str, re.Pattern[str]] = {
-    name: _rx(*spec.change_words) for name, spec in SLOTS.items() if spec.change_words
+    name: _words(*spec.change_words) for name, spec in SLOTS.items() if spec.change_words
 }
 CHANGE_VERB = _rx(r"измен", r"поменя", r"исправ", r"смен", r"\bдруг(ой|ая|ое|ую)\b",
                   r"\bне\s+т(от|а|о|у)\b", r"неправильн", r"ошиб", r"\bне\s+верн", r"перенес")
 
 # Built-in topics answered from the catalog's data (see aida.dialogue.answers).
 TOPICS: dict[str, re.Pattern[str]] = {
-    "router": _rx(r"роутер", r"маршрутизатор", r"wi-?fi", r"вай-?фай"),
-    "cctv": _rx(r"камер", r"видеонаблюд", r"видеокамер"),
-    "static_ip": _rx(r"\bip\b", r"\bайпи\b", r"\bip-адрес", r"статическ", r"белый\s+адрес"),
-    "tariffs": _rx(r"тариф", r"прайс", r"скорост", r"\bпакет"),
-    "total": _rx(r"итог", r"сколько\s+(всего|в\s+итоге|получается|выйдет)", r"общ\w+\s+стоимост"),
-    "coverage": _rx(r"покрыти", r"подключаете\s+ли", r"\bв\s+каких\s+(районах|городах)",
+    "router": _words(r"роутер", r"маршрутизатор", r"wi-?fi", r"вай-?фай"),
+    "cctv": _words(r"камер", r"видеонаблюд", r"видеокамер"),
+    "static_ip": _words(r"\bip\b", r"\bайпи\b", r"\bip-адрес", r"статическ", r"белый\s+адрес"),
+    "tariffs": _words(r"тариф", r"прайс", r"скорост", r"\bпакет"),
+    "total": _words(r"итог", r"сколько\s+(всего|в\s+итоге|получается|выйдет)", r"общ\w+\s+стоимост"),
+    "coverage": _words(r"покрыти", r"подключаете\s+ли", r"\bв\s+каких\s+(районах|городах)",
                     r"где\s+(вы\s+)?(работаете|подключаете)", r"провед\w+\s+ли",
                     r"провер\w*\s+(мой\s+|наш\s+)?адрес", r"адрес\w*\s+подключени",
                     r"можно\s+ли\s+подключ\w+\s+(по|на)\s"),
-    "hours": _rx(r"часы\s+работы", r"график", r"во\s+сколько\s+(приед|мастер)", r"в\s+выходные",
+    "hours": _words(r"часы\s+работы", r"график", r"во\s+сколько\s+(приед|мастер)", r"в\s+выходные",
                  r"когда\s+(приедет|мастер)", r"время\s+работы"),
-    "support": _rx(r"поддержк", r"контакт", r"телефон\s+(поддержки|для\s+связи|оператор)"),
+    "support": _words(r"поддержк", r"контакт", r"телефон\s+(поддержки|для\s+связи|оператор)"),
 }
 _OFFICE = re.compile(r"офис|бизнес|юр\.?\s*лиц|компани|организац")
 _HOME = re.compile(r"\bдом\w*|квартир|семь")
@@ -91,6 +131,8 @@ class Reading:
     wants_change: bool = False
     skip: bool = False
     thanks: bool = False
+    greets: bool = False
+    no_more: bool = False
 
 
 def topics_of(text: str, catalog: Catalog) -> list[str]:
@@ -105,8 +147,14 @@ def topics_of(text: str, catalog: Catalog) -> list[str]:
             found.append("tariffs_home")
         else:
             found.append("tariffs")
-    found.extend(f.topic for f in catalog.faq if any(k in t for k in f.keywords))
+    found.extend(f.topic for f in catalog.faq if _faq_keywords(tuple(f.keywords)).search(t))
     return found
+
+
+@lru_cache(maxsize=256)
+def _faq_keywords(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    """A catalog FAQ's keywords, each matched from the start of a word."""
+    return _words(*(re.escape(normalise(k)) for k in keywords)) if keywords else re.compile("(?!)")
 
 
 def is_question(text: str) -> bool:
@@ -122,6 +170,8 @@ def read(text: str, catalog: Catalog, *, has_slots: bool) -> Reading:
     reading.wants_change = bool(WANT_CHANGE.search(t))
     reading.skip = bool(SKIP.search(t) or NO.search(t))
     reading.thanks = bool(THANKS.search(t))
+    reading.greets = bool(GREETING.search(t))
+    reading.no_more = bool(NO_MORE.search(t))
     return reading
 
 
@@ -131,6 +181,10 @@ def _intent(t: str, catalog: Catalog, *, has_slots: bool) -> Reading:
         return Reading(Intent.restart)
     if HANDOFF.search(t):
         return Reading(Intent.handoff)
+    if GREETING_ONLY.search(t):
+        return Reading(Intent.greeting)
+    if SUPPORT.search(t) and not NEW_CONNECTION.search(t):
+        return Reading(Intent.support)
     if CANCEL.search(t) and not has_slots:
         return Reading(Intent.cancel)
     if is_question(t):

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
 
 from pymorphy3.analyzer import Parse
 
 from aida.nlu import morph
-from aida.nlu.text import word_set
+from aida.nlu.text import MOST_MATCHES, word_set
 from aida.understanding.types import Expect
 
 _NAME_TAGS = ("Name", "Surn", "Patr")
@@ -24,17 +26,43 @@ _RARE = 0.1  # a reading less likely than this is not what the customer meant
 # After these the next word is the name whatever it looks like (unless it is plainly a verb).
 _STRONG = re.compile(
     r"(?<![\w-])(?:меня\s+зовут|зовут|звать|мое\s+имя|имя(?:\s+и\s+фамилия)?|фио|"
-    r"(?:запишите|записать|оформ\w*)\s+на(?:\s+имя)?|на\s+имя|контактное\s+лицо|"
+    r"(?:запишите|запиши|записать|записывайте|записывай|пишите)(?:\s+на(?:\s+имя)?)?|"
+    r"оформ\w*\s+на(?:\s+имя)?|"
+    r"на\s+имя|контактное\s+лицо|"
     r"с\s+вами\s+говорит|обращайтесь\s+ко?|обращаться\s+ко?)\s*[:\-–—]?\s+"
 )
 # After these only a word that is a name (`это Ольга`, not `это дорого`).
 _WEAK = re.compile(r"(?<![\w-])(?:я|это|вас\s+беспокоит)\s*[-–—]?\s+")
 _TOKEN = re.compile(r"[а-яёa-z]+(?:-[а-яёa-z]+)?")
-_NOT_A_NAME = word_set(
-    "аида здравствуйте здравствуй привет добрый доброе доброй день вечер утро спасибо "
-    "пожалуйста да нет ок хорошо интернет тариф пакет роутер камера камеры мастер "
-    "оператор менеджер клиент абонент улица дом квартира офис город телефон номер почта "
-    "адрес хочу нужно надо можно подключить подключение заявка"
+# Whom an order is for («оформите на сына — Дмитрий Котов»): the name comes after.
+_RELATION = word_set(
+    "сына сын дочь дочку дочери жену жена мужа муж маму мать матери папу отца бабушку "
+    "дедушку брата сестру тещу свекровь свекра зятя невестку внука внучку племянника "
+    "племянницу родственника родственницу меня себя него нее"
+)
+_AFTER_RELATION = re.compile(r"[\s,:;—–-]*(?:(?:его|ее)\s+(?:зовут|имя)\s*[:\-–—]?\s*)?")
+# Job titles and words customers put anywhere: never a name, whatever pymorphy3 guesses.
+_ROLES = word_set(
+    "директор директора бухгалтер бухгалтера менеджер менеджера администратор руководитель "
+    "секретарь сотрудник сотрудница начальник владелец владелица хозяин хозяйка инженер "
+    "юрист специалист продавец кассир охранник водитель завхоз управляющий арендатор "
+    "собственник жилец"
+)
+_FILLERS = word_set(
+    "короче значит вот ну это типа вообще блин щас сейчас слушайте смотрите так ой эээ "
+    "кстати вобщем общем"
+)
+_NOT_A_NAME = (
+    word_set(
+        "аида здравствуйте здравствуй привет добрый доброе доброй день вечер утро спасибо "
+        "пожалуйста да нет ок хорошо интернет тариф пакет роутер камера камеры мастер "
+        "оператор менеджер клиент абонент улица дом квартира офис город телефон номер почта "
+        "адрес хочу нужно надо можно подключить подключение заявка инет инета почту почты почте мейл "
+        "email емейл имейл вотсап ватсап whatsapp телеграм telegram вайбер viber смс"
+    )
+    | _ROLES
+    | _FILLERS
+    | _RELATION
 )
 _NOT_NAME_POS = word_set(
     "VERB INFN ADVB PREP CONJ PRCL NPRO INTJ PRED NUMR COMP GRND PRTF PRTS ADJS"
@@ -48,8 +76,7 @@ class FoundName:
 
 
 def _name_parse(word: str, score: float = 0.0) -> Parse | None:
-    tagged = [p for p in morph.parses(word) if any(t in p.tag for t in _NAME_TAGS)]
-    tagged = [p for p in tagged if p.score >= score]
+    tagged = [p for p in _readings(word) if p.score >= score]
     return max(tagged, key=lambda p: p.score) if tagged else None
 
 
@@ -66,8 +93,10 @@ def _capitalise(word: str) -> str:
     return "-".join(p.capitalize() for p in word.split("-"))
 
 
-def _readings(word: str) -> list[Parse]:
-    return [p for p in morph.parses(word) if any(t in p.tag for t in _NAME_TAGS)]
+@lru_cache(maxsize=20_000)
+def _readings(word: str) -> tuple[Parse, ...]:
+    """The name readings of a word (cached: a tag test costs more than the lookup)."""
+    return tuple(p for p in morph.parses(word) if any(t in p.tag for t in _NAME_TAGS))
 
 
 def _already_nominative(words: list[str]) -> bool:
@@ -97,7 +126,7 @@ def _nominative(words: list[str], governed: bool) -> list[str]:
     `governed`: the name follows `на` (`запишите на Петра`), so it is not in the nominative
     even when a reading says it could be (`петра`).
     """
-    readings = _readings(words[0])
+    readings = list(_readings(words[0]))
     if governed:
         readings = [p for p in readings if "nomn" not in p.tag] or readings
     elif _already_nominative(words):
@@ -156,16 +185,28 @@ def find_name(text: str, original: str, expect: Expect | None = None) -> FoundNa
     """The name in `text` (folded, other slots masked); `original` for the letters as typed."""
     hits: list[_Hit] = []
     for rx, strict in ((_STRONG, False), (_WEAK, True)):
-        for m in rx.finditer(text):
-            got = _collect(text, m.end(), strict)
+        for m in islice(rx.finditer(text), MOST_MATCHES):
+            start = m.end()
+            governed = bool(re.search(r"на(?:\s+имя)?\W*$", m.group()))
+            whom = _TOKEN.match(text, start)
+            if whom is not None and whom.group() in _RELATION:
+                # «на сына — Дмитрий Котов»: the name after it is in the nominative
+                start = _AFTER_RELATION.match(text, whom.end()).end()  # type: ignore[union-attr]
+                governed = False
+            got = _collect(text, start, strict)
             if got:
-                governed = bool(re.search(r"на(?:\s+имя)?\W*$", m.group()))
-                hits.append(_Hit(*got, doubtful=False, governed=governed))
+                # «меня зовут Лебедь»: a dictionary word with no name reading is read back
+                odd = not any(_name_parse(w) for w in got[0]) and morph.is_known(got[0][0])
+                hits.append(_Hit(*got, doubtful=odd, governed=governed))
     if not hits and expect == "name":
-        first = _TOKEN.search(text)
+        first = next((t for t in _TOKEN.finditer(text) if t.group() not in _FILLERS), None)
         got = _collect(text, first.start(), False) if first else None
         if got:
-            hits.append(_Hit(*got, doubtful=not any(_name_parse(w) for w in got[0])))
+            named = any(_name_parse(w) for w in got[0])
+            # a dictionary word with no name reading («работа», «кошка») is not a name; an
+            # unknown one (a rare name) is taken with doubt and read back
+            if named or not morph.is_known(got[0][0]):
+                hits.append(_Hit(*got, doubtful=not named))
     if not hits:
         hits = _untriggered(text, original)
     if not hits:
@@ -197,11 +238,12 @@ def _untriggered(text: str, original: str) -> list[_Hit]:
     """A first name on its own (`Ольга, 8 999...`): capitalised, or in a very short message."""
     tokens = list(_TOKEN.finditer(text))
     short = len(tokens) <= 3
-    for i, m in enumerate(tokens):
+    # capitalised words only (cheap test first); the first few, not every word of a long text
+    capitalised = [i for i, m in enumerate(tokens) if short or original[m.start()].isupper()]
+    for i in capitalised[:MOST_MATCHES]:
+        m = tokens[i]
         after = tokens[i + 1].group() if i + 1 < len(tokens) else ""
         if not _is_first_name(m.group(), after):
-            continue
-        if not (short or original[m.start()].isupper()):
             continue
         start = m.start()
         # a surname written first: "Петров Иван"

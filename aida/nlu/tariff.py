@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 
 from rapidfuzz import fuzz
 
@@ -19,8 +20,8 @@ from aida.catalog import Catalog, Tariff
 from aida.domain import Segment
 from aida.nlu import morph
 from aida.nlu.cache import per_catalog
-from aida.nlu.text import NUMBER, fold, numerals
-from aida.understanding.types import Problem
+from aida.nlu.text import MOST_MATCHES, NUMBER, fold, in_sorted_spans, merged, numerals
+from aida.understanding.types import Expect, Problem
 
 # Segment phrases; the "домашний/офисный интернет" forms also keep a tariff word from being
 # read as a tariff name ("хочу домашний интернет" is about the segment).
@@ -67,8 +68,49 @@ _REQUEST = re.compile(
 )
 _CLAUSE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 # A number right after a tariff name: "премиум 250", "офисный на 100", "домашний за 1090".
-_AFTER_NAME = re.compile(r"\s*(?:на|за)?\s*(?P<n>\d{2,5})(?![\d\w])")
+_AFTER_NAME = re.compile(r"\s*(?:(?:на|за)\s*)?(?P<n>\d{2,5})(?![\d\w])")
 _GENERIC_SHARE = 0.5  # a word in more than half of the names ("пакет") says nothing
+
+
+_RULED_OUT = re.compile(
+    r"(?<![\w-])(?:вместо|кроме|не)\s+(?:(?:пакет|тариф)\w*\s+)?[а-яa-z]+(?:\s+\d{2,5}(?!\d))?"
+)
+_SEGMENT_WORD = re.compile(
+    r"\W*(?P<word>(?P<home>домашн\w*)|офисн\w*)(?:\s+(?:пожалуйста|конечно|наверное))?\W*"
+)
+
+
+# Short answers to «для дома или для офиса?»: «дом», «к себе», «магазин», «для работы».
+_SEGMENT_ANSWERS: list[tuple[Segment, re.Pattern[str]]] = [
+    (
+        "home",
+        re.compile(
+            r"(?<![\w-])(?:дом|дома|на\s+дом|к\s+себе|себе|квартир\w*|комнат\w*|общаг\w*|"
+            r"общежити\w*|дач\w*|семь[яеи]|для\s+(?:внук\w*|детей|сына|дочки|мамы|родителей)|"
+            r"личн\w*|частн\w*)(?![\w-])"
+        ),
+    ),
+    (
+        "office",
+        re.compile(
+            r"(?<![\w-])(?:работ\w*|магазин\w*|кафе|салон\w*|фирм\w*|организаци\w*|"
+            r"компани\w*|предприяти\w*|склад\w*|клиник\w*|аптек\w*|бизнес\w*|ип|ооо)(?![\w-])"
+        ),
+    ),
+]
+
+
+def _segment_answer(text: str) -> tuple[Segment | None, list[tuple[int, int]]]:
+    """The segment in a short answer to the segment question; None when both are named."""
+    hits = [
+        (segment, m.span())
+        for segment, rx in _SEGMENT_ANSWERS
+        for m in islice(rx.finditer(text), MOST_MATCHES)
+    ]
+    segments = {segment for segment, _ in hits}
+    if len(segments) != 1:
+        return None, []
+    return segments.pop(), [span for _, span in hits]
 
 
 def question_spans(text: str) -> list[tuple[int, int]]:
@@ -83,10 +125,6 @@ def question_spans(text: str) -> list[tuple[int, int]]:
         if QUESTION.search(m.group())
         or (m.group().rstrip().endswith("?") and not _REQUEST.search(m.group()))
     ]
-
-
-def in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
 
 
 @dataclass
@@ -146,15 +184,16 @@ def _name_evidence(
     union: set[str] = set()
     fuzzy = False
     spans: list[tuple[int, int]] = []
+    skip = merged(skip)
+    seen: dict[str, tuple[set[str], bool]] = {}  # a word repeated is compared once
     for m in _WORD.finditer(text):
-        if in_spans(m.start(), skip):
+        if in_sorted_spans(m.start(), skip):
             continue
         token = m.group()
-        hit: set[str] = set()
-        for word, names in index.words.items():
-            if _word_matches(token, word):
-                hit.update(names)
-                fuzzy = fuzzy or (token != word and morph.lemma(token) != morph.lemma(word))
+        if token not in seen:
+            seen[token] = _token_evidence(token, index)
+        hit, by_fuzz = seen[token]
+        fuzzy = fuzzy or by_fuzz
         if not hit:
             continue
         spans.append(m.span())
@@ -163,6 +202,17 @@ def _name_evidence(
     if result is not None and not result:
         result = union  # two different tariffs named: ambiguous between them
     return result, fuzzy, spans
+
+
+def _token_evidence(token: str, index: TariffIndex) -> tuple[set[str], bool]:
+    """The tariffs one word of the message names, and whether only by a fuzzy match."""
+    hit: set[str] = set()
+    fuzzy = False
+    for word, names in index.words.items():
+        if _word_matches(token, word):
+            hit.update(names)
+            fuzzy = fuzzy or (token != word and morph.lemma(token) != morph.lemma(word))
+    return hit, fuzzy
 
 
 @dataclass
@@ -179,7 +229,7 @@ class _Evidence:
             self.spans.append(span)
 
     def covers(self, pos: int) -> bool:
-        return in_spans(pos, self.spans)
+        return in_sorted_spans(pos, merged(self.spans))
 
 
 def _number_evidence(
@@ -195,11 +245,11 @@ def _number_evidence(
             if (speed and t.speed_mbps == n) or (price and t.price == n)
         }
 
-    for end in names_end:
+    for end in names_end[:MOST_MATCHES]:
         if m := _AFTER_NAME.match(text, end):
             ev.add(having(int(m.group("n"))), m.span())
-    for m in _SPEED.finditer(text):
-        if in_spans(m.start(), questions):
+    for m in islice(_SPEED.finditer(text), MOST_MATCHES):
+        if in_sorted_spans(m.start(), questions):
             continue
         speed = int(m.group("n"))
         if names := having(speed, price=False):
@@ -207,27 +257,41 @@ def _number_evidence(
         else:
             ev.spans.append(m.span())
             ev.problems.append(Problem(slot="tariff", code="not_in_catalog", value=str(speed)))
-    for m in _GIGABIT.finditer(text):
-        if not in_spans(m.start(), questions):
+    for m in islice(_GIGABIT.finditer(text), MOST_MATCHES):
+        if not in_sorted_spans(m.start(), questions):
             ev.spans.append(m.span())
             ev.problems.append(Problem(slot="tariff", code="not_in_catalog", value="1000"))
-    for m in _PRICE.finditer(text):
-        if not in_spans(m.start(), questions):
+    for m in islice(_PRICE.finditer(text), MOST_MATCHES):
+        if not in_sorted_spans(m.start(), questions):
             ev.add(having(int(m.group("a") or m.group("b")), speed=False), m.span())
-    for m in _BARE.finditer(text):
-        if not in_spans(m.start(), questions) and not ev.covers(m.start("n")):
+    for m in islice(_BARE.finditer(text), MOST_MATCHES):
+        if not in_sorted_spans(m.start(), questions) and not ev.covers(m.start("n")):
             ev.add(having(int(m.group("n"))), m.span())
     return ev
 
 
-def find_tariff(text: str, catalog: Catalog) -> FoundTariff:
-    """The tariff (and segment) in `text` (folded, contact and address masked)."""
+def find_tariff(text: str, catalog: Catalog, expect: Expect | None = None) -> FoundTariff:
+    """The tariff (and segment) in `text` (folded, contact and address masked).
+
+    After «для дома или для офиса?» (`expect="segment"`) a lone «домашний» or «офисный» is the
+    answer (the segment), not the tariff of that name.
+    """
     index = tariff_index(catalog)
     text = numerals(text)
     found = FoundTariff()
     found.segment, segment_spans = find_segment(text)
+    if expect == "segment" and (alone := _SEGMENT_WORD.fullmatch(text)):
+        found.segment = "home" if alone.group("home") else "office"
+        found.spans = [alone.span("word")]
+        return found
+    if expect == "segment" and found.segment is None:
+        found.segment, answer_spans = _segment_answer(text)
+        segment_spans += answer_spans
     questions = question_spans(text)
-    by_name, found.doubtful, name_spans = _name_evidence(text, index, segment_spans + questions)
+    # «Премиум вместо Оптимального», «не оптимальный, а премиум»: the tariff ruled out
+    ruled_out = [m.span() for m in islice(_RULED_OUT.finditer(text), MOST_MATCHES)]
+    skip = segment_spans + questions + ruled_out
+    by_name, found.doubtful, name_spans = _name_evidence(text, index, skip)
     ev = _number_evidence(text, index, questions, [end for _, end in name_spans])
     evidence = ([by_name] if by_name else []) + ev.sets
     found.spans = name_spans + ev.spans + segment_spans

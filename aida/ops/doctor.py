@@ -9,6 +9,7 @@ but probably not as meant) or `fail` (will not work: fix before going live).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import sqlite3
 from collections.abc import Awaitable
 from pathlib import Path
@@ -17,12 +18,11 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
-from aida.config import Settings
+from aida.config import MIN_ADMIN_TOKEN, Settings
 from aida.store.migrations import migrations
 
 Status = Literal["ok", "info", "warn", "fail"]
 TIMEOUT = 8.0
-MIN_ADMIN_TOKEN = 16
 
 
 class Check(BaseModel):
@@ -123,8 +123,10 @@ async def check_amocrm(settings: Settings) -> list[Check]:
             )
         ]
     from aida.catalog import default_catalog, load_catalog
+    from aida.crm.amocrm.accountcheck import check_account
     from aida.crm.amocrm.adapter import open_amocrm
     from aida.crm.amocrm.fieldcheck import check_fields
+    from aida.crm.health import crm_warnings
     from aida.store import open_store
 
     catalog = load_catalog(settings.catalog_path) if settings.catalog_path else default_catalog()
@@ -134,8 +136,11 @@ async def check_amocrm(settings: Settings) -> list[Check]:
         crm = open_amocrm(settings, store, catalog)
         try:
             fields = await asyncio.wait_for(crm.api.lead_fields(), 30)
+            account = await asyncio.wait_for(check_account(crm.api, settings), 30)
         finally:
             await crm.close()
+        # After the calls above: the token in use is in the store by now.
+        warnings = await crm_warnings(settings, store, dt.datetime.now(dt.UTC))
     except Exception as e:  # noqa: BLE001 - reported to the operator, whatever it is
         return [
             Check(
@@ -150,7 +155,18 @@ async def check_amocrm(settings: Settings) -> list[Check]:
     finally:
         await store.close()
     checks = [Check(name="amocrm", status="ok", message=f"{settings.amo_url}: токен принят")]
+    checks += [Check(name="amocrm account", status="warn", message=w) for w in warnings]
     reports = check_fields(settings, fields, catalog)
+    for report in account:
+        if report.problem:
+            checks.append(
+                Check(
+                    name=f"amocrm {report.setting}",
+                    status="fail",
+                    message=report.message,
+                    fix="`aida crm check` покажет, что задать",
+                )
+            )
     for report in reports:
         if report.problem:
             checks.append(

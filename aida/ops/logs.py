@@ -20,7 +20,21 @@ from typing import Any, Literal
 from aida.ops.context import current_request_id
 from aida.privacy import scrub
 
-LogFormat = Literal["json", "text"]
+LogFormat = Literal["auto", "json", "text"]
+
+# A log line carries at most this much of any one string (a header, a message, an error):
+# longer ones are cut before masking, so a line costs bounded time and space whatever a client
+# sent. Tracebacks get more room.
+FIELD_MAX = 2000
+TRACEBACK_MAX = 16000
+
+
+def cut(text: str, limit: int = FIELD_MAX) -> str:
+    """`text`, or its first `limit` characters and how many more there were."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}…(+{len(text) - limit})"
+
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
 _STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
@@ -30,14 +44,14 @@ def scrubbed(value: Any) -> Any:
     """`value` with every string in it (at any depth) scrubbed of phones and emails; keys are
     the code's own field names and stay as they are."""
     if isinstance(value, str):
-        return scrub(value)
+        return scrub(cut(value))
     if isinstance(value, dict):
         return {str(k): scrubbed(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [scrubbed(v) for v in value]
     if value is None or isinstance(value, bool | int | float):
         return value
-    return scrub(str(value))
+    return scrub(cut(str(value)))
 
 
 class JsonFormatter(logging.Formatter):
@@ -64,7 +78,11 @@ class JsonFormatter(logging.Formatter):
             rest["exc"] = record.exc_text
         if record.stack_info:
             rest["stack"] = self.formatStack(record.stack_info)
+        exc: dict[str, str] = {
+            k: scrub(cut(rest.pop(k), TRACEBACK_MAX)) for k in ("exc", "stack") if k in rest
+        }
         line.update(scrubbed(rest))
+        line.update(exc)
         return json.dumps(line, ensure_ascii=False)
 
 
@@ -76,12 +94,15 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         request = current_request_id()
-        text = super().format(record)
+        text = cut(super().format(record), TRACEBACK_MAX)
         return scrub(f"{text} [{request}]" if request else text)
 
 
-def setup_logging(level: str = "INFO", fmt: LogFormat = "json") -> None:
-    """Send every log record to standard error (journald under systemd) in `fmt`."""
+def setup_logging(level: str = "INFO", fmt: LogFormat = "auto") -> None:
+    """Send every log record to standard error (journald under systemd) in `fmt`; `auto`:
+    readable lines for a person at a terminal, JSON for everything else."""
+    if fmt == "auto":
+        fmt = "text" if sys.stderr.isatty() else "json"
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root = logging.getLogger()

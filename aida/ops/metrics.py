@@ -8,7 +8,7 @@ so `aida chat` does not pay for the HTTP side.
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 SESSIONS_STARTED = Counter(
     "aida_sessions_started", "Conversations begun on this instance (first turn).", registry=None
@@ -39,7 +39,7 @@ LEADS_CONFIRMED = Counter(
 CRM_DELIVERIES = Counter(
     "aida_crm_deliveries",
     "CRM delivery attempts by this instance's outbox worker, by job kind and outcome "
-    "(delivered, retry, failed, stopped).",
+    "(delivered, retry, failed, stopped, paused).",
     ["kind", "outcome"],
     registry=None,
 )
@@ -68,6 +68,25 @@ HTTP_REQUESTS = Counter(
     registry=None,
 )
 
+CRM_ACCOUNT_BLOCKED = Gauge(
+    "aida_crm_account_blocked",
+    "1 while the CRM account refuses all work (amoCRM 402 unpaid / 403 blocked) and delivery "
+    "is paused on this instance's outbox worker; leads wait, nothing is marked failed.",
+    registry=None,
+)
+AMOCRM_TOKEN_EXPIRES = Gauge(
+    "aida_amocrm_token_expires_timestamp",
+    "When the amoCRM access token in use expires (unix seconds; a long-lived token's `exp`). "
+    "Alert when it is near: a long-lived token must be replaced by hand.",
+    registry=None,
+)
+CRM_STAGE_WEBHOOKS = Counter(
+    "aida_crm_stage_webhooks",
+    "amoCRM lead status-change webhooks received, by outcome (recorded, unknown_lead, refused).",
+    ["outcome"],
+    registry=None,
+)
+
 PROCESS_METRICS = (
     SESSIONS_STARTED,
     TURNS,
@@ -79,6 +98,9 @@ PROCESS_METRICS = (
     AMOCRM_ERRORS,
     RATE_LIMITED,
     HTTP_REQUESTS,
+    CRM_ACCOUNT_BLOCKED,
+    AMOCRM_TOKEN_EXPIRES,
+    CRM_STAGE_WEBHOOKS,
 )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from aida.domain import Lead, Step
 from aida.ops.metrics import LEADS_CONFIRMED, SESSIONS_STARTED, TURN_REPLAYS, TURN_SECONDS, TURNS
+from aida.privacy import session_ref
 
 log = logging.getLogger("aida.turn")
 
@@ -36,15 +37,16 @@ def record_turn(
     if lead is not None:
         LEADS_CONFIRMED.labels(lead.kind).inc()
     ms = round(seconds * 1000, 1)
+    session = session_ref(session_id)
     log.info(
         "turn session=%s step=%s ms=%s%s",
-        session_id,
+        session,
         step.value,
         ms,
         " replayed" if replayed else "",
         extra={
             "event": "turn",
-            "session": session_id,
+            "session": session,
             "step": step.value,
             "ms": ms,
             "events": list(events),

@@ -19,11 +19,18 @@ from pydantic import BaseModel, Field
 from aida.dialogue.types import DeltaSink, TurnResult
 from aida.domain import Attribution, ChatMessage, ConversationState, Lead, Step
 from aida.ops.turns import record_turn
+from aida.privacy import session_ref
 from aida.store.base import Store, StoredReply, TouchRecord
 
 log = logging.getLogger(__name__)
 
 AttributionPolicy = Literal["first", "latest"]
+
+# A lead's transcript (the CRM note) is the conversation's latest messages, at most this many.
+TRANSCRIPT_MESSAGES = 200
+# A session holds at most this many messages (both sides; 500 turns, far beyond any real
+# conversation): a script talking to one session forever must not grow it forever.
+SESSION_MESSAGES = 1000
 
 
 class TurnEngine(Protocol):
@@ -40,6 +47,28 @@ class TurnEngine(Protocol):
         session_id: str,
         on_delta: DeltaSink | None = None,
     ) -> TurnResult: ...
+
+
+class TurnRefused(Exception):
+    """The turn was not taken (nothing saved): `code` says why, `retry_after` (seconds) when
+    it may succeed later."""
+
+    def __init__(self, code: str, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.retry_after = code, message, retry_after
+
+
+class TurnGate(Protocol):
+    """Limits the transport applies to one sender (the HTTP service: per client address).
+    Each raises `TurnRefused` to refuse; called inside the turn, so a refusal saves nothing."""
+
+    async def new_session(self) -> None:
+        """Before a conversation's first message is answered."""
+        ...
+
+    async def lead(self) -> None:
+        """Before a confirmed lead is saved."""
+        ...
 
 
 class TurnOutcome(BaseModel):
@@ -81,9 +110,11 @@ class TurnService:
         message_id: str | None = None,
         touch: Attribution | None = None,
         on_delta: DeltaSink | None = None,
+        gate: TurnGate | None = None,
     ) -> TurnOutcome:
         """Answer one message. `on_delta` receives the reply in pieces as it is worded (a
-        replayed answer arrives as one piece); the turn is committed before this returns."""
+        replayed answer arrives as one piece); the turn is committed before this returns.
+        Raises `TurnRefused` when `gate` refuses it or the session is full."""
         started = time.perf_counter()
         async with self.store.turn(session_id) as tx:
             if message_id is not None:
@@ -105,16 +136,26 @@ class TurnService:
                         replayed=True,
                     )
 
+            if tx.message_count + 2 > SESSION_MESSAGES:
+                raise TurnRefused(
+                    "session_full",
+                    "Этот разговор стал слишком длинным. Пожалуйста, начните новый.",
+                )
             now = self._clock()
             new_session = tx.state is None
+            if new_session and gate is not None:
+                await gate.new_session()
             state = tx.state if tx.state is not None else self.engine.new_state()
             result = await self.engine.turn(
                 state, text, now=now, session_id=session_id, on_delta=on_delta
             )
             lead = self._attributed(self._consented(result.lead), tx.touch.recorded(touch))
             if lead is not None:
+                if gate is not None:
+                    await gate.lead()
+                earlier = await tx.transcript(TRANSCRIPT_MESSAGES - 2)
                 lead = lead.model_copy(
-                    update={"transcript": await self._transcript(session_id, text, result, now)}
+                    update={"transcript": _transcript(earlier, text, result, now)}
                 )
             step = result.state.step
             await tx.save_turn(
@@ -130,7 +171,12 @@ class TurnService:
                 redact=result.forget_contacts,
             )
         if lead is not None:
-            log.info("lead confirmed session=%s lead=%s kind=%s", session_id, lead.id, lead.kind)
+            log.info(
+                "lead confirmed session=%s lead=%s kind=%s",
+                session_ref(session_id),
+                lead.id,
+                lead.kind,
+            )
         record_turn(
             session_id=session_id,
             step=step,
@@ -147,23 +193,12 @@ class TurnService:
             events=result.events,
         )
 
-    async def _transcript(
-        self, session_id: str, text: str, result: TurnResult, now: dt.datetime
-    ) -> list[ChatMessage]:
-        """The whole conversation for the CRM note: the state keeps only recent messages."""
-        _, earlier = await self.store.history(session_id)
-        return [
-            *earlier,
-            ChatMessage(role="user", text=text, at=now),
-            ChatMessage(role="assistant", text=result.reply, suggestions=result.suggestions,
-                        at=now),
-        ]
-
     @staticmethod
     def _consented(lead: Lead | None) -> Lead | None:
         """The last guard of the rule: no lead exists without recorded consent (152-FZ)."""
         if lead is not None and lead.consent_at is None:
-            log.error("lead without consent dropped session=%s lead=%s", lead.session_id, lead.id)
+            log.error("lead without consent dropped session=%s lead=%s",
+                      session_ref(lead.session_id), lead.id)
             return None
         return lead
 
@@ -177,3 +212,15 @@ class TurnService:
         if chosen.is_empty():
             return lead
         return lead.model_copy(update={"attribution": chosen})
+
+
+def _transcript(
+    earlier: list[ChatMessage], text: str, result: TurnResult, now: dt.datetime
+) -> list[ChatMessage]:
+    """The conversation for the CRM note (the state keeps only recent messages): the stored
+    messages and this turn's two."""
+    return [
+        *earlier,
+        ChatMessage(role="user", text=text, at=now),
+        ChatMessage(role="assistant", text=result.reply, suggestions=result.suggestions, at=now),
+    ]

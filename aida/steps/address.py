@@ -95,8 +95,12 @@ def ask(conv: ConversationState, env: Env) -> Ask:
             "уточнит, можно ли провести линию.",
             [OTHER_ADDRESS, TECH_CHECK],
             {OTHER_ADDRESS: q.OTHER_ADDRESS, TECH_CHECK: q.TECH_CHECK},
+            again="Напишите другой адрес или нажмите «Оставить заявку на проверку» — мастер "
+                  "проверит, можно ли подключить этот.",
         )
     if conv.partial_street:
-        return Ask("house", f"Уточните, пожалуйста, номер дома ({conv.partial_street}).")
+        return Ask("house", f"Уточните, пожалуйста, номер дома ({conv.partial_street}).",
+                   again="Какой номер дома? Можно сразу с квартирой, например: «5, кв. 12».")
     return Ask("address", "Напишите, пожалуйста, адрес подключения: улица, дом и квартира "
-                          "(или офис).")
+                          "(или офис).",
+               again="По какому адресу подключаем? Например: «ул. Мира, 5, кв. 12».")

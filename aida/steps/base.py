@@ -33,12 +33,14 @@ class Env:
 class Ask:
     """A question to the customer. `expect` is its key in `aida.understanding.questions`
     (what answers it); `values` maps a suggestion (a button) to what it stands for: a slot
-    value or a reply word. The buttons with a value are the question's choices."""
+    value or a reply word. The buttons with a value are the question's choices. `again` is a
+    second wording, used when the first was not understood (never the same words thrice)."""
 
     expect: Expect | None
     text: str
     suggestions: list[str] = field(default_factory=list)
     values: Mapping[str, str | int | bool] = field(default_factory=dict)
+    again: str | None = None
 
     @property
     def choices(self) -> list[Choice]:

@@ -12,7 +12,7 @@ from aida.domain import ConversationState, Lead, LeadKind, Step
 from aida.replies.format import bullets, cameras, date_label, per_month, phone, rub
 from aida.steps.base import Ask, Env, Message, Note
 from aida.understanding import questions as q
-from aida.understanding.slots import SLOTS
+from aida.understanding.slots import CHANGEABLE, SLOTS
 
 STEP = Step.confirm
 
@@ -25,8 +25,16 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
     if msg.answers("confirm", "change") and wants_change and not msg.u.slots.has_slots():
         return [Note("", STEP, Ask(
             "change", "Что нужно изменить? Например: тариф, адрес, телефон или время визита.",
-            [YES], {YES: q.YES}))]
+            [YES], {YES: q.YES}, again=_change_again()))]
+    if msg.answers("change") and msg.yes and not msg.u.slots.has_slots():
+        # «Да, всё верно» to «Что нужно изменить?»: nothing to change, the summary again.
+        return [Note("", STEP, ask(conv, env))]
     return []
+
+
+def _change_again() -> str:
+    names = [SLOTS[name].label for name in CHANGEABLE]
+    return f"Что поправить: {', '.join(names[:-1])} или {names[-1]}?"
 
 
 def complete(conv: ConversationState, env: Env) -> bool:
@@ -87,7 +95,9 @@ def totals_text(conv: ConversationState, env: Env) -> str:
 def ask(conv: ConversationState, env: Env) -> Ask:
     text = (f"Проверьте, пожалуйста, заявку:\n{bullets(summary_lines(conv, env))}\n"
             f"Итого: {totals_text(conv, env)}\n\nВсё верно?")
-    return Ask("confirm", text, [YES, CHANGE], {YES: q.YES, CHANGE: q.CHANGE})
+    return Ask("confirm", text, [YES, CHANGE], {YES: q.YES, CHANGE: q.CHANGE},
+               again="Если в заявке всё верно, нажмите «Да, всё верно» — и я её оформлю. "
+                     "Если что-то не так — «Изменить».")
 
 
 def lead_from(conv: ConversationState, env: Env, session_id: str, now: dt.datetime, *,

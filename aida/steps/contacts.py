@@ -84,11 +84,17 @@ def ask(conv: ConversationState, env: Env) -> Ask:
     if conv.consent is None:
         return consent.ask(env)
     if not slots.name and not slots.phone:
-        return Ask("name", "Как к вам обращаться и по какому номеру телефона с вами связаться?")
+        return Ask("name", "Как к вам обращаться и по какому номеру телефона с вами связаться?",
+                   again="Напишите, пожалуйста, ваше имя и телефон, например: «Анна, "
+                         "8 999 123-45-67».")
     if not slots.name:
-        return Ask("name", "Как к вам обращаться?")
+        return Ask("name", "Как к вам обращаться?",
+                   again="Как вас зовут? Достаточно имени.")
     if not slots.phone:
         return Ask("phone", f"{slots.name}, оставьте, пожалуйста, номер телефона — по нему "
-                            "мастер согласует визит.")
+                            "мастер согласует визит.",
+                   again="Напишите, пожалуйста, номер мобильного телефона, например "
+                         "+7 999 123-45-67.")
     return Ask("email", "Если хотите получать уведомления по заявке на почту, напишите email. "
-                        "Или нажмите «Без email».", [NO_EMAIL], _NO_EMAIL)
+                        "Или нажмите «Без email».", [NO_EMAIL], _NO_EMAIL,
+               again="Почта не обязательна: напишите email или нажмите «Без email».")

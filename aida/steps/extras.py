@@ -73,6 +73,9 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
             slots.router = router
             notes.append(Note(_router_ack(router, env), STEP))
 
+    if msg.u.no_more:
+        notes += _decline_rest(conv, found.cctv_cameras, found.static_ip)
+
     count = found.cctv_cameras
     if count is None and msg.answers("cctv"):
         if msg.no:
@@ -102,6 +105,20 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         if static_ip:
             notes.append(Note(f"Постоянный IP — {per_month(catalog.static_ip.price)}.", STEP))
     return notes
+
+
+def _decline_rest(conv: ConversationState, cameras_said: int | None,
+                  static_ip_said: bool | None) -> list[Note]:
+    """«Доп услуги не нужны»: every extra not yet answered (nor in this message) is declined;
+    a router a tariff needs is still asked, unless it was the question."""
+    slots = conv.slots
+    declined = False
+    # The brain may already read the decline as "0 cameras, no IP": still one decline.
+    if slots.cctv_cameras is None and not cameras_said:
+        slots.cctv_cameras, declined = 0, True
+    if slots.static_ip is None and not static_ip_said:
+        slots.static_ip, declined = False, True
+    return [Note("Хорошо, без дополнительных услуг.", STEP)] if declined else []
 
 
 def _router_ack(router: str, env: Env) -> str:
@@ -144,6 +161,8 @@ def ask(conv: ConversationState, env: Env) -> Ask:
             f"{per_month(catalog.router.rent_price)}, {buy} или подключим ваш?",
             _router_suggestions(env),
             _router_choices(env),
+            again="Как будет с роутером: возьмёте в аренду, купите у нас или подключим "
+                  "ваш собственный?",
         )
     if slots.cctv_cameras is None:
         packages = ", ".join(f"{cameras(p.cameras)} — {rub(p.price)}" for p in catalog.cctv)
@@ -154,6 +173,9 @@ def ask(conv: ConversationState, env: Env) -> Ask:
             f"{months} мес., разовый платёж: {packages}.",
             camera_suggestions(env),
             _camera_choices(env),
+            again="Видеонаблюдение подключать? Если да — сколько камер: "
+                  + ", ".join(str(p.cameras) for p in catalog.cctv)
+                  + "? Если нет — нажмите «Без камер».",
         )
     return Ask(
         "static_ip",
@@ -161,4 +183,5 @@ def ask(conv: ConversationState, env: Env) -> Ask:
         "пригодится для камер, сервера или удалённого доступа.",
         list(STATIC_IP_SUGGESTIONS),
         dict(STATIC_IP_SUGGESTIONS),
+        again="Постоянный IP-адрес подключать? Ответьте, пожалуйста, «да» или «нет».",
     )

@@ -72,6 +72,15 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
             return [Note("", STEP, Ask("date", "На какой день записать мастера?", NEAREST))]
         if msg.yes:
             return [Note(f"Записала: {date_label(slots.date, env.today)}.", STEP)]
+    if msg.answers("time") and new_date is None and new_time is None and slots.time is not None:
+        # the answer to "Правильно понимаю: в 20:00?" (an hour read inside the working hours)
+        if msg.no:
+            slots.time = None
+            return [Note("", STEP, Ask("time", "Во сколько вам удобно? Мастер приезжает "
+                                       f"{env.catalog.hours.label()}.",
+                                       _time_suggestions(slots.date, env)))]
+        if msg.yes:
+            return [Note(f"Записала: {slots.time}.", STEP)]
     if new_date is None and new_time is None:
         return []
     date = new_date or slots.date
@@ -100,6 +109,11 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         return [Note("", STEP, Ask("verify_date", f"Правильно понимаю: "
                                    f"{date_label(new_date, env.today)}?",
                                    list(_VERIFY), _VERIFY))]
+    if new_time is not None and "time" in found.doubtful:
+        # "в 8": 20:00 is inside the working hours, but 08:00 may have been meant.
+        verify_time = {f"Да, в {slots.time}": q.YES, "Другое время": q.NO}
+        return [Note("", STEP, Ask("time", f"Правильно понимаю: в {slots.time}?",
+                                   list(verify_time), verify_time))]
     if changed and date and time:
         return [Note(f"Перенесла визит мастера: {date_label(date, env.today)}, "
                      f"{slots.time}.", STEP)]
@@ -122,7 +136,9 @@ def ask(conv: ConversationState, env: Env) -> Ask:
     date, time = slots.date, parse_time(slots.time)
     if date is not None and problem(date, None, env) is None and time is None:
         return Ask("time", f"Во сколько удобно {date_label(date, env.today)}? Мастер приезжает "
-                           f"{hours.label()}.", _time_suggestions(date, env))
+                           f"{hours.label()}.", _time_suggestions(date, env),
+                   again="В какое время удобно принять мастера? Например: «в 10», «после "
+                         "обеда» или «вечером».")
     if time is not None and date is None:
         days = ["Сегодня"] if not _too_soon(env.today, time, env) else []
         return Ask("date", f"На какой день записать мастера к {slots.time}?",
@@ -132,4 +148,5 @@ def ask(conv: ConversationState, env: Env) -> Ask:
         if code:
             return Ask("date", _problem_text(code, env), NEAREST)
     return Ask("date", f"Когда вам удобно принять мастера? Подключаем ежедневно {hours.label()}.",
-               NEAREST)
+               NEAREST, again="На какой день записать мастера? Например: «завтра», «в субботу» "
+                              "или «5 декабря».")

@@ -73,7 +73,11 @@ def ask(conv: ConversationState, env: Env) -> Ask:
     segments = env.catalog.segments()
     if segment is None and len(segments) > 1:
         return Ask("segment", "Подскажите, интернет нужен для дома или для офиса?",
-                   SEGMENT_SUGGESTIONS, SEGMENT_CHOICES)
+                   SEGMENT_SUGGESTIONS, SEGMENT_CHOICES,
+                   again="Куда подключаем интернет: домой (в квартиру или частный дом) или "
+                         "в офис?")
     names = [t.name for t in env.catalog.tariffs_for(segment)]
     return Ask("tariff", f"{tariff_list(env, segment)}\n\nКакой тариф вам подходит?", names,
-               {n: n for n in names})
+               {n: n for n in names},
+               again="Выберите, пожалуйста, тариф кнопкой ниже или напишите его название. "
+                     "Могу подсказать, чем они отличаются.")

@@ -11,6 +11,7 @@ from aida.store.base import (
     SessionSummary,
     SessionTx,
     Store,
+    StoreBusy,
     StoredReply,
     StoreTotals,
     TokenPair,
@@ -18,12 +19,13 @@ from aida.store.base import (
 )
 
 
-def open_store(url: str) -> Store:
+def open_store(url: str, *, pool_size: int = 20, wait_seconds: float = 5.0) -> Store:
     """The backend for `url` (AIDA_DATABASE_URL), not yet connected: `await store.open()`.
 
     `sqlite:///relative.db`, `sqlite:////absolute.db`, `sqlite:///:memory:` (tests), or
     `postgresql://user@host:port/db` (query parameters such as `?search_path=aida` are passed
-    to the server as settings).
+    to the server as settings). `pool_size` and `wait_seconds` (how long anything waits for
+    a connection or a session's database lock) apply to PostgreSQL.
     """
     if url.startswith("sqlite:///"):
         from aida.store.sqlite import SqliteStore
@@ -35,7 +37,7 @@ def open_store(url: str) -> Store:
     if url.startswith(("postgresql://", "postgres://")):
         from aida.store.postgres import PostgresStore
 
-        return PostgresStore(url)
+        return PostgresStore(url, max_size=pool_size, wait_seconds=wait_seconds)
     raise ValueError(
         "AIDA_DATABASE_URL must start with sqlite:/// or postgresql:// "
         f"(got {url.split(':', 1)[0]!r})"
@@ -51,6 +53,7 @@ __all__ = [
     "SessionSummary",
     "SessionTx",
     "Store",
+    "StoreBusy",
     "StoreTotals",
     "StoredReply",
     "TokenPair",

@@ -37,6 +37,11 @@ DeliveryStatus = Literal["local", "pending", "delivered", "failed"]
 JobKind = Literal["create_lead", "update_referrer"]
 
 
+class StoreBusy(Exception):
+    """No database connection (or session lock) came free within the store's wait. Nothing
+    of the operation was done; the same request may be retried."""
+
+
 class StoredReply(BaseModel):
     """The answer given to one customer message, returned again for a retried `message_id`."""
 
@@ -69,6 +74,9 @@ class LeadRecord(BaseModel):
     last_error: str | None = None
     next_attempt_at: dt.datetime | None = None
     delivered_at: dt.datetime | None = None
+    # The lead's stage in the CRM, from its webhooks (None until the first one arrives).
+    crm_status_id: int | None = None
+    crm_loss_reason: str | None = None
 
 
 class OutboxJob(BaseModel):
@@ -101,6 +109,8 @@ class LeadStat(BaseModel):
     utm_campaign: str | None = None
     # The conversation's first message: from the lead's transcript, else the session row.
     started_at: dt.datetime | None = None
+    crm_status_id: int | None = None  # the stage in the CRM (won 142, lost 143 in amoCRM)
+    crm_loss_reason: str | None = None
 
 
 class SessionSummary(BaseModel):
@@ -131,8 +141,14 @@ class SessionTx(Protocol):
     session_id: str
     state: ConversationState | None  # None for a new session
     touch: TouchRecord
+    message_count: int  # messages the session holds (both sides)
 
     async def stored_reply(self, message_id: str) -> StoredReply | None: ...
+
+    async def transcript(self, limit: int) -> list[ChatMessage]:
+        """The session's latest `limit` messages, oldest first, read inside this transaction
+        (a turn holds one connection, never a second: see `Store.turn`)."""
+        ...
 
     async def save_turn(
         self,
@@ -168,10 +184,16 @@ class Store(Protocol):
 
     async def close(self) -> None: ...
 
-    def turn(self, session_id: str) -> AbstractAsyncContextManager[SessionTx]: ...
+    def turn(self, session_id: str) -> AbstractAsyncContextManager[SessionTx]:
+        """Lock and load the session. Raises `StoreBusy` when no connection comes free in
+        time; a turn uses one connection from start to end."""
+        ...
 
-    async def history(self, session_id: str) -> tuple[Step | None, list[ChatMessage]]:
-        """The session's step and messages in order; (None, []) for an unknown session."""
+    async def history(
+        self, session_id: str, limit: int | None = None
+    ) -> tuple[Step | None, list[ChatMessage]]:
+        """The session's step and its latest `limit` messages (all when None), oldest first;
+        (None, []) for an unknown session."""
         ...
 
     async def ping(self) -> None:
@@ -194,7 +216,8 @@ class Store(Protocol):
         delivery: DeliveryStatus | None = None,
         session_id: str | None = None,
     ) -> list[LeadRecord]:
-        """Newest first; confirmed in [since, until), with this delivery status or session."""
+        """Newest first; confirmed in [since, until), with this delivery status or session.
+        At most `limit` (0: none; None: all); a negative limit is a ValueError."""
         ...
 
     async def lead_stats(self, since: dt.datetime, until: dt.datetime) -> list[LeadStat]:
@@ -210,6 +233,10 @@ class Store(Protocol):
     async def totals(self) -> StoreTotals: ...
 
     async def lead(self, lead_id: str) -> LeadRecord | None: ...
+
+    async def lead_ids(self, prefix: str, limit: int) -> list[str]:
+        """Ids of leads starting with `prefix` (at most `limit`), found by the index."""
+        ...
 
     # -- outbox ------------------------------------------------------------------------------
     async def claim_jobs(
@@ -246,6 +273,47 @@ class Store(Protocol):
         the CRM's request limit holds for the whole account): True inside when this instance
         holds it, False when another does. Released on exit, or when this instance dies."""
         ...
+
+    # -- admin -------------------------------------------------------------------------------
+    async def revoke_admin_cookie(self, digest: str, expires_at: dt.datetime) -> None:
+        """Remember a logged-out admin cookie (its digest) until it would have expired; every
+        instance then refuses it. Forgets those already expired."""
+        ...
+
+    async def admin_cookie_revoked(self, digest: str) -> bool: ...
+
+    # -- CRM account state and lead stages ----------------------------------------------------
+    async def crm_state(self, name: str) -> dict[str, Any] | None:
+        """A small JSON value every instance sees (e.g. the account is blocked since …)."""
+        ...
+
+    async def set_crm_state(
+        self, name: str, value: dict[str, Any] | None, now: dt.datetime
+    ) -> None:
+        """Store `value` under `name`; None removes it."""
+        ...
+
+    async def next_turn(self, name: str) -> int:
+        """Count one more under `name` and return the new count (0, 1, 2, …), atomically
+        across instances: whose turn it is."""
+        ...
+
+    async def record_lead_stage(
+        self,
+        crm_lead_id: int,
+        status_id: int,
+        pipeline_id: int | None,
+        loss_reason: str | None,
+        at: dt.datetime,
+    ) -> int:
+        """The CRM moved lead `crm_lead_id` to a stage; how many AIDA leads it is (0 or 1)."""
+        ...
+
+    async def leads_lost_without_reason(self, status_id: int, limit: int) -> list[int]:
+        """CRM ids of leads at stage `status_id` (lost) whose reason is not known yet."""
+        ...
+
+    async def record_loss_reason(self, crm_lead_id: int, reason: str) -> None: ...
 
     # -- upkeep ------------------------------------------------------------------------------
     async def expire_sessions(self, idle_since: dt.datetime) -> int:

@@ -88,6 +88,31 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             updated_at {ts} NOT NULL
         )""",
     ),
+    # 2: hardening: how many messages a session holds, for the per-session cap; admin
+    # cookies ended by logging out (by digest, until they would have expired anyway).
+    (
+        "ALTER TABLE sessions ADD COLUMN message_count INTEGER NOT NULL DEFAULT 0",
+        """UPDATE sessions SET message_count =
+               (SELECT count(*) FROM messages m WHERE m.session_id = sessions.id)""",
+        """CREATE TABLE admin_revoked (
+            digest TEXT PRIMARY KEY,
+            expires_at {ts} NOT NULL
+        )""",
+    ),
+    # 3: amoCRM: the account's state shared by instances (an account block, the managers'
+    # turn) and each lead's stage in amoCRM, from its status-change webhooks.
+    (
+        """CREATE TABLE crm_state (
+            name TEXT PRIMARY KEY,
+            value {json} NOT NULL,
+            updated_at {ts} NOT NULL
+        )""",
+        "ALTER TABLE leads ADD COLUMN crm_status_id BIGINT",
+        "ALTER TABLE leads ADD COLUMN crm_pipeline_id BIGINT",
+        "ALTER TABLE leads ADD COLUMN crm_loss_reason TEXT",
+        "ALTER TABLE leads ADD COLUMN crm_stage_at {ts}",
+        "CREATE INDEX leads_crm_lead ON leads (crm_lead_id)",
+    ),
 )
 
 SCHEMA_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)"

@@ -5,6 +5,11 @@ never interleave turns of one session; an in-process lock in front keeps a secon
 the same session on this instance from taking a pool connection just to wait. The outbox is
 claimed with FOR UPDATE SKIP LOCKED and a lease; the token lock is a session-level advisory
 lock held on a connection of its own.
+
+A turn uses exactly one pool connection from start to end (the lead's transcript is read on
+it too): a turn that needed a second one while holding its first deadlocked the pool under a
+crowd. Every wait has a deadline — for a pool connection (`wait_seconds`) and, through
+`lock_timeout`, for another instance's session lock — and ends in `StoreBusy`.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from aida.store.base import (
     LeadStat,
     OutboxJob,
     SessionSummary,
+    StoreBusy,
     StoredReply,
     StoreTotals,
     TokenPair,
@@ -69,6 +75,7 @@ class _PgTx(StagingTx):
             session_id,
             state,
             touch_from(row["first_touch"] if row else None, row["latest_touch"] if row else None),
+            row["message_count"] if row else 0,
         )
         self._conn = conn
 
@@ -83,12 +90,18 @@ class _PgTx(StagingTx):
             return None
         return StoredReply(reply=row[0], suggestions=json.loads(row[1]), step=row[2])
 
+    async def transcript(self, limit: int) -> list[ChatMessage]:
+        return await _latest_messages(self._conn, self.session_id, limit)
+
 
 class PostgresStore:
-    def __init__(self, dsn: str, *, min_size: int = 2, max_size: int = 20) -> None:
+    def __init__(
+        self, dsn: str, *, min_size: int = 2, max_size: int = 20, wait_seconds: float = 5.0
+    ) -> None:
         self._dsn = dsn
-        self._min_size = min_size
+        self._min_size = min(min_size, max_size)
         self._max_size = max_size
+        self._wait = wait_seconds
         self._pool: asyncpg.Pool | None = None
         self._sessions = KeyedLocks()
         self._tokens = KeyedLocks()
@@ -105,8 +118,10 @@ class PostgresStore:
             min_size=self._min_size,
             max_size=self._max_size,
             connection_class=_PoolConnection,
+            # Waiting for another instance's session lock has the same deadline.
+            server_settings={"lock_timeout": f"{int(self._wait * 1000)}ms"},
         )
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with self._connection() as conn, conn.transaction():
             # Instances starting together migrate one after the other.
             await conn.execute("SELECT pg_advisory_xact_lock($1, 0)", _MIGRATION_LOCK)
             await conn.execute(SCHEMA_VERSION_TABLE)
@@ -123,47 +138,74 @@ class PostgresStore:
             pool, self._pool = self._pool, None
             await pool.close()
 
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
+        """A pool connection within `wait_seconds`, else `StoreBusy`."""
+        try:
+            conn = await self.pool.acquire(timeout=self._wait)
+        except TimeoutError:
+            raise StoreBusy("no database connection came free in time") from None
+        try:
+            yield conn
+        finally:
+            await self.pool.release(conn)
+
+    async def _fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
+        async with self._connection() as conn:
+            rows: list[asyncpg.Record] = await conn.fetch(query, *args)
+            return rows
+
+    async def _fetchrow(self, query: str, *args: Any) -> asyncpg.Record | None:
+        async with self._connection() as conn:
+            return await conn.fetchrow(query, *args)
+
+    async def _execute(self, query: str, *args: Any) -> None:
+        async with self._connection() as conn:
+            await conn.execute(query, *args)
+
     # -- conversation ------------------------------------------------------------------------
     @asynccontextmanager
     async def turn(self, session_id: str) -> AsyncIterator[_PgTx]:
         async with (
             self._sessions.hold(session_id),
-            self.pool.acquire() as conn,
+            self._connection() as conn,
             conn.transaction(),
         ):
-            await conn.execute(
-                "SELECT pg_advisory_xact_lock($1, hashtext($2))", _SESSION_LOCK, session_id
-            )
+            try:
+                await conn.execute(
+                    "SELECT pg_advisory_xact_lock($1, hashtext($2))", _SESSION_LOCK, session_id
+                )
+            except asyncpg.LockNotAvailableError:
+                raise StoreBusy("the session is in a turn on another instance") from None
             row = await conn.fetchrow(
-                "SELECT state, first_touch, latest_touch FROM sessions WHERE id = $1", session_id
+                """SELECT state, first_touch, latest_touch, message_count
+                   FROM sessions WHERE id = $1""",
+                session_id,
             )
             tx = _PgTx(conn, session_id, row)
             yield tx
             if tx.staged is not None:
                 await _save_turn(conn, tx.staged)
 
-    async def history(self, session_id: str) -> tuple[Step | None, list[ChatMessage]]:
-        async with self.pool.acquire() as conn, conn.transaction(readonly=True):
+    async def history(
+        self, session_id: str, limit: int | None = None
+    ) -> tuple[Step | None, list[ChatMessage]]:
+        async with self._connection() as conn, conn.transaction(readonly=True):
             step = await conn.fetchval("SELECT step FROM sessions WHERE id = $1", session_id)
             if step is None:
                 return None, []
-            rows = await conn.fetch(
-                """SELECT role, text, suggestions, created_at FROM messages
-                   WHERE session_id = $1 ORDER BY id""",
-                session_id,
-            )
-        return Step(step), [
-            ChatMessage(role=r[0], text=r[1], suggestions=json.loads(r[2]), at=r[3]) for r in rows
-        ]
+            messages = await _latest_messages(conn, session_id, limit)
+        return Step(step), messages
 
     async def ping(self) -> None:
-        await self.pool.fetchval("SELECT 1")
+        async with self._connection() as conn:
+            await conn.fetchval("SELECT 1")
 
     async def funnel(
         self, since: dt.datetime | None = None, until: dt.datetime | None = None
     ) -> dict[Step, int]:
         conds, params = _between("created_at", since, until)
-        rows = await self.pool.fetch(
+        rows = await self._fetch(
             f"SELECT max_step_rank, count(*) FROM sessions{_where(conds)} GROUP BY max_step_rank",
             *params,
         )
@@ -183,18 +225,21 @@ class PostgresStore:
             if value is not None:
                 params.append(value)
                 conds.append(f"{column} = ${len(params)}")
-        params.append(limit)
-        rows = await self.pool.fetch(
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must be 0 or more, not {limit}")
+        params.append(limit)  # LIMIT NULL: all
+        rows = await self._fetch(
             f"SELECT * FROM leads{_where(conds)} ORDER BY created_at DESC, id LIMIT ${len(params)}",
             *params,
         )
         return [lead_record(dict(r)) for r in rows]
 
     async def lead_stats(self, since: dt.datetime, until: dt.datetime) -> list[LeadStat]:
-        rows = await self.pool.fetch(
+        rows = await self._fetch(
             """SELECT l.id, l.session_id, l.kind, l.created_at, l.delivery, l.utm_source,
                    l.payload -> 'attribution' ->> 'utm_campaign',
-                   coalesce((l.payload -> 'transcript' -> 0 ->> 'at')::timestamptz, s.created_at)
+                   coalesce((l.payload -> 'transcript' -> 0 ->> 'at')::timestamptz, s.created_at),
+                   l.crm_status_id, l.crm_loss_reason
                FROM leads l LEFT JOIN sessions s ON s.id = l.session_id
                WHERE l.created_at >= $1 AND l.created_at < $2 ORDER BY l.created_at, l.id""",
             utc(since),
@@ -205,7 +250,7 @@ class PostgresStore:
     async def sessions(
         self, since: dt.datetime, until: dt.datetime, limit: int
     ) -> list[SessionSummary]:
-        rows = await self.pool.fetch(
+        rows = await self._fetch(
             """SELECT id, step, max_step_rank, created_at, updated_at,
                    first_touch ->> 'utm_source'
                FROM sessions WHERE created_at >= $1 AND created_at < $2
@@ -217,7 +262,7 @@ class PostgresStore:
         return [session_summary(tuple(r)) for r in rows]
 
     async def totals(self) -> StoreTotals:
-        async with self.pool.acquire() as conn, conn.transaction(readonly=True):
+        async with self._connection() as conn, conn.transaction(readonly=True):
             sessions = await conn.fetchval("SELECT count(*) FROM sessions")
             leads = await conn.fetch("SELECT delivery, count(*) FROM leads GROUP BY delivery")
             outbox = await conn.fetch("SELECT status, count(*) FROM outbox GROUP BY status")
@@ -232,14 +277,24 @@ class PostgresStore:
         )
 
     async def lead(self, lead_id: str) -> LeadRecord | None:
-        row = await self.pool.fetchrow("SELECT * FROM leads WHERE id = $1", lead_id)
+        row = await self._fetchrow("SELECT * FROM leads WHERE id = $1", lead_id)
         return lead_record(dict(row)) if row else None
+
+    async def lead_ids(self, prefix: str, limit: int) -> list[str]:
+        if limit < 0:
+            raise ValueError(f"limit must be 0 or more, not {limit}")
+        # Ids only (never a payload); starts_with is right under any collation, and `%`/`_`
+        # in the prefix mean nothing.
+        rows = await self._fetch(
+            "SELECT id FROM leads WHERE starts_with(id, $1) ORDER BY id LIMIT $2", prefix, limit
+        )
+        return [r[0] for r in rows]
 
     # -- outbox ------------------------------------------------------------------------------
     async def claim_jobs(
         self, now: dt.datetime, limit: int, lease: dt.timedelta
     ) -> list[OutboxJob]:
-        rows = await self.pool.fetch(
+        rows = await self._fetch(
             """WITH due AS (
                    SELECT o.id FROM outbox o
                    WHERE o.status = 'pending' AND o.next_attempt_at <= $1
@@ -275,7 +330,7 @@ class PostgresStore:
     async def job_progress(
         self, job_id: int, *, crm_contact_id: int | None = None, crm_lead_id: int | None = None
     ) -> None:
-        await self.pool.execute(
+        await self._execute(
             """UPDATE leads SET crm_contact_id = coalesce($1, crm_contact_id),
                    crm_lead_id = coalesce($2, crm_lead_id)
                WHERE id = (SELECT lead_id FROM outbox WHERE id = $3)""",
@@ -285,7 +340,7 @@ class PostgresStore:
         )
 
     async def job_done(self, job_id: int, now: dt.datetime) -> None:
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with self._connection() as conn, conn.transaction():
             row = await conn.fetchrow(
                 """UPDATE outbox SET status = 'done', lease_until = NULL, done_at = $1,
                        last_error = NULL WHERE id = $2 RETURNING kind, lead_id""",
@@ -301,7 +356,7 @@ class PostgresStore:
                 )
 
     async def job_retry(self, job_id: int, next_attempt_at: dt.datetime, error: str) -> None:
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with self._connection() as conn, conn.transaction():
             row = await conn.fetchrow(
                 """UPDATE outbox SET status = 'pending', lease_until = NULL,
                        next_attempt_at = $1, last_error = $2
@@ -321,7 +376,7 @@ class PostgresStore:
                 )
 
     async def job_failed(self, job_id: int, error: str) -> None:
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with self._connection() as conn, conn.transaction():
             row = await conn.fetchrow(
                 """UPDATE outbox SET status = 'failed', lease_until = NULL, last_error = $1
                    WHERE id = $2 RETURNING kind, attempts, lead_id""",
@@ -341,7 +396,7 @@ class PostgresStore:
 
     async def requeue_lead(self, lead_id: str, now: dt.datetime) -> bool:
         at = utc(now)
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with self._connection() as conn, conn.transaction():
             delivery = await conn.fetchval(
                 "SELECT delivery FROM leads WHERE id = $1 FOR UPDATE", lead_id
             )
@@ -366,7 +421,7 @@ class PostgresStore:
 
     # -- CRM tokens --------------------------------------------------------------------------
     async def load_tokens(self, name: str) -> TokenPair | None:
-        row = await self.pool.fetchrow(
+        row = await self._fetchrow(
             "SELECT access_token, refresh_token, expires_at FROM crm_tokens WHERE name = $1", name
         )
         if row is None:
@@ -374,7 +429,7 @@ class PostgresStore:
         return TokenPair(access_token=row[0], refresh_token=row[1], expires_at=row[2])
 
     async def save_tokens(self, name: str, tokens: TokenPair) -> None:
-        await self.pool.execute(
+        await self._execute(
             """INSERT INTO crm_tokens (name, access_token, refresh_token, expires_at, updated_at)
                VALUES ($1, $2, $3, $4, now())
                ON CONFLICT (name) DO UPDATE SET access_token = excluded.access_token,
@@ -419,9 +474,95 @@ class PostgresStore:
         finally:
             await conn.close()
 
+    # -- admin -------------------------------------------------------------------------------
+    async def revoke_admin_cookie(self, digest: str, expires_at: dt.datetime) -> None:
+        async with self._connection() as conn, conn.transaction():
+            await conn.execute("DELETE FROM admin_revoked WHERE expires_at < now()")
+            await conn.execute(
+                """INSERT INTO admin_revoked (digest, expires_at) VALUES ($1, $2)
+                   ON CONFLICT (digest) DO NOTHING""",
+                digest,
+                utc(expires_at),
+            )
+
+    async def admin_cookie_revoked(self, digest: str) -> bool:
+        row = await self._fetchrow("SELECT 1 FROM admin_revoked WHERE digest = $1", digest)
+        return row is not None
+
+    # -- CRM account state and lead stages ----------------------------------------------------
+    async def crm_state(self, name: str) -> dict[str, Any] | None:
+        row = await self._fetchrow("SELECT value FROM crm_state WHERE name = $1", name)
+        raw = row[0] if row else None
+        value = json.loads(raw) if isinstance(raw, str) else raw
+        return value if isinstance(value, dict) else None
+
+    async def set_crm_state(
+        self, name: str, value: dict[str, Any] | None, now: dt.datetime
+    ) -> None:
+        if value is None:
+            await self._execute("DELETE FROM crm_state WHERE name = $1", name)
+            return
+        await self._execute(
+            """INSERT INTO crm_state (name, value, updated_at) VALUES ($1, $2::jsonb, $3)
+               ON CONFLICT (name) DO UPDATE SET value = excluded.value,
+                   updated_at = excluded.updated_at""",
+            name,
+            json.dumps(value),
+            utc(now),
+        )
+
+    async def next_turn(self, name: str) -> int:
+        row = await self._fetchrow(
+            """INSERT INTO crm_state (name, value, updated_at)
+               VALUES ($1, '{"n": 0}'::jsonb, now())
+               ON CONFLICT (name) DO UPDATE SET
+                   value = jsonb_build_object('n', (crm_state.value ->> 'n')::bigint + 1),
+                   updated_at = now()
+               RETURNING (value ->> 'n')::bigint""",
+            name,
+        )
+        assert row is not None  # INSERT … RETURNING always returns the row
+        return int(row[0])
+
+    async def record_lead_stage(
+        self,
+        crm_lead_id: int,
+        status_id: int,
+        pipeline_id: int | None,
+        loss_reason: str | None,
+        at: dt.datetime,
+    ) -> int:
+        async with self._connection() as conn:
+            result = await conn.execute(
+                """UPDATE leads SET crm_status_id = $1, crm_pipeline_id = $2,
+                       crm_loss_reason = $3, crm_stage_at = $4
+                   WHERE crm_lead_id = $5 AND (crm_stage_at IS NULL OR crm_stage_at <= $4)""",
+                status_id,
+                pipeline_id,
+                loss_reason,
+                utc(at),
+                crm_lead_id,
+            )
+        return int(result.split()[-1])
+
+    async def leads_lost_without_reason(self, status_id: int, limit: int) -> list[int]:
+        rows = await self._fetch(
+            """SELECT crm_lead_id FROM leads
+               WHERE crm_status_id = $1 AND crm_loss_reason IS NULL
+               ORDER BY crm_stage_at LIMIT $2""",
+            status_id,
+            limit,
+        )
+        return [int(r[0]) for r in rows]
+
+    async def record_loss_reason(self, crm_lead_id: int, reason: str) -> None:
+        await self._execute(
+            "UPDATE leads SET crm_loss_reason = $1 WHERE crm_lead_id = $2", reason, crm_lead_id
+        )
+
     # -- upkeep ------------------------------------------------------------------------------
     async def expire_sessions(self, idle_since: dt.datetime) -> int:
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with self._connection() as conn, conn.transaction():
             # A session in a turn right now holds its lock and is skipped.
             ids = [
                 r[0]
@@ -473,14 +614,31 @@ def _where(conds: list[str]) -> str:
     return f" WHERE {' AND '.join(conds)}" if conds else ""
 
 
+async def _latest_messages(
+    conn: asyncpg.Connection, session_id: str, limit: int | None
+) -> list[ChatMessage]:
+    rows = await conn.fetch(
+        """SELECT role, text, suggestions, created_at FROM (
+               SELECT id, role, text, suggestions, created_at FROM messages
+               WHERE session_id = $1 ORDER BY id DESC LIMIT $2) latest
+           ORDER BY id""",
+        session_id,
+        limit,
+    )
+    return [
+        ChatMessage(role=r[0], text=r[1], suggestions=json.loads(r[2]), at=r[3]) for r in rows
+    ]
+
+
 async def _save_turn(conn: asyncpg.Connection, turn: StagedTurn) -> None:
     # One round trip for the session and both messages (a data-modifying WITH always runs).
     await conn.execute(
         """WITH session AS (
                INSERT INTO sessions (id, state, step, max_step_rank, first_touch, latest_touch,
-                   created_at, updated_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+                   created_at, updated_at, message_count)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 2)
                ON CONFLICT (id) DO UPDATE SET state = excluded.state, step = excluded.step,
+                   message_count = sessions.message_count + 2,
                    max_step_rank = greatest(sessions.max_step_rank, excluded.max_step_rank),
                    first_touch = excluded.first_touch, latest_touch = excluded.latest_touch,
                    updated_at = excluded.updated_at)

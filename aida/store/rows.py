@@ -58,6 +58,8 @@ def lead_record(row: dict[str, Any]) -> LeadRecord:
         last_error=row["last_error"],
         next_attempt_at=row["next_attempt_at"],
         delivered_at=row["delivered_at"],
+        crm_status_id=row.get("crm_status_id"),
+        crm_loss_reason=row.get("crm_loss_reason"),
     )
 
 
@@ -73,12 +75,13 @@ def funnel_from(counts: dict[int, int]) -> dict[Step, int]:
 
 _LEAD_STAT_COLUMNS = (
     *("id", "session_id", "kind", "created_at", "delivery"),
-    *("utm_source", "utm_campaign", "started_at"),
+    *("utm_source", "utm_campaign", "started_at", "crm_status_id", "crm_loss_reason"),
 )
 
 
 def lead_stat(row: tuple[Any, ...]) -> LeadStat:
-    """(id, session_id, kind, created_at, delivery, utm_source, utm_campaign, started_at)."""
+    """(id, session_id, kind, created_at, delivery, utm_source, utm_campaign, started_at,
+    crm_status_id, crm_loss_reason)."""
     return LeadStat.model_validate(dict(zip(_LEAD_STAT_COLUMNS, row, strict=True)))
 
 

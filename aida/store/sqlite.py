@@ -53,7 +53,7 @@ from aida.store.staging import StagedTurn, StagingTx
 T = TypeVar("T")
 Conn = sqlite3.Connection
 
-_LEAD_TS = ("next_attempt_at", "delivered_at")
+_LEAD_TS = ("next_attempt_at", "delivered_at", "crm_stage_at")
 
 
 @overload
@@ -71,13 +71,16 @@ def _dt(text: str | None) -> dt.datetime | None:
 
 class _SqliteTx(StagingTx):
     def __init__(self, store: SqliteStore, session_id: str, loaded: tuple[Any, ...]) -> None:
-        state_json, first, latest = loaded
+        state_json, first, latest, message_count = loaded
         state = ConversationState.model_validate_json(state_json) if state_json else None
-        super().__init__(session_id, state, touch_from(first, latest))
+        super().__init__(session_id, state, touch_from(first, latest), message_count or 0)
         self._store = store
 
     async def stored_reply(self, message_id: str) -> StoredReply | None:
         return await self._store._read(partial(_stored_reply, self.session_id, message_id))
+
+    async def transcript(self, limit: int) -> list[ChatMessage]:
+        return await self._store._read(partial(_latest_messages, self.session_id, limit))
 
 
 # Commits between two passive WAL checkpoints (SQLite's own default is about 1000 pages).
@@ -159,8 +162,10 @@ class SqliteStore:
             if tx.staged is not None:
                 await self._write(partial(_save_turn, tx.staged))
 
-    async def history(self, session_id: str) -> tuple[Step | None, list[ChatMessage]]:
-        return await self._read(partial(_history, session_id))
+    async def history(
+        self, session_id: str, limit: int | None = None
+    ) -> tuple[Step | None, list[ChatMessage]]:
+        return await self._read(partial(_history, session_id, limit))
 
     async def ping(self) -> None:
         # On the writer connection: "can serve" means turns can be saved.
@@ -189,7 +194,7 @@ class SqliteStore:
                 conds.append(f"{column} = ?")
                 params.append(value)
         sql = f"SELECT * FROM leads{_where(conds)} ORDER BY created_at DESC, id LIMIT ?"
-        params.append(limit or -1)
+        params.append(-1 if limit is None else _limit(limit))  # SQLite: -1 is no limit
         rows = await self._read(lambda conn: conn.execute(sql, params).fetchall())
         return [_lead_record(row) for row in rows]
 
@@ -198,7 +203,8 @@ class SqliteStore:
             lambda conn: conn.execute(
                 """SELECT l.id, l.session_id, l.kind, l.created_at, l.delivery, l.utm_source,
                        json_extract(l.payload, '$.attribution.utm_campaign'),
-                       coalesce(json_extract(l.payload, '$.transcript[0].at'), s.created_at)
+                       coalesce(json_extract(l.payload, '$.transcript[0].at'), s.created_at),
+                       l.crm_status_id, l.crm_loss_reason
                    FROM leads l LEFT JOIN sessions s ON s.id = l.session_id
                    WHERE l.created_at >= ? AND l.created_at < ? ORDER BY l.created_at, l.id""",
                 (_ts(since), _ts(until)),
@@ -228,6 +234,16 @@ class SqliteStore:
             lambda conn: conn.execute("SELECT * FROM leads WHERE id = ?", (lead_id,)).fetchone()
         )
         return _lead_record(row) if row else None
+
+    async def lead_ids(self, prefix: str, limit: int) -> list[str]:
+        # A range on the primary key, so no `%`/`_` in the prefix means anything.
+        rows = await self._read(
+            lambda conn: conn.execute(
+                "SELECT id FROM leads WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+                (prefix, prefix + "\U0010ffff", _limit(limit)),
+            ).fetchall()
+        )
+        return [row[0] for row in rows]
 
     # -- outbox ------------------------------------------------------------------------------
     async def claim_jobs(
@@ -295,6 +311,105 @@ class SqliteStore:
     async def leadership(self, name: str) -> AsyncIterator[bool]:
         # One instance per SQLite file: it holds every role.
         yield True
+
+    # -- admin -------------------------------------------------------------------------------
+    async def revoke_admin_cookie(self, digest: str, expires_at: dt.datetime) -> None:
+        now = _ts(dt.datetime.now(dt.UTC))
+
+        def revoke(conn: Conn) -> None:
+            conn.execute("DELETE FROM admin_revoked WHERE expires_at < ?", (now,))
+            conn.execute(
+                "INSERT OR IGNORE INTO admin_revoked (digest, expires_at) VALUES (?, ?)",
+                (digest, _ts(expires_at)),
+            )
+
+        await self._write(revoke)
+
+    async def admin_cookie_revoked(self, digest: str) -> bool:
+        row = await self._read(
+            lambda conn: conn.execute(
+                "SELECT 1 FROM admin_revoked WHERE digest = ?", (digest,)
+            ).fetchone()
+        )
+        return row is not None
+
+    # -- CRM account state and lead stages ----------------------------------------------------
+    async def crm_state(self, name: str) -> dict[str, Any] | None:
+        row = await self._read(
+            lambda conn: conn.execute(
+                "SELECT value FROM crm_state WHERE name = ?", (name,)
+            ).fetchone()
+        )
+        value = json.loads(row[0]) if row else None
+        return value if isinstance(value, dict) else None
+
+    async def set_crm_state(
+        self, name: str, value: dict[str, Any] | None, now: dt.datetime
+    ) -> None:
+        if value is None:
+            await self._write(
+                lambda conn: conn.execute("DELETE FROM crm_state WHERE name = ?", (name,))
+            )
+            return
+        await self._write(
+            lambda conn: conn.execute(
+                """INSERT INTO crm_state (name, value, updated_at) VALUES (?, ?, ?)
+                   ON CONFLICT (name) DO UPDATE SET value = excluded.value,
+                       updated_at = excluded.updated_at""",
+                (name, json.dumps(value), _ts(now)),
+            )
+        )
+
+    async def next_turn(self, name: str) -> int:
+        row = await self._write(
+            lambda conn: conn.execute(
+                """INSERT INTO crm_state (name, value, updated_at)
+                   VALUES (?, json_object('n', 0), ?)
+                   ON CONFLICT (name) DO UPDATE SET
+                       value = json_object('n', json_extract(crm_state.value, '$.n') + 1),
+                       updated_at = excluded.updated_at
+                   RETURNING json_extract(value, '$.n')""",
+                (name, _ts(dt.datetime.now(dt.UTC))),
+            ).fetchone()
+        )
+        return int(row[0])
+
+    async def record_lead_stage(
+        self,
+        crm_lead_id: int,
+        status_id: int,
+        pipeline_id: int | None,
+        loss_reason: str | None,
+        at: dt.datetime,
+    ) -> int:
+        cursor = await self._write(
+            lambda conn: conn.execute(
+                """UPDATE leads SET crm_status_id = ?, crm_pipeline_id = ?, crm_loss_reason = ?,
+                       crm_stage_at = ?
+                   WHERE crm_lead_id = ? AND (crm_stage_at IS NULL OR crm_stage_at <= ?)""",
+                (status_id, pipeline_id, loss_reason, _ts(at), crm_lead_id, _ts(at)),
+            )
+        )
+        return int(cursor.rowcount)
+
+    async def leads_lost_without_reason(self, status_id: int, limit: int) -> list[int]:
+        rows = await self._read(
+            lambda conn: conn.execute(
+                """SELECT crm_lead_id FROM leads
+                   WHERE crm_status_id = ? AND crm_loss_reason IS NULL
+                   ORDER BY crm_stage_at LIMIT ?""",
+                (status_id, limit),
+            ).fetchall()
+        )
+        return [int(r[0]) for r in rows]
+
+    async def record_loss_reason(self, crm_lead_id: int, reason: str) -> None:
+        await self._write(
+            lambda conn: conn.execute(
+                "UPDATE leads SET crm_loss_reason = ? WHERE crm_lead_id = ?",
+                (reason, crm_lead_id),
+            )
+        )
 
     # -- upkeep ------------------------------------------------------------------------------
     async def expire_sessions(self, idle_since: dt.datetime) -> int:
@@ -382,9 +497,10 @@ def _migrate(conn: Conn) -> None:
 
 def _load_session(session_id: str, conn: Conn) -> tuple[Any, ...]:
     row = conn.execute(
-        "SELECT state, first_touch, latest_touch FROM sessions WHERE id = ?", (session_id,)
+        "SELECT state, first_touch, latest_touch, message_count FROM sessions WHERE id = ?",
+        (session_id,),
     ).fetchone()
-    return tuple(row) if row else (None, None, None)
+    return tuple(row) if row else (None, None, None, 0)
 
 
 def _stored_reply(session_id: str, message_id: str, conn: Conn) -> StoredReply | None:
@@ -402,9 +518,10 @@ def _save_turn(turn: StagedTurn, conn: Conn) -> None:
     now = _ts(turn.now)
     conn.execute(
         """INSERT INTO sessions (id, state, step, max_step_rank, first_touch, latest_touch,
-               created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               created_at, updated_at, message_count)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 2)
            ON CONFLICT (id) DO UPDATE SET state = excluded.state, step = excluded.step,
+               message_count = sessions.message_count + 2,
                max_step_rank = max(sessions.max_step_rank, excluded.max_step_rank),
                first_touch = excluded.first_touch, latest_touch = excluded.latest_touch,
                updated_at = excluded.updated_at""",
@@ -481,24 +598,39 @@ def _enqueue(conn: Conn, lead_id: str, kind: str, payload: dict[str, Any], now: 
     )
 
 
-def _history(session_id: str, conn: Conn) -> tuple[Step | None, list[ChatMessage]]:
+def _history(
+    session_id: str, limit: int | None, conn: Conn
+) -> tuple[Step | None, list[ChatMessage]]:
     # One read transaction, so the step and the messages agree.
     conn.execute("BEGIN")
     try:
         row = conn.execute("SELECT step FROM sessions WHERE id = ?", (session_id,)).fetchone()
         if row is None:
             return None, []
-        rows = conn.execute(
-            """SELECT role, text, suggestions, created_at FROM messages
-               WHERE session_id = ? ORDER BY id""",
-            (session_id,),
-        ).fetchall()
+        messages = _latest_messages(session_id, limit, conn)
     finally:
         conn.execute("COMMIT")
-    messages = [
+    return Step(row[0]), messages
+
+
+def _latest_messages(session_id: str, limit: int | None, conn: Conn) -> list[ChatMessage]:
+    # LIMIT -1 is SQLite's "no limit".
+    rows = conn.execute(
+        """SELECT role, text, suggestions, created_at FROM (
+               SELECT id, role, text, suggestions, created_at FROM messages
+               WHERE session_id = ? ORDER BY id DESC LIMIT ?)
+           ORDER BY id""",
+        (session_id, -1 if limit is None else limit),
+    ).fetchall()
+    return [
         ChatMessage(role=r[0], text=r[1], suggestions=json.loads(r[2]), at=_dt(r[3])) for r in rows
     ]
-    return Step(row[0]), messages
+
+
+def _limit(limit: int) -> int:
+    if limit < 0:
+        raise ValueError(f"limit must be 0 or more, not {limit}")
+    return limit
 
 
 def _between(

@@ -31,10 +31,17 @@ class StagedTurn:
 class StagingTx:
     """The part of a session transaction both backends share: state, touch and staging."""
 
-    def __init__(self, session_id: str, state: ConversationState | None, touch: TouchRecord):
+    def __init__(
+        self,
+        session_id: str,
+        state: ConversationState | None,
+        touch: TouchRecord,
+        message_count: int = 0,
+    ):
         self.session_id = session_id
         self.state = state
         self.touch = touch
+        self.message_count = message_count
         self.staged: StagedTurn | None = None
 
     async def save_turn(

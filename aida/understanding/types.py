@@ -70,6 +70,7 @@ class Intent(StrEnum):
     handoff = "handoff"  # wants a human
     cancel = "cancel"  # does not want to go on
     greeting = "greeting"
+    support = "support"  # an existing subscriber: a fault, a payment, the balance, leaving
     chitchat = "chitchat"
     unknown = "unknown"
 
@@ -95,6 +96,10 @@ class Understanding(BaseModel):
     wants_change: bool = False
     skip: bool = False  # «Пропустить», «не скажу»: declines to answer
     thanks: bool = False  # «спасибо»
+    greets: bool = False  # opens with a greeting («добрый день, …»)
+    # «доп услуги не нужны», «ничего больше не надо» where extras are offered: declines the
+    # rest of them (not the order).
+    no_more: bool = False
     # A house number (and flat) given alone, answering «Уточните номер дома».
     house: str | None = None
     flat: str | None = None

@@ -4,9 +4,10 @@ Each `e2e/*.test.js` is a Node test file (node:test + playwright-core driving De
 /usr/bin/chromium). It starts its own `aida serve` (this interpreter, `-m aida`, a temp SQLite
 database, a free port) and a host site on another origin with a strict CSP and hostile CSS.
 
-They need Node >= 18, `npm ci` in tests/browser and Chromium (`apt-get install chromium`);
-without them they are skipped with the reason — unless AIDA_REQUIRE_BROWSER=1 (CI), where a
-missing piece is a failure. Screenshots go to artifacts/screenshots/.
+They need Node >= 18 and Chromium (`apt-get install chromium`); the Node client is installed
+here (`npm ci` in tests/browser) on the first run, so `pytest` on a fresh clone runs them as CI
+does. Without a piece they are skipped with the reason — unless AIDA_REQUIRE_BROWSER=1 (CI),
+where a missing piece is a failure. Screenshots go to artifacts/screenshots/.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -38,11 +40,43 @@ def _missing(name: str) -> str | None:
     ).stdout.strip()
     if int(version.lstrip("v").split(".")[0] or 0) < 18:
         return f"node {version} is too old (>= 18 needed)"
-    if not (HERE / "node_modules" / "playwright-core").is_dir():
-        return "tests/browser/node_modules is missing: run `npm ci` in tests/browser"
+    why_not = install_node_modules(HERE)
+    if why_not:
+        return why_not
     if name not in NEEDS_NO_BROWSER and not os.access(CHROMIUM, os.X_OK):
         return f"Chromium not found at {CHROMIUM} (apt-get install -y chromium, or set AIDA_CHROMIUM)"
     return None
+
+
+@cache
+def install_node_modules(where: Path) -> str | None:
+    """`npm ci` in `where` when its node_modules lacks the client (a fresh clone); why it could
+    not be installed, or None. Once per run."""
+    if (where / "node_modules" / "playwright-core").is_dir():
+        return None
+    npm = shutil.which("npm")
+    if not npm:
+        return "npm is not installed (it comes with Node >= 18)"
+    proc = subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=where,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if proc.returncode != 0 or not (where / "node_modules" / "playwright-core").is_dir():
+        return f"`npm ci` in tests/browser failed (exit {proc.returncode}): {proc.stderr[-2000:]}"
+    return None
+
+
+def test_a_fresh_clone_gets_the_node_client_by_itself(tmp_path: Path) -> None:
+    if not shutil.which("npm"):
+        pytest.skip("npm is not installed")
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(HERE / name, tmp_path / name)
+    assert install_node_modules(tmp_path) is None
+    assert (tmp_path / "node_modules" / "playwright-core").is_dir()
 
 
 def test_every_node_test_file_is_collected() -> None:

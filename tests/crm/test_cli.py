@@ -47,7 +47,7 @@ async def test_crm_check_passes_on_a_matching_account(amo: FakeAmo, tmp_path: Pa
     assert code == 0, out + err
     assert _line(out, "AMO_CF_LEAD_STATIC_IP").startswith("ok")
     assert "«Постоянный IP» (checkbox)" in _line(out, "AMO_CF_LEAD_STATIC_IP")
-    assert "Все заданные поля в порядке" in out
+    assert "Всё заданное в порядке" in out
     assert amo.count("GET", "custom_fields") == 2
 
 
@@ -68,6 +68,43 @@ async def test_crm_check_reports_missing_and_mistyped_fields(amo: FakeAmo, tmp_p
     assert "не задан" in _line(out, "AMO_CF_LEAD_UTM_TERM")
     assert _line(out, "AMO_CF_LEAD_ADDRESS").startswith("ok")
     assert "Проблем: 3." in out
+
+
+async def test_crm_check_validates_pipeline_stage_managers_and_subscribes_the_webhook(
+    amo: FakeAmo, tmp_path: Path
+) -> None:
+    from tests.fakes.amocrm import CHECK_PIPELINE, MAIN_PIPELINE, NEW_STATUS
+
+    amo.max_rps = None  # three checks back to back, each its own process and request budget
+    env = {
+        **amo.env(),
+        "AIDA_DATABASE_URL": f"sqlite:///{tmp_path}/aida.db",
+        "AMO_PIPELINE_ID": str(MAIN_PIPELINE),
+        "AMO_STATUS_ID": str(NEW_STATUS),
+        "AMO_TECH_CHECK_PIPELINE_ID": str(CHECK_PIPELINE),
+        "AMO_TECH_CHECK_STATUS_ID": str(NEW_STATUS),  # a stage of the other pipeline
+        "AMO_RESPONSIBLE_USER_ID": "5001,5999",
+        "AMO_WEBHOOK_SECRET": "hook-secret-0123456789",
+    }
+    code, out, err = await aida("crm", "check", env=env, cwd=tmp_path)
+    assert code == 1, out + err
+    assert _line(out, "AMO_PIPELINE_ID").startswith("ok") and "Подключения" in out
+    assert _line(out, "AMO_STATUS_ID").startswith("ok") and "«Новая заявка»" in out
+    assert "нет этапа" in _line(out, "AMO_TECH_CHECK_STATUS_ID")
+    assert "нет пользователя 5999" in out and "Анна Менеджер" in out
+    assert _line(out, "AMO_WEBHOOK_SECRET").startswith("НЕ ПОДПИСАН")
+
+    env["AMO_TECH_CHECK_STATUS_ID"] = ""
+    env["AMO_RESPONSIBLE_USER_ID"] = "5001,5002"
+    base = "https://aida.smit.example"
+    code, out, err = await aida("crm", "check", "--subscribe", base, env=env, cwd=tmp_path)
+    assert code == 0, out + err
+    assert _line(out, "AMO_WEBHOOK_SECRET").startswith("ПОДПИСАН")
+    [hook] = amo.webhooks
+    assert hook["destination"] == f"{base}/amocrm/webhook/hook-secret-0123456789"
+    assert hook["settings"] == ["status_lead"]
+    code, out, err = await aida("crm", "check", env=env, cwd=tmp_path)
+    assert code == 0 and _line(out, "AMO_WEBHOOK_SECRET").startswith("ok")
 
 
 async def test_crm_check_without_amocrm_says_so(tmp_path: Path) -> None:
@@ -94,7 +131,7 @@ async def test_crm_check_refreshes_and_saves_the_token(amo: FakeAmo, tmp_path: P
 async def test_leads_retry_requeues_a_failed_lead(amo: FakeAmo, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/aida.db"
     env = {**amo.env(), "AIDA_DATABASE_URL": url}
-    amo.lead_fields["CCTV"].enums = ["Нет"]
+    amo.lead_fields["CCTV"].type = "checkbox"  # a field that cannot hold the text
     clock = FakeClock(start=dt.datetime.now(dt.UTC))  # the CLI requeues at the real time
     store = open_store(url)
     await store.open()
@@ -111,7 +148,8 @@ async def test_leads_retry_requeues_a_failed_lead(amo: FakeAmo, tmp_path: Path) 
             code, out, err = await aida("leads", env=env, cwd=tmp_path)
             assert code == 0 and "failed" in out and "AMO_CF_LEAD_CCTV=2578889" in out
 
-            amo.lead_fields["CCTV"].enums = ["Нет", "1 камера", "2 камеры", "4 камеры"]
+            amo.lead_fields["CCTV"].type = "select"
+            crm._account = None  # the worker reads the fields again (it does every 10 minutes)
             code, out, err = await aida("leads", "--retry", lead.id[:8], env=env, cwd=tmp_path)
             assert code == 0, out + err
             assert "снова в очереди" in out

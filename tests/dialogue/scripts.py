@@ -227,6 +227,21 @@ SCRIPTS: list[Script] = [
         T("в пятницу вечером", S.confirm, "verify_date", has="4 декабря (пятница)"),
         T("да", S.confirm, "confirm", has=("Записала", "4 декабря (пятница), 18:00"))),
     script(
+        "an hour read inside the working hours is read back when the other reading was close",
+        TO_SCHEDULE,
+        T("завтра в 8", S.confirm, "time", has="Правильно понимаю: в 20:00?"),
+        T("да", S.confirm, "confirm", has=("Записала", "20:00"))),
+    script(
+        "a read-back hour that is wrong is asked again",
+        TO_SCHEDULE,
+        T("завтра в 8", S.confirm, "time", has="20:00"),
+        T("нет", S.schedule, "time", has="Во сколько"),
+        T("в 10", S.confirm, "confirm", has="10:00")),
+    script(
+        "an hour said without утра/вечера is read inside the working hours",
+        TO_SCHEDULE,
+        T("послезавтра после семи", S.confirm, "confirm", has="19:00")),
+    script(
         "a doubtful date that is wrong is asked again",
         TO_SCHEDULE,
         T("в пятницу в 10", S.confirm, "verify_date"),

@@ -14,7 +14,14 @@ expired or unknown), single-use rotating refresh tokens ("Token has been revoked
 batch POST of contacts/leads/notes echoing `request_id`, HAL answers, full-text `query`
 search over filled fields with 204 when nothing matches, custom-field validation with
 `validation-errors` (unknown id, wrong type, unknown select option), paginated field list
-(50 a page), and 7 requests/s (429 beyond). Faults are scripted: `fail(...)` for the next
+(50 a page), and 7 requests/s (429 beyond). Like a real account it also refuses text values
+over 256 characters (only `textarea` takes more), select values that are not exactly an option
+(or whose `enum_id` is not one), unknown pipelines, stages and users; keeps a date field as the
+calendar day in the account's zone (`account_tz`, settable west of AIDA_TIMEZONE); answers
+`/account?with=datetime_settings`, pipelines, users, tasks, «Неразобранное» forms and webhook
+subscriptions, and sends form-encoded status-change webhooks when a lead is moved
+(`move_lead`). `block(402|403)` makes every request, the token endpoint included, answer with
+an HTML page, as a blocked or unpaid account does. Faults are scripted: `fail(...)` for the next
 matching requests (status, HTML or JSON body, Retry-After, slow answers before or after the
 work is done) and `outage` for every request until cleared.
 """
@@ -36,7 +43,9 @@ from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field, replace
 from http import HTTPStatus
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
+import aiohttp
 from aiohttp import web
 
 HAL = "application/hal+json"
@@ -76,6 +85,37 @@ DEFAULT_LEAD_FIELDS: dict[str, Field] = {
     "CONSENT": Field(2578895, "Согласие на обработку ПД", "textarea"),
 }
 _TEXT_TYPES = {"text", "textarea", "tracking_data", "streetaddress", "url"}
+_CHOICE_TYPES = {"select", "radiobutton", "multiselect"}
+TEXT_LIMIT = 256  # amoCRM refuses longer text values (research §1)
+ACCOUNT_ID = 29_000_001
+SUBDOMAIN = "aidatest"
+MAIN_PIPELINE = 7_000_001
+CHECK_PIPELINE = 7_000_002
+UNSORTED_STATUS, NEW_STATUS, CHECK_NEW_STATUS = 70_001, 70_002, 70_101
+WON, LOST = 142, 143
+USERS = {5_001: "Анна Менеджер", 5_002: "Борис Менеджер", 5_003: "Вера Менеджер"}
+LOSS_REASONS = {9_001: "Дорого", 9_002: "Нет технической возможности"}
+DEFAULT_PIPELINES: dict[int, tuple[str, list[tuple[int, str]]]] = {
+    MAIN_PIPELINE: (
+        "Подключения",
+        [
+            (UNSORTED_STATUS, "Неразобранное"),
+            (NEW_STATUS, "Новая заявка"),
+            (70_003, "Назначен монтаж"),
+            (WON, "Успешно реализовано"),
+            (LOST, "Закрыто и не реализовано"),
+        ],
+    ),
+    CHECK_PIPELINE: (
+        "Техпроверка",
+        [
+            (70_100, "Неразобранное"),
+            (CHECK_NEW_STATUS, "Проверить адрес"),
+            (WON, "Успешно реализовано"),
+            (LOST, "Закрыто и не реализовано"),
+        ],
+    ),
+}
 _FIELD_PAGE = 50
 _API_PATH = re.compile(r"^/api/v4/")
 
@@ -114,6 +154,7 @@ class FakeAmo:
         access_ttl: int = 86400,
         max_rps: int | None = 7,
         clock: Callable[[], float] = time.time,
+        account_tz: str = "Europe/Moscow",
     ) -> None:
         # Copies: a test may change a field's type or options without touching the defaults.
         source = DEFAULT_LEAD_FIELDS if lead_fields is None else lead_fields
@@ -134,6 +175,13 @@ class FakeAmo:
         self.contacts: dict[int, dict[str, Any]] = {}
         self.leads: dict[int, dict[str, Any]] = {}
         self.notes: dict[int, list[dict[str, Any]]] = collections.defaultdict(list)
+        self.tasks: dict[int, dict[str, Any]] = {}
+        self.unsorted: list[dict[str, Any]] = []
+        self.webhooks: list[dict[str, Any]] = []
+        self.account_tz = account_tz
+        self.pipelines = {k: (n, list(st)) for k, (n, st) in DEFAULT_PIPELINES.items()}
+        self.users = dict(USERS)
+        self.webhook_posts: list[tuple[str, int]] = []  # (destination, HTTP status answered)
         # counters
         self.requests: list[tuple[str, str]] = []
         self.refreshes = 0
@@ -157,6 +205,57 @@ class FakeAmo:
     def expire_access_tokens(self) -> None:
         """Every access token issued so far is expired from now on (401 on use)."""
         self.access_tokens = {t: 0.0 for t in self.access_tokens}
+
+    def block(self, status: int | None = 403) -> None:
+        """Every request (token endpoint included) answers `status` with an HTML page, as a
+        blocked (403) or unpaid (402) account does; None lifts the block."""
+        self.outage = status
+        self.outage_body = "html"
+
+    async def move_lead(
+        self,
+        lead_id: int,
+        status_id: int,
+        *,
+        pipeline_id: int | None = None,
+        loss_reason_id: int | None = None,
+    ) -> None:
+        """A manager moves a lead: its stage changes and subscribed webhooks are sent, form
+        encoded, as amoCRM sends them (`leads[status][0][…]`, `account[…]`)."""
+        lead = self.leads[lead_id]
+        old_status, old_pipeline = lead["status_id"], lead["pipeline_id"]
+        lead["status_id"] = status_id
+        lead["pipeline_id"] = pipeline_id or old_pipeline
+        lead["loss_reason_id"] = loss_reason_id
+        form = {
+            "leads[status][0][id]": str(lead_id),
+            "leads[status][0][name]": lead["name"],
+            "leads[status][0][status_id]": str(status_id),
+            "leads[status][0][old_status_id]": str(old_status),
+            "leads[status][0][pipeline_id]": str(lead["pipeline_id"]),
+            "leads[status][0][old_pipeline_id]": str(old_pipeline),
+            "leads[status][0][price]": str(lead["price"]),
+            "leads[status][0][responsible_user_id]": str(lead["responsible_user_id"]),
+            "leads[status][0][last_modified]": str(int(self.clock())),
+            "leads[status][0][account_id]": str(ACCOUNT_ID),
+            "account[id]": str(ACCOUNT_ID),
+            "account[subdomain]": SUBDOMAIN,
+        }
+        if loss_reason_id is not None:
+            form["leads[status][0][loss_reason_id]"] = str(loss_reason_id)
+        async with aiohttp.ClientSession() as http:
+            for hook in self.webhooks:
+                if hook["disabled"] or "status_lead" not in hook["settings"]:
+                    continue
+                async with http.post(hook["destination"], data=form) as resp:
+                    self.webhook_posts.append((hook["destination"], resp.status))
+
+    def lead_day(self, lead_id: int, key: str) -> dt.date | None:
+        """The calendar day a date field of lead `lead_id` shows in the account."""
+        value = self.lead_field(lead_id, key)
+        if value is None:
+            return None
+        return dt.datetime.fromtimestamp(value, ZoneInfo(self.account_tz)).date()
 
     def fail(self, status: int = 503, times: int = 1, **kw: Any) -> Fault:
         fault = Fault(status=status, times=times, **kw)
@@ -231,6 +330,15 @@ class FakeAmo:
         r.add_patch(r"/api/v4/leads/{id:\d+}", self._patch_lead)
         r.add_get(r"/api/v4/leads/{id:\d+}", self._get_lead)
         r.add_post("/api/v4/leads/notes", self._add_notes)
+        r.add_get(r"/api/v4/contacts/{id:\d+}", self._get_contact)
+        r.add_get("/api/v4/account", self._account)
+        r.add_get("/api/v4/leads/pipelines", self._pipelines)
+        r.add_get("/api/v4/users", self._users)
+        r.add_get("/api/v4/tasks", self._list_tasks)
+        r.add_post("/api/v4/tasks", self._create_tasks)
+        r.add_post("/api/v4/leads/unsorted/forms", self._unsorted_forms)
+        r.add_get("/api/v4/webhooks", self._list_webhooks)
+        r.add_post("/api/v4/webhooks", self._subscribe)
         r.add_get(r"/api/v4/leads/{id:\d+}/notes", self._list_notes)
         r.add_post(r"/api/v4/leads/{id:\d+}/notes", self._add_notes)
         # Test control for other processes (not part of amoCRM; not counted or limited).
@@ -385,21 +493,19 @@ class FakeAmo:
             return _problem(400, "Bad Request", "Request data can not be blank")
         errors = []
         for i, item in enumerate(items):
-            issues = _contact_issues(item)
+            issues = self._contact_issues(item)
             if issues:
                 errors.append({"request_id": str(item.get("request_id", i)), "errors": issues})
         if errors:
             return _validation(errors)
         out = []
         for i, item in enumerate(items):
-            cid = next(self._ids)
-            self.contacts[cid] = {
-                "id": cid,
-                "name": item.get("name") or "",
-                "custom_fields_values": item.get("custom_fields_values") or [],
-            }
+            cid = self._add_contact(item)
             out.append(self._created(request, cid, item, i, "contacts"))
         return _hal({"_links": _self(request), "_embedded": {"contacts": out}})
+
+    def _contact_issues(self, item: Any) -> list[dict[str, str]]:
+        return _contact_issues(item, self.users)
 
     # -- leads --------------------------------------------------------------------------------
     async def _search_leads(self, request: web.Request) -> web.Response:
@@ -407,7 +513,14 @@ class FakeAmo:
 
     async def _get_lead(self, request: web.Request) -> web.Response:
         lead = self.leads.get(int(request.match_info["id"]))
-        return web.Response(status=204) if lead is None else _hal(lead)
+        if lead is None:
+            return web.Response(status=204)
+        body = dict(lead)
+        if "loss_reason" in request.query.get("with", "").split(","):
+            rid = lead.get("loss_reason_id")
+            reasons = [{"id": rid, "name": LOSS_REASONS[rid]}] if rid in LOSS_REASONS else []
+            body["_embedded"] = {"loss_reason": reasons}
+        return _hal(body)
 
     async def _create_leads(self, request: web.Request) -> web.Response:
         items = await _json_body(request)
@@ -424,18 +537,58 @@ class FakeAmo:
             return _validation(errors)
         out = []
         for i, item in enumerate(items):
-            lid = next(self._ids)
-            embedded = item.get("_embedded") or {}
-            self.leads[lid] = {
-                "id": lid,
-                "name": item.get("name") or f"Сделка #{lid}",
-                "price": item.get("price") or 0,
-                "custom_fields_values": item.get("custom_fields_values") or [],
-                "tags": [t.get("name") for t in embedded.get("tags") or []],
-                "contacts": [c["id"] for c in embedded.get("contacts") or []],
-            }
+            lid = self._add_lead(item)
             out.append(self._created(request, lid, item, i, "leads"))
         return _hal({"_links": _self(request), "_embedded": {"leads": out}})
+
+    def _add_lead(self, item: dict[str, Any], unsorted: bool = False) -> int:
+        lid = next(self._ids)
+        embedded = item.get("_embedded") or {}
+        pipeline = item.get("pipeline_id") or MAIN_PIPELINE
+        statuses = [sid for sid, _ in self.pipelines[pipeline][1]]
+        self.leads[lid] = {
+            "id": lid,
+            "name": item.get("name") or f"Сделка #{lid}",
+            "price": item.get("price") or 0,
+            "pipeline_id": pipeline,
+            # A new lead without a stage goes to the pipeline's first stage after «Неразобранное».
+            "status_id": statuses[0] if unsorted else item.get("status_id") or statuses[1],
+            "responsible_user_id": item.get("responsible_user_id") or next(iter(self.users)),
+            "custom_fields_values": [
+                self._stored_field(cf) for cf in item.get("custom_fields_values") or []
+            ],
+            "tags": [t.get("name") for t in embedded.get("tags") or []],
+            "contacts": [c["id"] for c in embedded.get("contacts") or []],
+        }
+        return lid
+
+    def _add_contact(self, item: dict[str, Any]) -> int:
+        cid = next(self._ids)
+        self.contacts[cid] = {
+            "id": cid,
+            "name": item.get("name") or "",
+            "responsible_user_id": item.get("responsible_user_id"),
+            "custom_fields_values": item.get("custom_fields_values") or [],
+        }
+        return cid
+
+    def _stored_field(self, cf: dict[str, Any]) -> dict[str, Any]:
+        """A field value as amoCRM keeps it: a date as midnight of its day in the account's
+        zone, a select option as the option's text and id."""
+        f = {x.id: x for x in self.lead_fields.values()}[cf["field_id"]]
+        values = []
+        for v in cf["values"]:
+            if f.type in ("date", "date_time", "birthday"):
+                day = dt.datetime.fromtimestamp(v["value"], ZoneInfo(self.account_tz)).date()
+                midnight = dt.datetime.combine(day, dt.time(), ZoneInfo(self.account_tz))
+                values.append({"value": int(midnight.timestamp())})
+            elif f.type in _CHOICE_TYPES:
+                eid = v.get("enum_id")
+                text = f.enums[eid - f.id * 10] if eid is not None else v["value"]
+                values.append({"value": text, "enum_id": f.id * 10 + f.enums.index(text)})
+            else:
+                values.append({"value": v["value"]})
+        return {"field_id": cf["field_id"], "values": values}
 
     async def _patch_lead(self, request: web.Request) -> web.Response:
         lid = int(request.match_info["id"])
@@ -474,7 +627,7 @@ class FakeAmo:
         for cf in item.get("custom_fields_values") or []:
             lead["custom_fields_values"] = [
                 old for old in lead["custom_fields_values"] if old["field_id"] != cf["field_id"]
-            ] + [cf]
+            ] + [self._stored_field(cf)]
         return int(self.clock())
 
     def _lead_issues(self, item: Any, *, creating: bool) -> list[dict[str, str]]:
@@ -489,6 +642,18 @@ class FakeAmo:
         issues: list[dict[str, str]] = []
         if "name" in item and not isinstance(item["name"], str):
             issues.append(_issue("InvalidType", "name", "This value should be of type string."))
+        elif len(item.get("name") or "") > TEXT_LIMIT:
+            issues.append(_issue("StringLength", "name", "This value is too long."))
+        pipeline = item.get("pipeline_id")
+        if pipeline is not None and pipeline not in self.pipelines:
+            issues.append(_issue("NotFound", "pipeline_id", "Pipeline not found"))
+        elif item.get("status_id") is not None:
+            statuses = {sid for sid, _ in self.pipelines[pipeline or MAIN_PIPELINE][1]}
+            if item["status_id"] not in statuses:
+                issues.append(_issue("NotFound", "status_id", "Status not found"))
+        user = item.get("responsible_user_id")
+        if user is not None and user not in self.users:
+            issues.append(_issue("NotFound", "responsible_user_id", "User not found"))
         if "price" in item and (
             not isinstance(item["price"], int) or isinstance(item["price"], bool)
         ):
@@ -513,7 +678,7 @@ class FakeAmo:
                 )
                 continue
             for k, v in enumerate(values):
-                problem = _value_issue(f, v.get("value") if isinstance(v, dict) else None)
+                problem = _value_issue(f, v if isinstance(v, dict) else {})
                 if problem:
                     issues.append(_issue(problem[0], f"{path}.values.{k}.value", problem[1]))
         if creating:
@@ -570,6 +735,198 @@ class FakeAmo:
             return web.Response(status=204)
         return _hal({"_links": _self(request), "_embedded": {"notes": notes}})
 
+    # -- contacts by id, account, pipelines, users -------------------------------------------
+    async def _get_contact(self, request: web.Request) -> web.Response:
+        contact = self.contacts.get(int(request.match_info["id"]))
+        if contact is None:
+            return web.Response(status=204)
+        body = dict(contact)
+        if "leads" in request.query.get("with", "").split(","):
+            linked = [lid for lid, lead in self.leads.items() if contact["id"] in lead["contacts"]]
+            body["_embedded"] = {"leads": [{"id": lid} for lid in linked]}
+        return _hal(body)
+
+    async def _account(self, request: web.Request) -> web.Response:
+        body: dict[str, Any] = {
+            "id": ACCOUNT_ID,
+            "name": "Тестовый провайдер",
+            "subdomain": SUBDOMAIN,
+            "country": "RU",
+            "currency": "RUB",
+            "_links": _self(request),
+        }
+        if "datetime_settings" in request.query.get("with", "").split(","):
+            offset = dt.datetime.now(ZoneInfo(self.account_tz)).strftime("%z")
+            body["_embedded"] = {
+                "datetime_settings": {
+                    "date_pattern": "d.m.Y H:i",
+                    "short_date_pattern": "d.m.Y",
+                    "short_time_pattern": "H:i",
+                    "date_format": "d.m.Y",
+                    "time_format": "H:i:s",
+                    "timezone": self.account_tz,
+                    "timezone_offset": f"{offset[:3]}:{offset[3:]}",
+                }
+            }
+        return _hal(body)
+
+    async def _pipelines(self, request: web.Request) -> web.Response:
+        pipelines = [
+            {
+                "id": pid,
+                "name": name,
+                "is_main": pid == MAIN_PIPELINE,
+                "_embedded": {
+                    "statuses": [
+                        {"id": sid, "name": sname, "pipeline_id": pid, "type": int(n == 0)}
+                        for n, (sid, sname) in enumerate(statuses)
+                    ]
+                },
+            }
+            for pid, (name, statuses) in self.pipelines.items()
+        ]
+        return _hal({"_total_items": len(pipelines), "_embedded": {"pipelines": pipelines}})
+
+    async def _users(self, request: web.Request) -> web.Response:
+        users = [{"id": uid, "name": name} for uid, name in self.users.items()]
+        return _hal({"_page": 1, "_links": _self(request), "_embedded": {"users": users}})
+
+    # -- tasks ---------------------------------------------------------------------------------
+    async def _list_tasks(self, request: web.Request) -> web.Response:
+        entity = request.query.get("filter[entity_id]")
+        tasks = [t for t in self.tasks.values() if entity is None or str(t["entity_id"]) == entity]
+        if not tasks:
+            return web.Response(status=204)
+        return _hal({"_links": _self(request), "_embedded": {"tasks": tasks}})
+
+    async def _create_tasks(self, request: web.Request) -> web.Response:
+        items = await _json_body(request)
+        if not isinstance(items, list) or not items:
+            return _problem(400, "Bad Request", "Request data can not be blank")
+        errors = []
+        for i, item in enumerate(items):
+            issues = []
+            if not isinstance(item.get("text"), str) or not item["text"]:
+                issues.append(_issue("NotBlank", "text", "This value should not be blank."))
+            if not isinstance(item.get("complete_till"), int):
+                issues.append(_issue("InvalidType", "complete_till", "Should be of type int."))
+            if item.get("entity_type") != "leads" or item.get("entity_id") not in self.leads:
+                issues.append(_issue("NotFound", "entity_id", "Entity not found"))
+            user = item.get("responsible_user_id")
+            if user is not None and user not in self.users:
+                issues.append(_issue("NotFound", "responsible_user_id", "User not found"))
+            if issues:
+                errors.append({"request_id": str(i), "errors": issues})
+        if errors:
+            return _validation(errors)
+        out = []
+        for i, item in enumerate(items):
+            tid = next(self._ids)
+            self.tasks[tid] = {"id": tid, "task_type_id": item.get("task_type_id", 1), **item}
+            out.append(self._created(request, tid, item, i, "tasks"))
+        return _hal({"_links": _self(request), "_embedded": {"tasks": out}})
+
+    # -- «Неразобранное» -------------------------------------------------------------------------
+    async def _unsorted_forms(self, request: web.Request) -> web.Response:
+        items = await _json_body(request)
+        if not isinstance(items, list) or not items:
+            return _problem(400, "Bad Request", "Request data can not be blank")
+        errors = []
+        for i, item in enumerate(items):
+            meta = item.get("metadata") or {}
+            issues = [
+                _issue("NotBlank", f"metadata.{key}", "This value should not be blank.")
+                for key in ("form_id", "form_name", "form_page", "form_sent_at")
+                if not meta.get(key)
+            ]
+            if not item.get("source_uid") or not item.get("source_name"):
+                issues.append(_issue("NotBlank", "source_uid", "This value should not be blank."))
+            for n, lead in enumerate((item.get("_embedded") or {}).get("leads") or []):
+                for issue in self._lead_issues(lead, creating=False):
+                    issues.append({**issue, "path": f"_embedded.leads.{n}.{issue['path']}"})
+            for n, contact in enumerate((item.get("_embedded") or {}).get("contacts") or []):
+                if "id" in contact and contact["id"] not in self.contacts:
+                    issues.append(_issue("NotFound", f"_embedded.contacts.{n}.id", "Not found"))
+                elif "id" not in contact:
+                    issues.extend(self._contact_issues(contact))
+            if issues:
+                errors.append({"request_id": str(i), "errors": issues})
+        if errors:
+            return _validation(errors)
+        out = []
+        for i, item in enumerate(items):
+            embedded = item.get("_embedded") or {}
+            cids = [
+                c["id"] if "id" in c else self._add_contact(c)
+                for c in embedded.get("contacts") or []
+            ]
+            lids = []
+            for lead in embedded.get("leads") or []:
+                lead = {**lead, "pipeline_id": item.get("pipeline_id") or lead.get("pipeline_id")}
+                lead["_embedded"] = {
+                    **(lead.get("_embedded") or {}),
+                    "contacts": [{"id": c} for c in cids],
+                }
+                lids.append(self._add_lead(lead, unsorted=True))
+            uid = secrets.token_hex(16)
+            self.unsorted.append({"uid": uid, **item})
+            out.append(
+                {
+                    "uid": uid,
+                    "account_id": ACCOUNT_ID,
+                    "request_id": str(i),
+                    "_embedded": {
+                        "leads": [{"id": lid} for lid in lids],
+                        "contacts": [{"id": cid} for cid in cids],
+                        "companies": [],
+                    },
+                }
+            )
+        return _hal({"_total_items": len(out), "_embedded": {"unsorted": out}})
+
+    # -- webhooks ----------------------------------------------------------------------------
+    async def _list_webhooks(self, request: web.Request) -> web.Response:
+        if not self.webhooks:
+            return web.Response(status=204)
+        return _hal({"_total_items": len(self.webhooks), "_embedded": {"webhooks": self.webhooks}})
+
+    async def _subscribe(self, request: web.Request) -> web.Response:
+        body = await _json_body(request)
+        if not isinstance(body, dict) or not str(body.get("destination", "")).startswith("http"):
+            return _validation(
+                [
+                    {
+                        "request_id": "0",
+                        "errors": [
+                            _issue("InvalidUrl", "destination", "This value is not a valid URL.")
+                        ],
+                    }
+                ]
+            )
+        settings = body.get("settings")
+        if not isinstance(settings, list) or not settings:
+            return _validation(
+                [
+                    {
+                        "request_id": "0",
+                        "errors": [
+                            _issue("NotBlank", "settings", "This value should not be blank.")
+                        ],
+                    }
+                ]
+            )
+        self.webhooks = [w for w in self.webhooks if w["destination"] != body["destination"]]
+        hook = {
+            "id": next(self._ids),
+            "destination": body["destination"],
+            "settings": settings,
+            "disabled": False,
+            "sort": body.get("sort", 1),
+            "created_at": int(self.clock()),
+        }
+        self.webhooks.append(hook)
+        return _hal(hook)
+
     # -- custom fields ------------------------------------------------------------------------
     async def _custom_fields(self, request: web.Request) -> web.Response:
         fields = sorted(self.lead_fields.values(), key=lambda f: f.id)
@@ -622,28 +979,50 @@ def _issue(code: str, path: str, detail: str) -> dict[str, str]:
     return {"code": code, "path": path, "detail": detail}
 
 
-def _value_issue(f: Field, value: Any) -> tuple[str, str] | None:
+def _value_issue(f: Field, item: dict[str, Any]) -> tuple[str, str] | None:
+    value = item.get("value")
+    if f.type in _CHOICE_TYPES:
+        eid = item.get("enum_id")
+        if eid is not None:
+            index = eid - f.id * 10 if isinstance(eid, int) else -1
+            if not 0 <= index < len(f.enums):
+                return "NotSupportedChoice", "The value you selected is not a valid choice."
+            if value is not None and value != f.enums[index]:
+                return "NotSupportedChoice", "The value does not match the enum."
+            return None
+        if value not in f.enums:  # exact: case and spaces included
+            return "NotSupportedChoice", "The value you selected is not a valid choice."
+        return None
     if f.type in _TEXT_TYPES:
         if not isinstance(value, str) or not value:
             return "InvalidType", "This value should be of type string."
+        if f.type != "textarea" and len(value) > TEXT_LIMIT:
+            return (
+                "StringLength",
+                f"This value is too long. It should have {TEXT_LIMIT} characters or less.",
+            )
     elif f.type in ("date", "date_time", "birthday"):
         if not isinstance(value, int) or isinstance(value, bool):
             return "InvalidType", "This value should be of type int."
     elif f.type == "checkbox":
         if not isinstance(value, bool):
             return "InvalidType", "This value should be of type bool."
-    elif f.type in ("select", "radiobutton"):
-        if value not in f.enums:
-            return "NotSupportedChoice", "The value you selected is not a valid choice."
-    elif f.type == "numeric" and not isinstance(value, (int, float, str)):
-        return "InvalidType", "This value should be numeric."
+    elif f.type == "numeric":
+        text = str(value) if isinstance(value, (int, float, str)) else ""
+        if isinstance(value, bool) or not re.fullmatch(r"-?\d+(\.\d+)?", text):
+            return "InvalidType", "This value should be numeric."
     return None
 
 
-def _contact_issues(item: Any) -> list[dict[str, str]]:
+def _contact_issues(item: Any, users: dict[int, str]) -> list[dict[str, str]]:
     if not isinstance(item, dict):
         return [_issue("InvalidType", "", "This value should be of type object.")]
     issues = []
+    if len(str(item.get("name") or "")) > TEXT_LIMIT:
+        issues.append(_issue("StringLength", "name", "This value is too long."))
+    user = item.get("responsible_user_id")
+    if user is not None and user not in users:
+        issues.append(_issue("NotFound", "responsible_user_id", "User not found"))
     allowed = {
         "PHONE": {"WORK", "WORKDD", "MOB", "FAX", "HOME", "OTHER"},
         "EMAIL": {"WORK", "PRIV", "OTHER"},
@@ -668,7 +1047,11 @@ def _contact_issues(item: Any) -> list[dict[str, str]]:
                         "The value you selected is not a valid choice.",
                     )
                 )
-            if not isinstance(v.get("value"), str) or not v["value"]:
+            if (
+                not isinstance(v.get("value"), str)
+                or not v["value"]
+                or len(v["value"]) > TEXT_LIMIT
+            ):
                 issues.append(
                     _issue(
                         "InvalidType",

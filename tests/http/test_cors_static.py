@@ -124,3 +124,36 @@ async def test_the_checkouts_widget_and_pages_are_served(client: TestClient[Any,
         assert resp.status == 200, path
         assert kind in resp.content_type
         assert len(await resp.read()) > 100
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/widget.js%00.html", "/" + "a" * 300 + ".js", "/x/" + "b" * 256 + ".html", "/%00.js"],
+)
+async def test_impossible_file_names_are_404_not_an_error(
+    client: TestClient[Any, Any], path: str
+) -> None:
+    resp = await client.get(path)
+    assert resp.status == 404
+    assert (await resp.json())["error"]["code"] == "not_found"
+
+
+async def test_our_pages_carry_a_csp_nosniff_and_frame_protection(
+    make_client: MakeClient,
+) -> None:
+    client = await make_client()
+    for path in ("/aida_chat.html", "/aida_widget.html"):
+        resp = await client.get(path)
+        csp = resp.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "object-src 'none'" in csp, path
+        # Only this site and the listed ones may frame the page.
+        assert "frame-ancestors 'self' https://smit34.ru https://www.smit34.ru" in csp
+        assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    # The demo page's own inline script is allowed by its hash, no other inline script is.
+    demo = (await client.get("/aida_widget.html")).headers["Content-Security-Policy"]
+    assert "'sha256-" in demo and "'unsafe-inline'" not in demo.split("style-src")[0]
+    assert (await client.get("/widget.js")).headers["X-Content-Type-Options"] == "nosniff"
+    alone = await make_client(cors_origins="")
+    resp = await alone.get("/aida_chat.html")
+    assert resp.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self';" in resp.headers["Content-Security-Policy"] + ";"

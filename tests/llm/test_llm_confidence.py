@@ -21,6 +21,7 @@ CASES: list[tuple[Step, Expect | None, str, bool]] = [
     (S.address, "address", "ул. Мира, 5, кв 12", True),
     (S.contacts, "name", "Иван, +7 999 123-45-67", True),
     (S.schedule, "date", "Завтра вечером", True),
+    (S.schedule, "date", "давайте на следующей неделе в среду часика в три", True),
     # A verdict is an answer too: the step asks back precisely.
     (S.schedule, "date", "приезжайте первого июня, после обеда", True),
     # Clear commands and questions with a known topic.
@@ -30,12 +31,26 @@ CASES: list[tuple[Step, Expect | None, str, bool]] = [
     (S.confirm, "confirm", "Да, всё верно", True),
     (S.extras, "static_ip", "Не нужен", True),
     (S.tariff, "segment", "Здравствуйте", True),
+    # Answers in the question's answer space need no model (issue 11): a yes to a check, a
+    # button or free words to the referrer question, colloquial yes/no, short answers.
+    (S.schedule, "verify_date", "да", True),
+    (S.address, "verify_address", "ага", True),
+    (S.done, "referrer", "От друзей или знакомых", True),
+    (S.done, "referrer", "Пропустить", True),
+    (S.done, "referrer", "сосед посоветовал", True),
+    (S.extras, "static_ip", "не-а", True),
+    (S.confirm, "confirm", "+", True),
+    (S.tariff, "segment", "к себе домой", True),
+    (S.extras, "cctv", "одной хватит", True),
     # The rest goes to the model.
     (S.tariff, "tariff", "беру премиальный", False),  # not understood
     (S.tariff, "tariff", "давайте самый быстрый", False),  # a "yes" where no yes was asked
-    (S.address, "address", "живу на Ленина пятнадцать, квартира 3", False),  # no house found
+    (S.address, "address", "живу на Ленина пятнадцать, квартира 3", True),  # numbers in words
+    (S.address, "address", "ленина, дом где магазин магнит, квартира 3", False),  # no house
     (S.contacts, "name", "меня Ольгой зовут", False),  # a doubtful name
-    (S.schedule, "date", "давайте на следующей неделе в среду часика в три", False),  # doubt
+    (S.schedule, "date", "давайте на следующей неделе в среду часика в три", True),
+    (S.schedule, "date", "давайте когда-нибудь на той неделе ближе к вечеру", False),  # no day
+    (S.schedule, "date", "давайте после праздников часика в три", False),  # doubt: which day?
     (S.tariff, "segment", "а можно узнать, что у вас вообще есть?", False),  # no topic
     (S.contacts, "name", "+7 999 123-45-67", False),  # out of order: is the name in it?
     (S.confirm, "confirm", "да, всё правильно, всё устраивает, оформляйте заявку поскорее", False),

@@ -52,7 +52,7 @@ async def test_the_model_is_asked_only_about_what_the_rules_miss(
     free = await run(Engine(catalog, brain, TZ), standin, FREE, session_id="free")
     asked = [t.text for t in free.turns if t.calls]
     assert "беру премиальный" in asked
-    assert "живу на Ленина пятнадцать, квартира 3" in asked
+    assert "ленина, дом где магазин магнит, квартира 3" in asked
     assert "Тарифы для дома" not in asked and "Да, всё верно" not in asked
 
 

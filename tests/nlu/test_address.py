@@ -146,3 +146,130 @@ def test_parse_house(text, parsed):
 )
 def test_match_street(catalog, written, city, canonical):
     assert match_street(written, catalog, city) == canonical
+
+
+# -- issue 11: addresses as customers write them ---------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expect", "street", "house", "flat"),
+    [
+        ("тридцатилетия победы 12", "address", "бульвар 30-летия Победы", "12", None),
+        ("бульвар тридцатилетия победы двенадцать", None, "бульвар 30-летия Победы", "12", None),
+        ("седьмой гвардейской пять", None, "улица 7-й Гвардейской", "5", None),
+        ("ленина тридцать три квартира восемнадцать", None, "проспект Ленина", "33", "18"),
+        ("дом тридцать три по ленина", None, "проспект Ленина", "33", None),
+    ],
+)
+def test_numbers_in_words_in_streets_houses_and_flats(read, text, expect, street, house, flat):
+    found = read(text, expect=expect)
+    assert found.address == Address(street=street, house=house, flat=flat)
+    assert "address" not in found.doubtful
+
+
+@pytest.mark.parametrize(
+    "text", ["ленина д 33 кв 18", "ленина 33-18", "ленина 33 18", "ленина дом 33 квартира 18"]
+)
+def test_flats_in_every_form(read, text):
+    found = read(text)
+    assert found.address == Address(street="проспект Ленина", house="33", flat="18")
+    assert not found.doubtful
+
+
+def test_a_number_after_the_house_that_counts_something_is_not_a_flat(read):
+    found = read("ленина 33 2 камеры")
+    assert found.address == Address(street="проспект Ленина", house="33")
+    assert found.cctv_cameras == 2
+
+
+@pytest.mark.parametrize("text", ["ленина 33/18", "ленина д. 33/18"])
+def test_slash_house_is_read_back(read, text):
+    # 33/18 may be the corner house 33/18 or house 33, flat 18, even after «д.»
+    found = read(text)
+    assert found.address is not None and found.address.house == "33/18"
+    assert "address" in found.doubtful
+
+
+def test_house_answer_in_every_form():
+    assert parse_house("33 18") == ("33", "18")
+    assert parse_house("тридцать три квартира восемнадцать") == ("33", "18")
+
+
+@pytest.mark.parametrize("filler", ["короче", "значит", "вот", "ну", "это", "ну это"])
+def test_a_filler_word_is_never_a_street(read, filler):
+    assert read(f"{filler} 5", expect="address").address is None
+    found = read(f"{filler}, ленина 5", expect="address")
+    assert found.address == Address(street="проспект Ленина", house="5")
+
+
+def test_a_filler_word_is_never_a_city(read):
+    found = read("г. Короче, ул Мира 5")
+    assert found.address == Address(city="Волгоград", street="улица Мира", house="5")
+
+
+def test_street_named_by_its_tail_is_read_back(read):
+    for text in ("победы 12", "ул победы 12"):
+        found = read(text, expect="address")
+        assert found.address == Address(street="бульвар 30-летия Победы", house="12")
+        assert "address" in found.doubtful
+
+
+def test_street_and_city_by_preposition_without_house(read):
+    found = read("по Карбышева в Волжском есть подключение?")
+    assert found.address is None
+    problem = next(p for p in found.problems if p.code == "no_house")
+    assert (problem.value, problem.options) == ("улица Карбышева", ["Волжский"])
+
+
+def test_a_city_we_do_not_serve_is_reported_at_once(read):
+    found = read("здравствуйте, хочу интернет в Москве")
+    assert [(p.code, p.value) for p in found.problems] == [("no_street", "Москва")]
+    assert read("хочу интернет в Волжском").problems == []
+
+
+def test_an_address_outside_coverage_in_the_first_message(read):
+    found = read("здравствуйте, хочу интернет на ул. Пушкина 10")
+    assert found.address == Address(street="улица Пушкина", house="10")
+    assert "address:unknown_street" in codes(found)
+
+
+def test_coverage_compares_names_as_people_mean_them(catalog):
+    # «ё» or a double space in a value an LLM proposes does not move a covered house out
+    assert catalog.is_covered(Address(city="волгоград", street="улица  Ерёменко", house="50"))
+    assert not catalog.is_covered(Address(city="Волгоград", street="улица Еременко", house="500"))
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "house", "flat"),
+    [
+        ("проспект Ленина 55, Волгоград, помещение 1", "Волгоград", "55", "1"),
+        ("улица Мира 150, Волжский, кв 66", "Волжский", "150", "66"),
+        ("Волжский, пр-т Ленина 300, бокс 10", "Волжский", "300", "10"),
+    ],
+)
+def test_flat_after_the_city(read, text, city, house, flat):
+    found = read(text)
+    assert found.address is not None
+    assert (found.address.city, found.address.house, found.address.flat) == (city, house, flat)
+
+
+def test_a_count_after_a_street_is_not_its_house(read):
+    found = read("Нам нужен интернет в офис на Краснопресненской, 3 компьютера и касса")
+    assert found.address is None
+    assert [(p.code, p.value) for p in found.problems] == [("no_house", "Краснопресненская улица")]
+
+
+@pytest.mark.parametrize(
+    "text", ["7 гвардейской, дом 14 или 16, сейчас посмотрю", "ленина 5 вроде", "мира 12, кажется"]
+)
+def test_a_house_the_customer_is_unsure_of_is_read_back(read, text):
+    found = read(text)
+    assert found.address is not None and "address" in found.doubtful
+
+
+def test_a_person_after_na_is_not_a_street(read):
+    found = read("оформите на Богданова")
+    assert found.address is None and not found.problems
+
+
+def test_house_answer_with_a_correction():
+    assert parse_house("ой дом не 60 а 66, квартира 6") == ("66", "6")
+    assert parse_house("квартира не 18 а 81") is None

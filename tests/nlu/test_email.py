@@ -45,3 +45,7 @@ def test_normalize_email_helper():
     assert normalize_email(" Ivan@Mail.RU ") == "Ivan@mail.ru"
     for bad in ["", "ivan", "ivan@", "@mail.ru", "ivan@mail", "iv an@mail.ru"]:
         assert normalize_email(bad) is None
+
+
+def test_spoken_email_with_a_dot_in_the_local_part(read):
+    assert read("ivan точка petrov собака mail точка ru").email == "ivan.petrov@mail.ru"

@@ -115,3 +115,64 @@ def test_bare_answers_in_context(read):
 def test_bare_numbers_without_context_are_nothing(read):
     found = read("2")
     assert found.found() == {} and not found.problems
+
+
+# -- issue 11: negation across a list, counts as people say them -------------------------------
+@pytest.mark.parametrize(
+    ("text", "cameras", "static_ip"),
+    [
+        ("видеонаблюдение не надо и статический ip тоже", 0, False),
+        ("без камер, ip не нужен", 0, False),
+        ("камеры две, айпи не надо", 2, False),
+        ("камеры не надо и ip тоже не надо", 0, False),
+        ("камеры не надо, а ip нужен", 0, True),
+    ],
+)
+def test_negation_across_a_list(read, text, cameras, static_ip):
+    found = read(text)
+    assert (found.cctv_cameras, found.static_ip) == (cameras, static_ip)
+
+
+def test_too_after_the_router_repeats_the_no(read):
+    found = read("камеры не нужны, роутер тоже")
+    assert (found.cctv_cameras, found.router) == (0, "own")
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("парочку", 2),
+        ("одной хватит", 1),
+        ("одной камеры хватит", 1),
+        ("четыре штуки", 4),
+        ("давайте две", 2),
+        ("две хватит", 2),
+    ],
+)
+def test_colloquial_camera_counts_answer_the_question(read, text, count):
+    assert read(text, expect="cctv").cctv_cameras == count
+
+
+def test_pair_of_cameras_without_the_question(read):
+    assert read("пару камер").cctv_cameras == 2
+
+
+def test_a_router_bought_before_is_the_customers_own(read):
+    assert read("свой роутер, уже купили", expect="router").router == "own"
+    assert read("роутер купили сами", expect="router").router == "own"
+    assert read("роутер купим", expect="router").router == "buy"
+
+
+def test_a_count_with_where_the_camera_goes(read):
+    assert read("одну, на входе", expect="cctv").cctv_cameras == 1
+
+
+def test_a_typo_in_cameras(read):
+    assert read("камкры не надо").cctv_cameras == 0
+
+
+@pytest.mark.parametrize("expect", ["router", "cctv", "static_ip"])
+def test_all_extras_declined_at_once(read, expect):
+    found = read("доп услуги не нужны", expect=expect)
+    assert (found.cctv_cameras, found.static_ip) == (0, False)
+    assert found.router == ("own" if expect == "router" else None)

@@ -102,3 +102,14 @@ def test_helpers_never_raise_on_garbage():
     for junk in ["", "   ", "телефон", "+", "8" * 40, "☎️"]:
         assert normalize_phone(junk) is None
         assert phone_problem(junk) is not None
+
+
+def test_a_phone_dictated_in_words(read):
+    text = "восемь девятьсот двадцать семь пятьсот пять десять двадцать"
+    assert read(text, expect="phone").phone == "+79275051020"
+
+
+def test_a_dictated_phone_with_a_digit_too_many_is_not_cut_to_fit(read):
+    found = read("восемь девятьсот восемь три семь семь пять пять ноль ноль один", expect="phone")
+    assert found.phone is None and codes(found) == {"phone:invalid"}
+    assert found.name is None

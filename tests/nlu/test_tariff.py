@@ -97,3 +97,32 @@ def test_match_tariff_helper(catalog):
     assert match_tariff("100 мбит", catalog) is None  # two tariffs
     assert match_tariff("гигабит", catalog) is None
     assert match_tariff("", catalog) is None
+
+
+def test_the_tariff_ruled_out_is_not_chosen(read):
+    assert read("а давайте всё-таки Премиум вместо Оптимального").tariff == "Пакет Премиум"
+    assert read("не оптимальный, а премиум").tariff == "Пакет Премиум"
+
+
+def test_home_or_office_answered_with_the_adjective_is_the_segment(read):
+    found = read("домашний", expect="segment")
+    assert (found.segment, found.tariff) == ("home", None)
+    assert read("офисный", expect="segment").segment == "office"
+    assert read("домашний", expect="tariff").tariff == "Пакет Домашний"
+
+
+@pytest.mark.parametrize(
+    ("text", "segment"),
+    [
+        ("дом", "home"),
+        ("на дом", "home"),
+        ("к себе домой", "home"),
+        ("для внука", "home"),
+        ("в офис нам", "office"),
+        ("для работы", "office"),
+        ("магазин", "office"),
+        ("работаю из дома", None),  # both named: asked again, not guessed
+    ],
+)
+def test_short_answers_to_the_segment_question(read, text, segment):
+    assert read(text, expect="segment").segment == segment

@@ -19,9 +19,10 @@ from aida.ops.logs import JsonFormatter
 
 _SEP = r"[\s\-().]*"
 # A Russian number written any usual way (+7 999 123-45-67, 8 (999) 123 45 67, 79991234567,
-# URL-encoded %2B7…), and any other E.164 run of 11–15 digits after a plus.
+# URL-encoded %2B7…), and any other E.164 run of 11–15 digits after a plus. A number is a
+# whole token: digits inside a word (a hex request id such as `f8bad89589254390`) are not one.
 RAW_PHONE = re.compile(
-    rf"(?<![\d*])(?:\+|%2B)?[78]{_SEP}\(?9\d\d{_SEP}\d\d\d{_SEP}\d\d{_SEP}\d\d(?![\d*])"
+    rf"(?<![\w*])(?:\+|%2B)?[78]{_SEP}\(?9\d\d{_SEP}\d\d\d{_SEP}\d\d{_SEP}\d\d(?![\w*])"
     r"|(?:\+|%2B)\d{11,15}(?!\d)",
     re.IGNORECASE,
 )

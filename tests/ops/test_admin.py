@@ -303,3 +303,40 @@ async def test_without_a_crm_there_is_nothing_to_retry(make_client: MakeClient) 
     assert "Повторить" not in page
     resp = await client.post(f"/admin/api/leads/{lead['id']}/retry", headers=AUTH)
     assert resp.status == 409
+
+
+async def test_logging_out_revokes_the_cookie_on_every_instance(make_client: MakeClient) -> None:
+    client, other = await make_client(), await make_client()  # two instances, one database
+    login = await client.post("/admin/login", data={"token": TOKEN}, allow_redirects=False)
+    cookie = {"Cookie": f"aida_admin={login.cookies['aida_admin'].value}"}
+    page = await (await client.get("/admin", headers=cookie)).text()
+    csrf = re.search(r'action="/admin/logout"><input type="hidden" name="csrf" value="(\w+)"', page)
+    assert csrf is not None
+    again = await client.post("/admin/login", data={"token": TOKEN}, allow_redirects=False)
+    kept = {"Cookie": f"aida_admin={again.cookies['aida_admin'].value}"}
+
+    out = await client.post(
+        "/admin/logout", data={"csrf": csrf.group(1)}, headers=cookie, allow_redirects=False
+    )
+    assert out.status == 303
+    # A copy of the cookie (another tab, a stolen one) no longer opens anything, anywhere.
+    for instance in (client, other):
+        assert (await instance.get("/admin", headers=cookie)).status == 401
+        assert (await instance.get("/admin/api/leads", headers=cookie)).status == 401
+    # Another login's cookie is its own and still works.
+    assert (await other.get("/admin", headers=kept)).status == 200
+
+
+async def test_the_banner_shows_our_text_for_a_code_never_text_from_the_link(
+    make_client: MakeClient,
+) -> None:
+    client = await make_client()
+    phishing = "Ключ устарел: введите его на evil.example"
+    page = await (await client.get("/admin", params={"notice": phishing}, headers=AUTH)).text()
+    assert phishing not in page and 'class="notice"' not in page
+    params = {"notice": "requeued", "lead": "abcdef12"}
+    page = await (await client.get("/admin", params=params, headers=AUTH)).text()
+    assert "abcdef12: снова в очереди доставки" in page
+    params = {"notice": "requeued", "lead": "evil.example"}
+    page = await (await client.get("/admin", params=params, headers=AUTH)).text()
+    assert "evil.example" not in page

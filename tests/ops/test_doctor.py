@@ -107,6 +107,22 @@ async def test_problems_are_listed_with_what_to_fix(tmp_path: Path) -> None:
     assert router["status"] == "fail" and "2578885" in router["message"]
 
 
+async def test_a_long_lived_token_near_its_expiry_is_a_warning(tmp_path: Path) -> None:
+    async with FakeAmo.serve(access_ttl=5 * 86400) as amo:
+        access, _ = amo.issue_tokens()
+        env = {
+            **amo.env(tokens=(access, None)),
+            "AIDA_DATABASE_URL": await _migrated_sqlite(tmp_path),
+        }
+        code, checks, _ = await doctor(env, tmp_path)
+    found = by_name(checks)
+    assert code == 0  # a warning, not a failure: delivery still works for five days
+    warning = found["amocrm account"]
+    assert (
+        warning["status"] == "warn" and "Долгосрочный токен amoCRM истекает" in warning["message"]
+    )
+
+
 async def test_an_unreachable_database_fails_and_the_crm_waits_for_it(tmp_path: Path) -> None:
     async with FakeAmo.serve() as amo:
         code, checks, _ = await doctor(

@@ -363,3 +363,39 @@ async def test_funnel_counts_sessions_that_reached_each_step(store: Store) -> No
 
 async def test_ping_answers_when_the_database_is_there(store: Store) -> None:
     await store.ping()
+
+
+# -- limits and look-ups -----------------------------------------------------------------------
+
+
+async def test_a_zero_limit_is_no_leads_on_every_backend(store: Store) -> None:
+    for n in range(3):
+        await _turn(store, f"lim-{n}", lead=_lead(f"lim-{n}"))
+    assert await store.leads(0) == []
+    assert len(await store.leads(2)) == 2
+    assert len(await store.leads()) == 3
+    with pytest.raises(ValueError, match="limit"):
+        await store.leads(-1)
+
+
+async def test_leads_are_found_by_id_prefix_without_loading_them(store: Store) -> None:
+    from aida.crm.requeue import resolve
+
+    leads = [_lead(f"pre-{n}") for n in range(3)]
+    for lead in leads:
+        await _turn(store, lead.session_id, lead=lead)
+    first = leads[0].id
+    assert await store.lead_ids(first[:10], limit=2) == [first]
+    assert await store.lead_ids("%", limit=2) == [] and await store.lead_ids("_", limit=2) == []
+    assert len(await store.lead_ids("", limit=2)) == 2
+
+    class NoFullScan:
+        """The store, except that listing every lead (and its transcript) fails the test."""
+
+        def __getattr__(self, name: str) -> object:
+            if name == "leads":
+                raise AssertionError("resolve loaded every lead")
+            return getattr(store, name)
+
+    assert await resolve(NoFullScan(), first[:8]) == (first, "requeued")  # type: ignore[arg-type]
+    assert await resolve(NoFullScan(), "f" * 40) == (None, "not_found")  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from aida.crm.amocrm.http import AmoHttp, Unauthorized
 from aida.crm.amocrm.models import (
+    Account,
     ContactIn,
     Created,
     FieldInfo,
@@ -20,9 +21,20 @@ from aida.crm.amocrm.models import (
     Found,
     FoundEntity,
     FoundNote,
+    FoundTask,
     LeadIn,
     LeadPatch,
     NoteIn,
+    Pipeline,
+    PipelineList,
+    TaskIn,
+    UnsortedCreated,
+    UnsortedFormIn,
+    User,
+    UserList,
+    Webhook,
+    WebhookIn,
+    WebhookList,
     dump,
 )
 from aida.crm.amocrm.tokens import TokenManager
@@ -74,7 +86,29 @@ class AmoApi:
             raise CrmUnavailable("amoCRM created no contact")
         return created[0].id
 
+    async def contact_lead_ids(self, contact_id: int) -> list[int]:
+        """The ids of the leads linked to a contact (`?with=leads`)."""
+        body = await self.request("GET", f"/api/v4/contacts/{contact_id}", params={"with": "leads"})
+        if body is None:
+            return []
+        found = _parse(FoundEntity, body, "contact")
+        return [item.id for item in found.embedded.leads] if found.embedded else []
+
     # -- leads ------------------------------------------------------------------------------
+    async def get_lead(self, lead_id: int, with_: str | None = None) -> FoundEntity | None:
+        params = {"with": with_} if with_ else None
+        body = await self.request("GET", f"/api/v4/leads/{lead_id}", params=params)
+        return None if body is None else _parse(FoundEntity, body, "lead")
+
+    async def create_unsorted(self, form: UnsortedFormIn) -> tuple[int, int | None]:
+        """(lead id, contact id) of an incoming request added to «Неразобранное»."""
+        body = await self.request("POST", "/api/v4/leads/unsorted/forms", json=[dump(form)])
+        created = _parse(UnsortedCreated, body, "unsorted creation").embedded.unsorted
+        if not created or not created[0].embedded.leads:
+            raise CrmUnavailable("amoCRM created no incoming lead")
+        contacts = created[0].embedded.contacts
+        return created[0].embedded.leads[0].id, contacts[0].id if contacts else None
+
     async def find_leads(self, query: str) -> list[FoundEntity]:
         body = await self.request("GET", "/api/v4/leads", params={"query": query})
         return [] if body is None else _parse(Found, body, "lead search").embedded.leads
@@ -105,7 +139,52 @@ class AmoApi:
             raise CrmUnavailable("amoCRM created no note")
         return created[0].id
 
+    # -- tasks ------------------------------------------------------------------------------
+    async def lead_tasks(self, lead_id: int) -> list[FoundTask]:
+        body = await self.request(
+            "GET",
+            "/api/v4/tasks",
+            params={"filter[entity_type]": "leads", "filter[entity_id]": str(lead_id)},
+        )
+        return [] if body is None else _parse(Found, body, "task list").embedded.tasks
+
+    async def create_task(self, task: TaskIn) -> int:
+        body = await self.request("POST", "/api/v4/tasks", json=[dump(task)])
+        created = _parse(Created, body, "task creation").embedded.tasks
+        if not created:
+            raise CrmUnavailable("amoCRM created no task")
+        return created[0].id
+
     # -- account ----------------------------------------------------------------------------
+    async def account(self) -> Account:
+        body = await self.request("GET", "/api/v4/account", params={"with": "datetime_settings"})
+        return _parse(Account, body, "account")
+
+    async def pipelines(self) -> list[Pipeline]:
+        body = await self.request("GET", "/api/v4/leads/pipelines")
+        return [] if body is None else _parse(PipelineList, body, "pipelines").embedded.pipelines
+
+    async def users(self) -> list[User]:
+        users: list[User] = []
+        for page in range(1, MAX_FIELD_PAGES + 1):
+            body = await self.request(
+                "GET", "/api/v4/users", params={"limit": "250", "page": str(page)}
+            )
+            if body is None:
+                break
+            answer = _parse(UserList, body, "users")
+            users.extend(answer.embedded.users)
+            if answer.links.next is None:
+                break
+        return users
+
+    async def webhooks(self) -> list[Webhook]:
+        body = await self.request("GET", "/api/v4/webhooks")
+        return [] if body is None else _parse(WebhookList, body, "webhooks").embedded.webhooks
+
+    async def subscribe(self, hook: WebhookIn) -> None:
+        await self.request("POST", "/api/v4/webhooks", json=dump(hook))
+
     async def lead_fields(self) -> list[FieldInfo]:
         """Every lead custom field of the account, following `_links.next` (50 a page)."""
         fields: list[FieldInfo] = []

@@ -13,7 +13,7 @@ from aida.crm.amocrm.models import FieldInfo
 from aida.crm.amocrm.payloads import CCTV_TEXT, router_text
 
 _TEXT = frozenset({"text", "textarea"})
-_CHOICE = frozenset({"select", "radiobutton"})
+_CHOICE = frozenset({"select", "radiobutton", "multiselect"})
 # Field types that accept AIDA's value for each setting (research §3.1).
 ACCEPTED_TYPES: dict[str, frozenset[str]] = {
     "CONNECTION_DATE": frozenset({"date", "date_time"}),
@@ -30,9 +30,14 @@ ACCEPTED_TYPES: dict[str, frozenset[str]] = {
     "UTM_TERM": _TEXT | {"tracking_data"},
     "REFERRER": _TEXT,
     "CONSENT": _TEXT,
+    "GCLID": _TEXT | {"tracking_data"},
+    "YCLID": _TEXT | {"tracking_data"},
+    "LANDING_PAGE": _TEXT | {"tracking_data", "url"},
 }
 
-Status = Literal["ok", "not_set", "missing", "wrong_type", "missing_options"]
+Status = Literal[
+    "ok", "not_set", "missing", "wrong_type", "missing_options", "not_subscribed", "subscribed"
+]
 
 
 class FieldReport(BaseModel):
@@ -43,7 +48,7 @@ class FieldReport(BaseModel):
 
     @property
     def problem(self) -> bool:
-        return self.status not in ("ok", "not_set")
+        return self.status not in ("ok", "not_set", "subscribed")
 
 
 def choice_values(key: str, catalog: Catalog) -> list[str]:
@@ -101,8 +106,9 @@ def check_fields(
             )
             continue
         if field.type in _CHOICE:
-            options = {e.value.strip().casefold() for e in field.enums or []}
-            absent = [v for v in choice_values(key, catalog) if v.casefold() not in options]
+            # Exact, as amoCRM matches them: «аренда» is not «Аренда», nor «Аренда » either.
+            options = {e.value for e in field.enums or []}
+            absent = [v for v in choice_values(key, catalog) if v not in options]
             if absent:
                 reports.append(
                     FieldReport(

@@ -1,15 +1,19 @@
 """The wire: one rate-limited HTTP exchange with amoCRM, its answer or a classified error.
 
 Error classes follow research §9–§10: 429, 5xx, timeouts and network errors are temporary
-(`CrmUnavailable`, honouring `Retry-After`/`retry_after`); 400/402/403/404/422 are refusals
-(`AmoRejected`) that no retry can fix; 401 on the API means the access token must be renewed
-(`Unauthorized`, handled by the caller); 4xx from the token endpoint means the refresh token
-is spent or the client credentials are wrong (`CrmAuthError`). Bodies may be HTML on 403/429.
+(`CrmUnavailable`, honouring `Retry-After`/`retry_after`); 402 (unpaid) and 403 (the account
+blocked, often an nginx HTML page, on any endpoint including the token one) stop the whole
+account (`CrmAccountBlocked`: delivery pauses, nothing is marked failed); 400/404/422 are
+refusals of one request (`AmoRejected`) that no retry can fix; 401 on the API means the access
+token must be renewed (`Unauthorized`, handled by the caller). Only a 400/401 from the token
+endpoint with an OAuth error body means the refresh token is spent or the client settings are
+wrong (`CrmAuthError`: authorize again).
 """
 
 from __future__ import annotations
 
 import json as jsonlib
+import re
 from typing import Any, NoReturn
 
 import aiohttp
@@ -17,7 +21,7 @@ from pydantic import ValidationError
 
 from aida.crm.amocrm.models import Problem, TokenAnswer
 from aida.crm.amocrm.tokens import Clock, token_pair, utcnow
-from aida.crm.port import CrmAuthError, CrmRejected, CrmUnavailable
+from aida.crm.port import CrmAccountBlocked, CrmAuthError, CrmRejected, CrmUnavailable
 from aida.crm.ratelimit import RateLimiter
 from aida.ops.metrics import record_amocrm
 from aida.privacy import scrub
@@ -27,6 +31,19 @@ from aida.store.base import TokenPair
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=20, connect=5)
 # Rate-limited without a stated wait: do not come back sooner than this (research §10).
 MIN_RETRY_AFTER = 1.0
+
+
+# Statuses that stop the whole account, and what the operator should do about them.
+ACCOUNT_BLOCKED: dict[int, str] = {
+    402: "the amoCRM subscription has ended: the account owner must pay for it",
+    403: "amoCRM has blocked the account (often after repeated 429s): ask amoCRM support",
+}
+# Statuses that refuse one request's content: the lead is marked failed for the operator.
+REQUEST_REFUSED = frozenset({400, 404, 409, 413, 422})
+
+
+_HTML = re.compile(r"<\s*(!doctype|html|head|body)\b", re.IGNORECASE)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
 class Unauthorized(Exception):
@@ -69,6 +86,10 @@ def describe(status: int, problem: Problem | None, text: str, request_id: str | 
             for issue in item.errors:
                 parts.append(f"{issue.path}: {issue.code} {issue.detail or ''}".strip())
         message = "; ".join(parts)
+    elif _HTML.search(text):
+        # nginx's or amoCRM's error page: its title says all there is
+        title = _TITLE.search(text)
+        message = f"HTML page «{' '.join(title.group(1).split())[:80]}»" if title else "HTML page"
     else:
         message = " ".join(text.split())[:200] or "no details"
     suffix = f" [X-Request-Id {request_id}]" if request_id else ""
@@ -142,13 +163,17 @@ class AmoHttp:
             return token_pair(
                 answer.access_token, answer.refresh_token, answer.expires_in, self._clock()
             )
-        if 400 <= status < 500 and status != 429:
+        if status in (400, 401) and problem is not None:
             raise CrmAuthError(
                 describe(status, problem, text, resp.headers.get("X-Request-Id"))
                 + " — the refresh token is spent or the client settings are wrong;"
                 " authorize the integration again and set AMO_ACCESS_TOKEN/AMO_REFRESH_TOKEN"
             )
-        self._raise(status, problem, text, resp)
+        if status in ACCOUNT_BLOCKED or status == 429 or status >= 500:
+            self._raise(status, problem, text, resp)
+        # Anything else from the token endpoint (an HTML 400 from a proxy, a 404) is neither a
+        # spent token nor a lead's fault: try again later.
+        raise CrmUnavailable(describe(status, problem, text, resp.headers.get("X-Request-Id")))
 
     def _raise(
         self, status: int, problem: Problem | None, text: str, resp: aiohttp.ClientResponse
@@ -157,6 +182,12 @@ class AmoHttp:
         if status == 429:
             raise CrmUnavailable(message, retry_after=_retry_after(resp, problem))
         if status >= 500:
+            raise CrmUnavailable(message)
+        if status in ACCOUNT_BLOCKED:
+            raise CrmAccountBlocked(f"{message} — {ACCOUNT_BLOCKED[status]}")
+        if status not in REQUEST_REFUSED:
+            # An answer no request of ours should get (an HTML 400 from a proxy, 405…): try
+            # again later rather than lose the lead.
             raise CrmUnavailable(message)
         raise AmoRejected(message, status, problem)
 

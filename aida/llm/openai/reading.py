@@ -24,12 +24,12 @@ from pydantic import (
 )
 
 from aida.catalog import Catalog
-from aida.domain import CameraCount, RouterOption, Segment
+from aida.domain import CameraCount, RouterOption, Segment, Step
 from aida.llm.prompts import topics
 from aida.masking import Masker
 from aida.understanding.brain import RuleReader
 from aida.understanding.questions import REPLY_WORDS
-from aida.understanding.slots import CHANGEABLE
+from aida.understanding.slots import CHANGEABLE, SLOTS
 from aida.understanding.types import Expect, Extraction, Intent, Problem, TurnContext, Understanding
 
 _NAME = re.compile(r"[A-Za-zА-Яа-яЁё][A-Za-zА-Яа-яЁё'\-]*")
@@ -75,11 +75,13 @@ class Reading(BaseModel):
     wants_change: bool = False
     skip: bool = False
     thanks: bool = False
+    greets: bool = False
+    no_more: bool = False
     choice: str | None = None
     reset: list[str] = Field(default_factory=list)
 
     @field_validator("intent", "email_declined", "topics", "wants_change", "skip", "thanks",
-                     "choice", "reset", mode="wrap")
+                     "greets", "no_more", "choice", "reset", mode="wrap")
     @classmethod
     def _default_invalid(
         cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
@@ -166,11 +168,13 @@ def reading_schema(catalog: Catalog) -> dict[str, Any]:
             "wants_change": {"type": "boolean"},
             "skip": {"type": "boolean"},
             "thanks": {"type": "boolean"},
+            "greets": {"type": "boolean"},
+            "no_more": {"type": "boolean"},
             "choice": _nullable({"type": "string", "enum": sorted(REPLY_WORDS)}),
             "reset": {"type": "array", "items": {"type": "string", "enum": list(CHANGEABLE)}},
         },
         "required": ["intent", "slots", "topics", "email_declined", "wants_change", "skip",
-                     "thanks", "choice", "reset"],
+                     "thanks", "greets", "no_more", "choice", "reset"],
         "additionalProperties": False,
     }
 
@@ -279,6 +283,11 @@ _SLOT_FIELDS: tuple[str, ...] = tuple(
 )
 
 
+def _offers_extras(ctx: TurnContext) -> bool:
+    slot = ctx.expect.slot if ctx.expect else None
+    return slot is not None and SLOTS[slot].step is Step.extras
+
+
 def to_understanding(
     reading: Reading, message: str, ctx: TurnContext, offline: Understanding, reader: RuleReader
 ) -> Understanding:
@@ -323,6 +332,9 @@ def to_understanding(
             "wants_change": reading.wants_change or offline.wants_change,
             "skip": reading.skip or offline.skip,
             "thanks": reading.thanks or offline.thanks,
+            "greets": reading.greets or offline.greets,
+            # Extras are declined only where they are offered (as the rules decide).
+            "no_more": (reading.no_more or offline.no_more) and _offers_extras(ctx),
             "choice": reading.choice or offline.choice,
             "reset": reset,
         }
