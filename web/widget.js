@@ -416,7 +416,7 @@
       id: uid + '-i', rows: '1', maxlength: String(MAX_MESSAGE), placeholder: t.placeholder,
       autocomplete: 'off', enterkeyhint: 'send', 'aria-describedby': uid + '-n'
     });
-    // The personal-data notice, under the input before the first message (GET /privacy).
+    // The personal-data notice, under the input before the first message (GET /chat/privacy).
     this.notice = el('p', { class: 'pn', id: uid + '-n', hidden: true });
     this.sendBtn = el('button', { type: 'submit', class: 'send', 'aria-label': t.send, title: t.send }, [icon(ICON_SEND)]);
     this.form = el('form', { class: 'comp', novalidate: true }, [
@@ -692,7 +692,7 @@
   P.loadPrivacy = function () {
     var self = this;
     this.showNotice({});
-    request(this.api + '/privacy', { method: 'GET', headers: { Accept: 'application/json' } }, TIMEOUT_MS)
+    request(this.api + '/chat/privacy', { method: 'GET', headers: { Accept: 'application/json' } }, TIMEOUT_MS)
       .then(function (r) { return r.ok ? r.json() : {}; })
       .then(function (d) { if (!self.dead) self.showNotice(d && typeof d === 'object' ? d : {}); },
         function () { /* the links from the options stay */ });

@@ -76,7 +76,7 @@ def create_app(settings: Settings, *, engine: TurnEngine | None = None) -> web.A
     app.router.add_post("/chat/stream", chat_stream)
     app.router.add_get("/chat/history", history)
     app.router.add_get("/health", health)
-    app.router.add_get("/privacy", privacy)
+    app.router.add_get("/chat/privacy", privacy)
     app.router.add_get(CONSENT_PATH, consent_page)
     add_crm_webhook_routes(app)
     install_metrics(app, store, getattr(app[TURNS].engine, "brain", None))

@@ -1,4 +1,4 @@
-"""The personal-data texts for the chat: `GET /privacy` (the notice under the input, the
+"""The personal-data texts for the chat: `GET /chat/privacy` (the notice under the input, the
 policy and consent links, JSON for the widget) and `GET /privacy/consent` (the consent text,
 a document of its own as 152-FZ requires since 1 September 2025)."""
 

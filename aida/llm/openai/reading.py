@@ -315,9 +315,11 @@ def to_understanding(
     intent = reading.intent
     if intent is Intent.unknown:
         intent = offline.intent
-    # The yes that creates a lead must be the customer's own, read by the rules too: a model
-    # talked into "yes" by the message it reads confirms nothing.
-    if ctx.asked == "confirm" and intent is Intent.yes and offline.intent is not Intent.yes:
+    # The yes that creates a lead, or gives consent to process personal data, must be the
+    # customer's own, read by the rules too: a model talked into "yes" by the message it
+    # reads confirms nothing and consents to nothing.
+    if (ctx.asked in ("confirm", "consent") and intent is Intent.yes
+            and offline.intent is not Intent.yes):
         intent = offline.intent
     found = merged.found()
     reset = [f for f in dict.fromkeys([*offline.reset, *reading.reset]) if f not in found]

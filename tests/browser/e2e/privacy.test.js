@@ -3,8 +3,11 @@
 // the operator's policy and to the consent text; on a strict-CSP host and on the full page.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startStack, launch, newPage, shot } = require('../lib/harness');
-const { ui, cspViolations, settled, say } = require('../lib/chat');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { REPO, startStack, startAida, launch, newPage, shot } = require('../lib/harness');
+const { ui, cspViolations, settled, say, choose } = require('../lib/chat');
 
 const POLICY = 'https://smit34.ru/privacy-policy';
 let stack, browser;
@@ -79,4 +82,38 @@ test('assistant page: the notice with AIDA_PRIVACY_URL, before the first message
   await say(page, 'Тарифы для дома');
   assert.deepEqual(problems, []);
   await page.context().close();
+});
+
+test('the consent question links the consent text the operator published; the link is a real link', async () => {
+  // The shipped catalog with `consent_url` set, as an operator would.
+  const data = path.join(REPO, 'aida', 'catalog', 'data');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aida-catalog-'));
+  for (const f of ['coverage.csv', 'consent.md']) fs.copyFileSync(path.join(data, f), path.join(dir, f));
+  const toml = fs.readFileSync(path.join(data, 'catalog.toml'), 'utf8')
+    .replace(/^# consent_url = "([^"]+)".*$/m, 'consent_url = "$1"');
+  assert.match(toml, /^consent_url = "https:\/\/smit34\.ru\/soglasie"$/m);
+  fs.writeFileSync(path.join(dir, 'catalog.toml'), toml);
+  const aida = await startAida({ env: { AIDA_CATALOG: path.join(dir, 'catalog.toml') } });
+  try {
+    const { page, problems } = await newPage(browser, { allowedOrigins: [aida.url] });
+    await page.goto(`${aida.url}/aida_chat.html`);
+    await ui(page).input.waitFor();
+    await choose(page, 'Тарифы для дома');
+    await choose(page, 'Пакет Премиум');
+    await choose(page, /^Без камер/);
+    await choose(page, /^(Нет|Не нужен)/);
+    await say(page, 'ул. Мира, 5, кв 12');
+    const bubble = ui(page).assistant.last();
+    const link = bubble.locator('a');
+    assert.equal(await link.count(), 1, 'one link in the consent question');
+    assert.equal(await link.getAttribute('href'), 'https://smit34.ru/soglasie');
+    assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
+    assert.ok((await page.locator('aida-widget').locator('.pn a').evaluateAll((as) => as.map((a) => a.href))).includes('https://smit34.ru/soglasie'));
+    await shot(page, 'privacy-3-consent-question');
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  } finally {
+    await aida.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
