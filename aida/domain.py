@@ -85,6 +85,8 @@ class Slots(SlotValues):
     # The customer accepted a technical check for an address outside the coverage list.
     tech_check: bool = False
     email_declined: bool = False
+    # The address has no flat (a private house, an office without a number), said so.
+    no_flat: bool = False
     referrer: str | None = None  # who recommended us, asked once after `done`
 
 

@@ -185,6 +185,8 @@ def _lead_rows(leads: Iterable[LeadRow], tz: ZoneInfo, csrf: str | None, retry: 
         status = f'<span class="st st-{lead.delivery}">{_e(DELIVERY_RU[lead.delivery])}</span>'
         if lead.attempts:
             status += f' <span class="muted">попыток: {lead.attempts}</span>'
+        if lead.outcome:
+            status += f'<div class="muted">amoCRM: {_e(lead.outcome)}</div>'
         if lead.last_error:
             status += f'<div class="err">{_e(lead.last_error)}</div>'
         action = ""

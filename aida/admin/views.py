@@ -10,6 +10,7 @@ import datetime as dt
 
 from pydantic import BaseModel
 
+from aida.crm.amocrm.webhooks import LOST_STATUS, WON_STATUS
 from aida.privacy import mask_email, mask_phone, scrub
 from aida.store.base import DeliveryStatus, LeadRecord
 
@@ -42,6 +43,17 @@ class LeadRow(BaseModel):
     attempts: int
     last_error: str | None  # the CRM's answer, phones and emails masked
     crm_lead_id: int | None
+    outcome: str | None  # in the CRM: «в работе», «подключено», «отказ: причина»
+
+
+def _outcome(record: LeadRecord) -> str | None:
+    if record.delivery != "delivered" or record.crm_status_id is None:
+        return None
+    if record.crm_status_id == WON_STATUS:
+        return "подключено"
+    if record.crm_status_id == LOST_STATUS:
+        return f"отказ: {record.crm_loss_reason}" if record.crm_loss_reason else "отказ"
+    return "в работе"
 
 
 def lead_row(record: LeadRecord) -> LeadRow:
@@ -66,4 +78,5 @@ def lead_row(record: LeadRecord) -> LeadRow:
         attempts=record.attempts,
         last_error=scrub(record.last_error) if record.last_error else None,
         crm_lead_id=record.crm_lead_id,
+        outcome=_outcome(record),
     )

@@ -79,6 +79,12 @@ class CoverageList(BaseModel):
         key = _key(city) if city else None
         return sorted({r.street for r in self.rows if key is None or _key(r.city) == key})
 
+    def houses(self, city: str, street: str) -> list[tuple[int, int]]:
+        """The house ranges connected on a street (empty when the street is not served)."""
+        c, st = _key(city), _key(street)
+        return [h for r in self.rows if _key(r.city) == c and _key(r.street) == st
+                for h in r.houses]
+
     def covers(self, address: Address) -> bool:
         number = house_number(address.house)
         if number is None:

@@ -35,6 +35,8 @@ def lead_json(record: LeadRecord, *, transcript: bool = False) -> dict[str, Any]
     data = record.lead.model_dump(mode="json", exclude=None if transcript else {"transcript"})
     data["delivery"] = record.delivery
     data["crm_lead_id"] = record.crm_lead_id
+    data["crm_status_id"] = record.crm_status_id  # the stage in amoCRM (won 142, lost 143)
+    data["crm_loss_reason"] = record.crm_loss_reason
     data["attempts"] = record.attempts
     data["last_error"] = record.last_error
     return data

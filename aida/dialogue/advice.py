@@ -16,9 +16,6 @@ from aida.domain import ConversationState, Segment
 from aida.replies.format import date_label, per_month
 from aida.steps import Env
 
-ADVICE_TOPICS = ("cheapest", "fastest", "compare", "connection_fee", "visit_soon",
-                 "phone_required")
-
 
 def _segment(conv: ConversationState) -> Segment | None:
     return conv.slots.segment

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aida.dialogue.advice import advice
 from aida.domain import ConversationState
 from aida.replies.format import cameras, per_month, rub, tariff_line
 from aida.steps import Env
@@ -53,6 +54,15 @@ def _coverage(conv: ConversationState, env: Env) -> str:
         if slots.coverage == "covered":
             return f"По адресу {where} подключение возможно."
         return f"По адресу {where} мы пока не подключаем, но можно заказать техническую проверку."
+    if conv.partial_street:  # «по Карбышева в Волжском есть?»: the street without a house
+        city = conv.partial_city or env.catalog.default_city
+        ranges = env.catalog.coverage.houses(city, conv.partial_street)
+        if ranges:
+            houses = ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in ranges)
+            return (f"{city}, {conv.partial_street}: подключаем дома {houses}. Назовите номер "
+                    "дома — проверю точно.")
+        return (f"{city}, {conv.partial_street}: этой улицы пока нет в нашем списке, но можно "
+                "заказать техническую проверку.")
     cities = ", ".join(env.catalog.coverage.cities())
     return (f"Мы подключаем дома и офисы в городах: {cities}. Точный адрес проверю, "
             "когда дойдём до него в заявке.")
@@ -65,7 +75,9 @@ def answer(topics: list[str], conv: ConversationState, env: Env) -> list[str]:
     out: list[str] = []
     named = [t for t in (c.tariff(x.split(":", 1)[1]) for x in topics if x.startswith("tariff:"))
              if t is not None]
-    for tariff in named:
+    advised = advice(topics, named, conv, env)
+    compared = "compare" in topics and len(named) >= 2
+    for tariff in [] if compared else named:
         router = ("роутер в подарок" if tariff.router_included
                   else f"роутер в аренду за {per_month(c.router.rent_price)} или свой")
         out.append(f"{tariff_line(tariff)}, {router}.")
@@ -97,4 +109,5 @@ def answer(topics: list[str], conv: ConversationState, env: Env) -> list[str]:
             faq = next((f for f in c.faq if f.topic == topic), None)
             if faq:
                 out.append(faq.answer)
+    out.extend(advised)
     return [p for p in dict.fromkeys(out) if p]

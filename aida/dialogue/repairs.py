@@ -152,6 +152,7 @@ def decline_consent(t: Turn) -> Decision:
 
 def cancel(t: Turn) -> Decision:
     t.events.append("cancel")
+    t.expect(None)  # nothing is asked now; «Продолжить» asks the step's question again
     t.parts.append("Хорошо, заявку пока не оформляю. Если передумаете — напишите, "
                    "продолжим с того же места.")
     return t.decision(["Продолжить", RESTART])

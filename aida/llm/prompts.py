@@ -17,21 +17,8 @@ from aida.domain import Slots
 from aida.masking import Masker
 from aida.understanding.questions import REPLY_WORDS, AnswerSpace
 from aida.understanding.slots import CHANGEABLE, SLOTS
-from aida.understanding.types import Intent, ReplyDraft, TurnContext
+from aida.understanding.types import Intent, ReplyDraft, TurnContext, catalog_topics
 
-# Topics answered from the catalog's data (aida.dialogue.answers); the catalog adds its FAQ.
-BUILTIN_TOPICS: tuple[str, ...] = (
-    "tariffs",
-    "tariffs_home",
-    "tariffs_office",
-    "router",
-    "cctv",
-    "static_ip",
-    "total",
-    "coverage",
-    "hours",
-    "support",
-)
 _WEEKDAYS = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
 _CALENDAR_DAYS = 14
 _HISTORY_MESSAGES = 4
@@ -81,7 +68,7 @@ def _catalog_lines(catalog: Catalog) -> list[str]:
 
 def topics(catalog: Catalog) -> list[str]:
     """Every topic a question may be about (`Understanding.topics`)."""
-    return [*BUILTIN_TOPICS, *(f.topic for f in catalog.faq)]
+    return catalog_topics(catalog)
 
 
 _READING = """\

@@ -19,6 +19,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice, pairwise, permutations
+from typing import NamedTuple
 
 from pymorphy3.analyzer import Parse
 from rapidfuzz import fuzz, process
@@ -157,6 +158,7 @@ class StreetIndex:
     # First letters of the name words: a word starting otherwise is not looked up (cheap
     # filter before the dictionary lookup, which costs far more).
     prefixes: frozenset[str]
+    city_words: re.Pattern[str]  # words starting like one of our cities
 
 
 def _word_key(word: str) -> str:
@@ -208,6 +210,7 @@ def street_index(catalog: Catalog) -> StreetIndex:
         cities=cities,
         max_words=max((len(k) for k in by_key), default=1),
         prefixes=frozenset(_prefix(w) for s in streets for w in _NAME_WORD.findall(s.core)),
+        city_words=re.compile(r"(?<![\w-])(?:" + alternation(cities) + r")[а-яa-z-]*"),
     )
 
 
@@ -217,8 +220,7 @@ def _prefix(word: str) -> str:
 
 
 # -- pieces ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Word:
+class _Word(NamedTuple):  # a tuple: thousands are made per long message, and cheaply
     text: str
     start: int
     end: int
@@ -399,6 +401,8 @@ class _StreetReader:
                 if key in index.by_tail and self._hinted(i, i + len(window) - 1):
                     start, end = window[0].start, window[-1].end
                     return _Mention(start, end, index.by_tail[key], "", text[start:end], True)
+        if words[i].text[0].isdigit() and _prefix(words[i].text) not in index.prefixes:
+            return None  # no street of the list starts with this number
         typed = _type_before(text, self.types, words[i].start) is not None
         if not typed and not any(self.house_after[i : i + most]):
             return None
@@ -504,11 +508,9 @@ def _announced_mentions(text: str, taken: list[_Mention], expect: Expect | None)
 def _city_mentions(text: str, index: StreetIndex) -> list[tuple[int, int, str]]:
     """Cities named in the text: coverage cities in any case form, `г. X`, `в <city>`."""
     found: list[tuple[int, int, str]] = []
-    for w in _words(text):
-        if city := _our_city(w.text, index):
-            found.append((w.start, w.end, city))
-            if len(found) >= MOST_MATCHES:
-                break
+    for m in islice(index.city_words.finditer(text), MOST_MATCHES):
+        if city := _our_city(m.group(), index):
+            found.append((m.start(), m.end(), city))
     for rx in (_CITY_MARK, _CITY_PREP):
         for m in islice(rx.finditer(text), MOST_MATCHES):
             word = m.group("w")

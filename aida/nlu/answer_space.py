@@ -1,7 +1,8 @@
 """A message read against the pending question's answer space, before any other slot: a
-button's text, a colloquial yes or no to a yes/no question, a short answer that only means
-something after that question («к себе домой» after «для дома или для офиса?», «парочку»
-after the camera options), a house number alone, free words where words are wanted.
+button's text, a colloquial yes or no to a yes/no question, the way on outside coverage, a
+house number alone, free words where words are wanted. Short slot answers that mean something
+only after their question («к себе домой», «парочку») are the extractor's, given the question
+(`expect`).
 """
 
 from __future__ import annotations
@@ -35,27 +36,13 @@ _CONSENT_NO = re.compile(r"\bне\s+(согл\w*|даю|дам|хочу|буду
                          r"|\bотказ\w*|^нет\b|\bнет\s+согл")
 _CONSENT_YES = re.compile(r"^(да|ага|ок|окей|конечно|хорошо|ладно|давайте|подтверждаю|разрешаю"
                           r"|даю\s+согл\w*|я\s+согл\w*|согл\w*)\b")
-# Short answers to «для дома или для офиса?».
-_SEGMENT = (
-    ("office", re.compile(r"\b(офис\w*|работ\w*|бизнес\w*|компани\w*|организаци\w*|фирм\w*"
-                          r"|предприят\w*|юр\w*\s*лиц\w*|ип)\b")),
-    ("home", re.compile(r"\b(дом|домой|дома|домашн\w*|квартир\w*|себя|себе|семь\w*|частн\w*"
-                        r"|дач\w*|коттедж\w*)\b")),
-)
-# Camera counts in words, for the camera question («парочку», «одной хватит», «четыре штуки»).
-_CAMERAS = (
-    (1, re.compile(r"\b(одн(а|у|ой|ого)|один|одна|единственн\w*|одну|штучку)\b")),
-    (2, re.compile(r"\b(пар(а|у|очк\w*|ы)|дв(а|е|ух|умя)|двойк\w*)\b")),
-    (3, re.compile(r"\b(тр(и|ех|емя)|тройк\w*)\b")),
-    (4, re.compile(r"\b(четыр(е|ех|ьмя)|четверк\w*)\b")),
-)
 
 
 @dataclass
 class SpaceReading:
     """What the message means as the answer to the pending question."""
 
-    intent: Intent | None = None  # yes or no
+    intent: Intent | None = None  # yes or no (cancel: declines every offered way on)
     slot: str | None = None  # the slot `value` fills
     value: Any = None
     choice: str | None = None  # a reply word (questions.REPLY_WORDS) other than yes/no
@@ -76,20 +63,30 @@ def _button(text: str, space: AnswerSpace) -> Any:
     return None
 
 
+# In a short reply to a yes/no question, a refusal anywhere is a no («ненадо», «нетт», «не
+# тогда», «внук говорит не надо», «почты у меня нет», «не пользуюсь»), and a reply that opens
+# with a yes and refuses nothing is a yes («да, нужен, для удалённого доступа»).
+_SHORT_REPLY_WORDS = 8
+_REFUSAL = re.compile(r"(?<!\w)(нет\w*|неа|нее+|не-а|нету|ненад\w*|не\s*надо\w*|не\s*нуж\w*"
+                      r"|не\s+хочу|не\s+буду|не\s+пользуюсь|не\s+имею|не\s+дам|не\s+стоит"
+                      r"|не\s+требуется|обойд\w+|без\s+(него|нее|них|этого)|не)(?!\w)")
+_OPENS_YES = re.compile(r"^(да+|ага|угу|конечно|давайте|давай|хочу|нужен|нужна|нужно|надо"
+                        r"|(теперь|вот|ну|тогда)\s+да)(?!\w)")
+_BUT = re.compile(r"(?<!\w)(но|только|подожд\w*|погод\w*|стоп|хотя)(?!\w)")
+
+
 def _yes_no(plain: str, raw: str) -> Intent | None:
     text = plain or raw.strip()
     if _NO.match(text) or (not plain and raw.strip().startswith("-")):
         return Intent.no
     if _YES.match(text) or (not plain and raw.strip().startswith("+")):
         return Intent.yes
-    return None
-
-
-def _slot_word(space: AnswerSpace, plain: str) -> Any:
-    if space.slot == "segment":
-        return next((seg for seg, rx in _SEGMENT if rx.search(plain)), None)
-    if space.slot == "cctv_cameras":
-        return next((n for n, rx in _CAMERAS if rx.search(plain)), None)
+    if len(text.split()) > _SHORT_REPLY_WORDS or _BUT.search(text):
+        return None
+    if _OPENS_YES.match(text) and not _REFUSAL.search(text.removeprefix("да нет")):
+        return Intent.yes
+    if _REFUSAL.search(text):
+        return Intent.no
     return None
 
 
@@ -112,16 +109,19 @@ def read_space(text: str, space: AnswerSpace | None) -> SpaceReading:
         out.intent = _consent(plain)
     if space.yes_no and out.intent is None:
         out.intent = _yes_no(plain, text)
-    if space.slot and out.intent is None:
-        value = _slot_word(space, plain)
-        if value is not None:
-            out.slot, out.value = space.slot, value
     if space.key == "tech_check":
         out.choice = _tech_check(plain)
+        if out.choice is None and _declines_both(plain):
+            out.intent = Intent.cancel  # neither a check nor another address: not now
     if space.key == "house":
         parsed = parse_house(text)
         if parsed:
             out.house, out.flat = parsed
+    if space.key == "flat":
+        if _NO_FLAT.search(plain):
+            out.choice, out.intent = q.NO_FLAT, None
+        elif flat := _FLAT.fullmatch(plain.strip(" .")):
+            out.flat = flat.group(1)
     if space.free_text:
         out.free_text = " ".join(text.split())[:FREE_TEXT_CHARS] or None
     return out
@@ -136,12 +136,33 @@ def _consent(plain: str) -> Intent | None:
 
 
 _OTHER_ADDRESS = re.compile(r"друг\w*\s+адрес|не\s+тот\s+адрес|адрес\s+друг")
-_TECH_CHECK = re.compile(r"провер|оставить\s+заявк|оставьте\s+заявк")
+_NO_OTHER_ADDRESS = re.compile(r"(друг\w*\s+адрес\w*|адрес\w*\s+друг\w*)\s+(у\s+меня\s+)?"
+                               r"(нет|не\s+будет)|нет\s+(у\s+меня\s+)?друг\w*\s+адрес")
+_TECH_CHECK = re.compile(r"провер|оставить\s+заявк|оставьте\s+заявк|посмотр|глян")
+_AGREE = re.compile(r"(?<!\w)(давайте|да|можно|хорошо|пусть|ладно)(?!\w)")
+_NO_CHECK = re.compile(r"провер\w*\s+(тоже\s+)?не\s+(надо|нужн\w*)|не\s+(надо|нужн\w*)\s+провер"
+                       r"|(?<!\w)не\s*надо(?!\w)|друг\w*\s+провайдер")
+
+
+# «частный дом», «квартиры нет», «без квартиры»: the address has no flat.
+_NO_FLAT = re.compile(r"частн\w*|\bсвой\s+дом|нет\s+квартир\w*|квартир\w*\s+нет|без\s+квартир\w*"
+                      r"|\bкоттедж\w*|\bдача\b|\bнет\b|^-$")
+# «18», «кв 18», «квартира 18а», «офис 305»: the flat alone.
+_FLAT = re.compile(r"(?:(?:кв|квартир\w*|офис|оф|помещени\w*|пом)\.?\s*(?:№\s*)?)?(\d{1,4}[а-я]?)")
 
 
 def _tech_check(plain: str) -> str | None:
-    if _OTHER_ADDRESS.search(plain):
-        return q.OTHER_ADDRESS
-    if _TECH_CHECK.search(plain):
+    """Outside coverage: another address, or a technical check of this one."""
+    refused = _NO_CHECK.search(plain)
+    if _TECH_CHECK.search(plain) and not refused:
         return q.TECH_CHECK
+    no_other = _NO_OTHER_ADDRESS.search(plain)
+    if _OTHER_ADDRESS.search(plain) and not no_other:
+        return q.OTHER_ADDRESS
+    if no_other and _AGREE.search(plain) and not refused:
+        return q.TECH_CHECK  # «другого адреса нет, давайте»
     return None
+
+
+def _declines_both(plain: str) -> bool:
+    return bool(_NO_CHECK.search(plain) or _NO_OTHER_ADDRESS.search(plain))

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 from aida.catalog import Catalog
-from aida.domain import ConversationState, Step
+from aida.domain import ConversationState, Segment, Step
 from aida.nlu import extract, intents
 from aida.nlu.answer_space import read_space
+from aida.nlu.fixes import fixed_address
 from aida.nlu.tariff import QUESTION
 from aida.nlu.validate import validate_understanding
 from aida.understanding import questions as q
@@ -68,10 +69,15 @@ class OfflineBrain:
                         expect=space.key if space and space.slot else None)
         if heard.slot and getattr(slots, heard.slot) is None:
             setattr(slots, heard.slot, heard.value)
+        if slots.address is None and (fixed := fixed_address(message, ctx.slots.address)):
+            slots.address = fixed
+        if slots.tariff is None and space is not None and space.key == "tariff":
+            slots.tariff = self._ranked_tariff(message, slots.segment or ctx.slots.segment)
         reading = intents.read(message, ctx.catalog, has_slots=slots.has_slots())
         intent = reading.intent
-        if heard.intent is not None and not slots.has_slots() and intent in (
-                Intent.yes, Intent.no, Intent.unknown, Intent.chitchat, Intent.cancel):
+        questioned = intent is Intent.question and not reading.topics
+        if heard.intent is not None and not slots.has_slots() and (questioned or intent in (
+                Intent.yes, Intent.no, Intent.unknown, Intent.chitchat, Intent.cancel)):
             # «нет спасибо», «ага», «-» answer the yes/no question asked; «ничего не надо»
             # there declines it, it does not end the conversation.
             intent = heard.intent
@@ -83,6 +89,9 @@ class OfflineBrain:
         if no_more and intent is Intent.cancel:
             intent = Intent.no  # «доп услуги не нужны» declines the extras, not the order
         topics = list(reading.topics)
+        if "compare" in topics:
+            # «чем Безлимитище лучше Премиума» names two tariffs to compare, not to choose
+            slots.problems = [p for p in slots.problems if p.slot != "tariff"]
         if intent is Intent.question and slots.tariff is None:
             topics.extend(f"tariff:{name}" for name in self._asked_about(message, ctx))
         found = slots.found()
@@ -91,6 +100,8 @@ class OfflineBrain:
             for f in intents.changes(message, bare=ctx.asked == "change")
             if f not in found and not (f == "address" and slots.problems)
         ]
+        if intent is Intent.cancel and reset:
+            intent = Intent.correction  # «стоп, квартира не 18 а 81»: a fix, not a stop
         choice = heard.choice
         return Understanding(
             intent=intent,
@@ -108,6 +119,15 @@ class OfflineBrain:
             house=heard.house,
             flat=heard.flat,
         )
+
+    def _ranked_tariff(self, message: str, segment: Segment | None) -> str | None:
+        """«давайте самый дешёвый» to the tariff question picks that tariff of the segment."""
+        rank = intents.picked_by_rank(message)
+        if rank == "cheapest":
+            return self.catalog.cheapest(segment).name
+        if rank == "fastest":
+            return self.catalog.fastest(segment).name
+        return None
 
     def _asked_about(self, message: str, ctx: TurnContext) -> list[str]:
         """Tariffs a question names ("сколько стоит премиум?"): the extractor does not take

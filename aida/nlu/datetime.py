@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 from rapidfuzz import fuzz, process
 
@@ -39,7 +41,7 @@ from aida.catalog import Catalog
 from aida.catalog.models import Hours
 from aida.nlu import morph
 from aida.nlu.numbers import read_number, to_digits
-from aida.nlu.text import NUMBER, fold, word_list
+from aida.nlu.text import MOST_MATCHES, NUMBER, fold, word_list
 from aida.understanding.types import Expect, Problem
 
 # -- typo repair -------------------------------------------------------------------------
@@ -61,10 +63,12 @@ _MONTH_WORDS = frozenset(_MONTHS_GEN)
 @dataclass(frozen=True)
 class _Fixed:
     text: str
-    origin: list[int]  # origin[i]: index in the input of character i of `text`
+    origin: list[int] | None  # origin[i]: index in the input of character i; None: the same
     months: list[tuple[int, int]]  # spans in `text` of month words repaired from a typo
 
     def span(self, a: int, b: int) -> tuple[int, int]:
+        if self.origin is None:
+            return a, b
         return self.origin[a], self.origin[b - 1] + 1
 
 
@@ -80,18 +84,23 @@ def _repair(word: str) -> str:
 
 
 def _fix_typos(text: str) -> _Fixed:
+    fixes = [
+        (m, fixed)
+        for m in _WORDS.finditer(text)
+        if len(m.group()) >= 5 and (fixed := _repair(m.group())) != m.group()
+    ]
+    if not fixes:  # the usual case: nothing to map back
+        return _Fixed(text, None, [])
     out: list[str] = []
     origin: list[int] = []
     months: list[tuple[int, int]] = []
     pos = size = 0
-    for m in _WORDS.finditer(text):
-        word = m.group()
-        fixed = _repair(word) if len(word) >= 5 else word
+    for m, fixed in fixes:
         gap = text[pos : m.start()]
         out.append(gap)
         origin.extend(range(pos, m.start()))
         size += len(gap)
-        if fixed != word and fixed in _MONTH_WORDS:
+        if fixed in _MONTH_WORDS:
             months.append((size, size + len(fixed)))
         out.append(fixed)
         # a corrected word maps onto the span of the word it replaces
@@ -192,13 +201,15 @@ _TO_HOUR = re.compile(
 
 
 def _qualified(hour: int, qual: str | None) -> int:
-    """`7 вечера` → 19, `3 дня` → 15, `12 ночи` → 0; other hours as said."""
+    """`7 вечера` → 19, `3 дня` → 15, `10 ночи` → 22, `12 ночи` → 0; other hours as said."""
     if qual in ("вечера", "вечером") and hour < 12:
         return hour + 12
     if qual in ("дня", "днем") and hour < 8:
         return hour + 12
     if qual == "ночи" and hour == 12:
         return 0
+    if qual == "ночи" and 9 <= hour < 12:  # «в 10 ночи» is 22:00; «в 2 ночи» 02:00
+        return hour + 12
     return hour
 
 
@@ -333,10 +344,7 @@ _BARE_TIME = re.compile(
     rf"^\W*(?:в|к|на|около|часов\s+в)?\s*(?P<h>{_H})(?:[:.](?P<m>[0-5]\d))?\s*{_HOURS_WORD}?"
     rf"(?:\s+{_QUAL})?\W*$"
 )
-# Full-width digits and colon (a phone keyboard in CJK mode) as ASCII: same length.
-_ASCII_DIGITS = str.maketrans("０１２３４５６７８９：", "0123456789:")
 _CLAUSE_REACH = 120
-_MAX_WEEKDAYS = 50  # weekdays compared with explicit dates (bounds the pairwise check)
 _NIGHT_ENDS = 5  # hour; until then «завтра» and «послезавтра» are read back  # how far a clause is searched around a candidate (keeps the cost linear)
 
 
@@ -360,6 +368,15 @@ class FoundDateTime:
     problems: list[Problem] = field(default_factory=list)
     doubtful: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _first(rx: re.Pattern[str], text: str, *needles: str) -> Iterator[re.Match[str]]:
+    """The first matches of `rx`: a chat message has a handful, and a pasted text with
+    thousands must not cost thousands of candidates (the scan itself stays linear). With
+    `needles`, a text holding none of them (each a word `rx` needs) is not scanned at all."""
+    if needles and not any(n in text for n in needles):
+        return iter(())
+    return islice(rx.finditer(text), MOST_MATCHES)
 
 
 def _refused(text: str, start: int, end: int) -> bool:
@@ -430,15 +447,15 @@ def _times(text: str) -> list[_Candidate]:
         at = dt.time(hour % 24, minute)
         found.append(_Candidate(m.start(), m.end(), rank, time=at, flexible=flexible))
 
-    for m in _HALF_PAST.finditer(text):
+    for m in _first(_HALF_PAST, text, "пол"):
         hour = _ordinal_hour(m)
         if hour is not None:
             add(m, hour, 30, 0, flexible=True)  # «полпервого» is 12:30
-    for m in _TO_HOUR.finditer(text):
+    for m in _first(_TO_HOUR, text, "без"):
         hour, minutes = int(m.group("h")), 15 if m.group("q") else int(m.group("m"))
         if 1 <= hour <= 12 and 1 <= minutes < 60:
             add(m, hour - 1, 60 - minutes, 0, flexible=True)
-    for m in _RANGE.finditer(text):
+    for m in _first(_RANGE, text):
         if _NOT_AN_HOUR.match(text, m.end()):
             continue  # «с 13 по 15 июля» is a range of days
         if m.group("h") is not None:
@@ -448,7 +465,7 @@ def _times(text: str) -> list[_Candidate]:
         else:
             h, minute, q = m.group("h4"), int(m.group("m4")), None
         add(m, _qualified(int(h), q), minute, 0, _flexible(h, q))
-    for m in _CLOCK.finditer(text):
+    for m in _first(_CLOCK, text):
         for h, mi, q in (
             ("h", "m", "q"),
             ("h2", "m2", "q2"),
@@ -464,16 +481,16 @@ def _times(text: str) -> list[_Candidate]:
                 hour = _qualified(int(m.group(h)), qual)
                 add(m, hour, int(m.group(mi)), 1, _flexible(m.group(h), qual))
                 break
-    for m in _AT_ONE.finditer(text):
+    for m in _first(_AT_ONE, text, "час"):
         add(m, 13, 0, 2, flexible=False)
-    for m in _AT_HOUR.finditer(text):
+    for m in _first(_AT_HOUR, text):
         said_hour = m.group("w") or m.group("q")
         if m.group("p") in ("на", "около") and not said_hour:
             continue  # "на 2" is a count; "на 10 утра" is a time
         hour = int(m.group("n"))
         if _hour_ok(text, m, hour):
             add(m, _qualified(hour, m.group("q")), 0, 2, _flexible(m.group("n"), m.group("q")))
-    for m in _HOUR_QUAL.finditer(text):
+    for m in _first(_HOUR_QUAL, text):
         digits = m.group("n") or m.group("n2")
         hour = int(digits)
         if m.group("q") in ("дня", "днем") and not m.group("hw"):
@@ -488,7 +505,7 @@ def _parts_of_day(text: str) -> list[_Candidate]:
     found: list[_Candidate] = []
     taken = _Spans(len(text))
     for rx, at, kind in _PARTS_OF_DAY:
-        for m in rx.finditer(text):
+        for m in _first(rx, text):
             if taken.free(m.start(), m.end()):
                 taken.take(m.start(), m.end())
                 found.append(_Candidate(m.start(), m.end(), 4, time=at, part_of_day=kind))
@@ -589,14 +606,14 @@ def _dates(
             return True
         return any(a < m.end() and m.start() < b for a, b in months_fixed)
 
-    for m in _ISO.finditer(text):
+    for m in _first(_ISO, text):
         add(m, 0, _make_date(int(m.group("y")), int(m.group("mo")), int(m.group("d"))))
     for rx in (_DAY_RANGE, _DAY_MONTH):
-        for m in rx.finditer(text):
+        for m in _first(rx, text):
             day, month, year = int(m.group("d")), _month(m.group("mon")), m.group("y")
             date = _make_date(int(year), month, day) if year else _without_year(today, month, day)
             add(m, 0, date, doubtful=partial(m))
-    for m in _NUMERIC.finditer(text):
+    for m in _first(_NUMERIC, text):
         day, month, year = int(m.group("d")), int(m.group("mo")), m.group("y")
         if not 1 <= month <= 12:
             continue
@@ -606,7 +623,7 @@ def _dates(
         else:
             add(m, 0, _without_year(today, month, day))
     for rx in (_DAY_OF_MONTH, _ON_DAY, _DAY_GENITIVE):
-        for m in rx.finditer(text):
+        for m in _first(rx, text):
             add(m, 1, _day_of_month(today, int(m.group("d"))), doubtful=partial(m))
     if expect == "date":
         if m_alone := _DAY_ALONE.match(text):
@@ -614,8 +631,8 @@ def _dates(
         elif m_alone := _NUMBER_ALONE.match(text):
             # a bare number to «which day?»: probably the day of the month, but read back
             add(m_alone, 1, _day_of_month(today, int(m_alone.group("d"))), doubtful=True)
-    for rx, sign in ((_IN, 1), (_AGO, -1)):
-        for m in rx.finditer(text):
+    for rx, sign, needles in ((_IN, 1, ("через", "спустя")), (_AGO, -1, ("назад",))):
+        for m in _first(rx, text, *needles):
             unit = m.group("u")
             if sign < 0 and unit.startswith(("ч", "мин", "полчаса")):
                 continue  # «2 часа назад» is no date to book
@@ -623,13 +640,13 @@ def _dates(
             shifted = _shifted(now, sign * n, "день" if unit in ("д", "д.") else unit)
             if shifted is not None:  # «через 2-3 дня»: the earliest, read back
                 add(m, 1, shifted[0], time=shifted[1], doubtful=bool(m.groupdict().get("alt")))
-    for m in _AFTER_NEW_YEAR.finditer(text):
+    for m in _first(_AFTER_NEW_YEAR, text, "после"):
         add(m, 1, _after_new_year(today), doubtful=True)
-    for m in _AFTER_HOLIDAYS.finditer(text):
+    for m in _first(_AFTER_HOLIDAYS, text, "после", "окончании"):
         add(m, 1, _after_holidays(today), doubtful=True)
-    for m in _AFTER_WEEKEND.finditer(text):
+    for m in _first(_AFTER_WEEKEND, text, "после"):
         add(m, 1, today + dt.timedelta(days=7 - today.weekday()))
-    for m in _RELATIVE.finditer(text):
+    for m in _first(_RELATIVE, text):
         days = _RELATIVE_DAYS[" ".join(m.group("w").split())]
         # after midnight «завтра» may still count from the day that has just ended
         add(m, 2, today + dt.timedelta(days=days), doubtful=now.hour < _NIGHT_ENDS and days > 0)
@@ -644,7 +661,7 @@ def _dates(
             if _THIS_WEEK.search(text)
             else None
         )
-        for m in _WEEKDAY.finditer(text):
+        for m in _first(_WEEKDAY, text):
             wd = next(n for stem, n in _WEEKDAYS if m.group("wd").startswith(stem))
             mod = m.group("mod") or ""
             if mod.startswith("прош"):
@@ -655,9 +672,9 @@ def _dates(
                 ahead = (wd - today.weekday()) % 7
                 doubtful = ahead == 0 or mod.startswith("след")
                 add(m, 3, today + dt.timedelta(days=ahead or 7), doubtful=doubtful)
-    for m in _WEEKEND.finditer(text):
+    for m in _first(_WEEKEND, text, "выходн"):
         add(m, 4, today + dt.timedelta(days=(5 - today.weekday()) % 7))
-    for m in _NEXT_WEEK.finditer(text):
+    for m in _first(_NEXT_WEEK, text, "недел"):
         add(m, 5, today + dt.timedelta(days=7 - today.weekday()), doubtful=True)
     _check_explicit(found, text)
     return found
@@ -668,8 +685,8 @@ def _check_explicit(found: list[_Candidate], text: str) -> None:
     Saturday) is doubt; «после 10 декабря» is the day after, read back."""
     weekdays = [
         (m.start(), next(n for stem, n in _WEEKDAYS if m.group("wd").startswith(stem)))
-        for m in _WEEKDAY.finditer(text)
-    ][:_MAX_WEEKDAYS]
+        for m in _first(_WEEKDAY, text)
+    ]
     for c in found:
         if c.rank != 0 or c.date is None:
             continue
@@ -734,7 +751,7 @@ def find_date_time(
     """Date and time in `text` (folded, other slots masked); `now` is aware, local."""
     found = FoundDateTime()
     fixed = _fix_typos(_blank(text, [m.span() for m in _GREETING.finditer(text)]))
-    t = to_digits(fixed.text.translate(_ASCII_DIGITS), ordinals=True)
+    t = to_digits(fixed.text.replace("：", ":"), ordinals=True)  # fold made digits ASCII
 
     clocks = _times(t)
     if expect == "time" and not clocks and (m := _BARE_TIME.match(t)):

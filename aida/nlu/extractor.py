@@ -38,8 +38,7 @@ def extract(
     `ольга` for the name, `к 10` for the time). Never raises on any text.
     """
     s = Scratch(text[:MAX_CHARS])
-    # «доброе утро» greets; it is not 09:00
-    s.mask(m.span() for m in GREETING_PHRASE.finditer(s.text))
+    s.mask(m.span() for m in GREETING_PHRASE.finditer(s.text))  # «доброе утро» is not 09:00
     out = Extraction()
     problems: list[Problem] = []
     doubtful: list[str] = []

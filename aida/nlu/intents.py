@@ -33,8 +33,15 @@ RESTART = _rx(r"\b(начать|начнем|начнем|давайте|дав�
 HANDOFF_WHO = r"(оператор\w*|менеджер\w*|человек\w*|специалист\w*|консультант\w*|сотрудник\w*)"
 HANDOFF = _rx(rf"\b(позов\w*|позвать|позвоните|соедини\w*|переключ\w*|свяж\w*|дайте|хочу|нужен|нужна|можно|поговорить)\b.*\b{HANDOFF_WHO}",
               rf"^{HANDOFF_WHO}[!.?]*$",
+              rf"\b{HANDOFF_WHO}\s+(мне\s+)?(надо|нужен|нужна|нужно|давайте|позовите|пожалуйста"
+              r"|(по|пере)?звон\w*)\b",
+              r"\bне\s+(люблю|хочу|буду)\b.*\bробот\w*", r"\bс\s+робот\w*\s+не\b",
               r"\bживо\w*\s+(человек|оператор)\w*",
               r"\bперезвоните\b", r"\bобратн\w+\s+звон\w*")
+# «позвоните мне», «можно мне позвонят»: a call wanted, unless the message is a phone
+# given for the visit («звоните мне, +7 903 …»).
+CALL_ME = _rx(r"\b(по|пере)?звон\w*\s+мне\b", r"\bмне\s+(бы\s+)?(по|пере)?звон\w*",
+              r"\b(можно|пусть)\s+(мне\s+)?(по|пере)?звон\w*")
 CANCEL = _rx(r"^(отмена|отменить|отмените|стоп|хватит)\b",
              r"\bпередумал\w*\b",
              r"\bне\s+(хочу|буду)\s+(ничего\s+)?(подключать|оформлять|заявку)\b",
@@ -61,12 +68,17 @@ GREETING = _rx(rf"^({_GREETING_WORDS})\b")
 GREETING_PHRASE = re.compile(r"(?<!\w)(добр\w+\s+(утр\w*|дн\w*|день|вечер\w*|ноч\w*)"
                              r"|(утро|день|вечер)\s+добр\w+)(?!\w)")
 # Only greeting words (and punctuation): «алло», «есть кто?», «здравствуйте!!!».
-GREETING_ONLY = _rx(rf"^(({_GREETING_WORDS})[\s,.!?)(]*)+$")
+GREETING_ONLY = _rx(rf"^(({_GREETING_WORDS})\b[\s,.!?)(]*)+$")
+GREETING_ONLY_CHARS = 80  # longer is more than a greeting (and stays cheap to read)
 # An existing subscriber: a fault, a payment, the balance, leaving. Sent to support.
 SUPPORT = _words(
     r"(интернет\w*|инет\w*|связ\w*|wi-?fi|вай-?фай|роутер\w*|сеть)\s+(у\s+меня\s+|опять\s+|вообще\s+|совсем\s+|снова\s+)*"
     r"(не\s+работа\w*|не\s+груз\w*|пропа\w*|отвали\w*|лага\w*|тормоз\w*|глюч\w*|не\s+ловит)",
     r"(нет|пропал\w*)\s+(интернет\w*|инет\w*|связ\w*|сети)\b",
+    r"(интернет\w*|инет\w*|связи)\s+(нет|пропал\w*)\b",
+    r"(у\s+меня|у\s+нас)\s+уже\s+(есть\s+ваш|подключ\w*|ваш)", r"(мне|нам)\s+(нужно\s+|надо\s+)?оплатить",
+    r"оплатил\w*", r"я\s+(уже\s+)?(ваш\s+)?абонент\w*",
+    r"у\s+(меня|нас)\s+(ничего\s+|опять\s+|снова\s+|все\s+)?не\s+работает",
     r"не\s+работает\s+(интернет|инет|роутер|связь)",
     r"(как|где|куда|чем)\s+(можно\s+)?(оплатить|заплатить|платить|пополнить)",
     r"(оплатить|пополнить|заплатить\s+за)\s+(интернет|счет|баланс|услуг)",
@@ -76,8 +88,12 @@ SUPPORT = _words(
     r"расторг\w*\s+договор\w*",
     r"я\s+(уже\s+)?(ваш|у\s+вас)\s+(абонент|клиент)", r"уже\s+подключен\w*\s+у\s+вас",
 )
+# Not now: «я подумаю», «пока не буду», «просто узнать» (read after questions, without slots).
+SOFT_CANCEL = _words(r"подума(ю|ем)\b", r"пока\s+не\s+(буду|надо|нужно|хочу|стоит)\b",
+                     r"просто\s+(узна|спрос|интерес|смотр)\w*", r"поищу\s+друг\w*",
+                     r"дорого\b")
 # «интернет не работает, хочу подключиться к вам»: a new customer after all.
-NEW_CONNECTION = _words(r"подключ", r"провести", r"перейти", r"переход")
+NEW_CONNECTION = _words(r"(?<!не )подключ", r"(?<!не )провести", r"перейти", r"переход")
 # «доп услуги не нужны», «ничего больше не надо»: declines the rest of what is offered.
 NO_MORE = _words(
     r"(доп\w*|дополнительн\w*)\s*(услуг\w*|опци\w*)?\s+(не\s+(надо|нужн\w*)|ни\s+к\s+чему)",
@@ -102,7 +118,17 @@ CHANGE_FIELDS: dict[str, re.Pattern[str]] = {
     name: _words(*spec.change_words) for name, spec in SLOTS.items() if spec.change_words
 }
 CHANGE_VERB = _rx(r"измен", r"поменя", r"исправ", r"смен", r"\bдруг(ой|ая|ое|ую)\b",
-                  r"\bне\s+т(от|а|о|у)\b", r"неправильн", r"ошиб", r"\bне\s+верн", r"перенес")
+                  r"\bне\s+т(от|а|о|у)\b", r"неправильн", r"ошиб", r"\bне\s+верн", r"перенес",
+                  r"опечата", r"\bне\s+\d[\w/-]*\s*,?\s+а\s+\d")
+
+# «самый дешёвый», «подешевле», «самый быстрый»: a question about, or a pick of, a tariff.
+CHEAPEST = (r"(по|самы\w+\s+)дешев\w*|подешевле|(само\w+\s+)?недорог\w*|бюджетн\w*|эконом\w*"
+            r"|самы\w+\s+(прост|дешев|бюджетн|маленьк|минимальн)\w*|подешевше")
+FASTEST = (r"побыстрее|самы\w+\s+(быстр|мощн|скоростн)\w*|максимальн\w+\s+скорост\w*"
+           r"|быстрее\s+(всех|всего)|самы\w+\s+(лучш|дорог)\w*")
+
+PICK = _words(r"давайте", r"давай", r"беру", r"возьму", r"оформля\w*", r"подключайте",
+              r"пусть\s+будет", r"тот\s+и", r"его\s+и")
 
 # Built-in topics answered from the catalog's data (see aida.dialogue.answers).
 TOPICS: dict[str, re.Pattern[str]] = {
@@ -114,9 +140,26 @@ TOPICS: dict[str, re.Pattern[str]] = {
     "coverage": _words(r"покрыти", r"подключаете\s+ли", r"\bв\s+каких\s+(районах|городах)",
                     r"где\s+(вы\s+)?(работаете|подключаете)", r"провед\w+\s+ли",
                     r"провер\w*\s+(мой\s+|наш\s+)?адрес", r"адрес\w*\s+подключени",
-                    r"можно\s+ли\s+подключ\w+\s+(по|на)\s"),
+                    r"можно\s+ли\s+подключ\w+\s+(по|на)\s",
+                    r"есть\s+(ли\s+)?(у\s+вас\s+)?(подключени|интернет|покрыти)",
+                    r"(подключени\w*|интернет)\s+(там\s+)?есть", r"подключаете"),
     "hours": _words(r"часы\s+работы", r"график", r"во\s+сколько\s+(приед|мастер)", r"в\s+выходные",
-                 r"когда\s+(приедет|мастер)", r"время\s+работы"),
+                 r"время\s+работы"),
+    # A consultant's advice (aida.dialogue.advice).
+    "cheapest": _words(CHEAPEST),
+    "fastest": _words(FASTEST),
+    "compare": _words(r"чем\s+(\w+\s+){1,4}(лучше|хуже|отлича\w*)", r"разниц\w*",
+                      r"сравн\w*", r"отличаются"),
+    "connection_fee": _words(r"(сколько\s+стоит|стоимость|цена)\s+(само\s+|сам\w*\s+)?"
+                             r"(подключени|установк|монтаж|провед|работ\w*\s+мастер)",
+                             r"подключение\s+(платн|бесплатн|стоит|сколько)",
+                             r"за\s+подключение", r"(платн|бесплатн)\w*\s+подключ"),
+    "visit_soon": _words(r"через\s+сколько\s+(дней|времени)",
+                         r"как\s+(скоро|быстро)\s+(\w+\s+)?(приед|подключ|придет|мастер)",
+                         r"когда\s+(\w+\s+)?(приедет|придет|мастер|сможет|подключ)",
+                         r"ближайш\w+\s+(время|дат\w*|день|запис)"),
+    "phone_required": _words(r"телефон\w*\s+(обязательн|нужен|надо|зачем)",
+                             r"(обязательн\w*|зачем)\s+(\w+\s+)?телефон", r"без\s+телефона"),
     "support": _words(r"поддержк", r"контакт", r"телефон\s+(поддержки|для\s+связи|оператор)"),
 }
 _OFFICE = re.compile(r"офис|бизнес|юр\.?\s*лиц|компани|организац")
@@ -148,7 +191,21 @@ def topics_of(text: str, catalog: Catalog) -> list[str]:
         else:
             found.append("tariffs")
     found.extend(f.topic for f in catalog.faq if _faq_keywords(tuple(f.keywords)).search(t))
+    found.extend(f"need:{n.topic}" for n in catalog.needs
+                 if _faq_keywords(tuple(n.keywords)).search(t))
     return found
+
+
+def picked_by_rank(text: str) -> str | None:
+    """«давайте самый дешёвый» → "cheapest", «побыстрее беру» → "fastest": a tariff chosen by
+    its rank; a question about one («а самый быстрый сколько?») picks nothing."""
+    t = normalise(text)
+    if is_question(t) and not PICK.search(t):
+        return None
+    for topic in ("cheapest", "fastest"):
+        if TOPICS[topic].search(t):
+            return topic
+    return None
 
 
 @lru_cache(maxsize=256)
@@ -157,9 +214,12 @@ def _faq_keywords(keywords: tuple[str, ...]) -> re.Pattern[str]:
     return _words(*(re.escape(normalise(k)) for k in keywords)) if keywords else re.compile("(?!)")
 
 
+ASKS_ANYWHERE = _words(r"сколько\b", r"ли\b", r"через\s+сколько", r"как\s+скоро")
+
+
 def is_question(text: str) -> bool:
     t = normalise(text)
-    return "?" in t or bool(QUESTION_WORD.search(t))
+    return "?" in t or bool(QUESTION_WORD.search(t)) or bool(ASKS_ANYWHERE.search(t))
 
 
 def read(text: str, catalog: Catalog, *, has_slots: bool) -> Reading:
@@ -179,9 +239,9 @@ def _intent(t: str, catalog: Catalog, *, has_slots: bool) -> Reading:
     email_declined = bool(EMAIL_DECLINED.search(t))
     if RESTART.search(t):
         return Reading(Intent.restart)
-    if HANDOFF.search(t):
+    if HANDOFF.search(t) or (CALL_ME.search(t) and not has_slots):
         return Reading(Intent.handoff)
-    if GREETING_ONLY.search(t):
+    if len(t) <= GREETING_ONLY_CHARS and GREETING_ONLY.search(t):
         return Reading(Intent.greeting)
     if SUPPORT.search(t) and not NEW_CONNECTION.search(t):
         return Reading(Intent.support)
@@ -191,6 +251,10 @@ def _intent(t: str, catalog: Catalog, *, has_slots: bool) -> Reading:
         topics = topics_of(t, catalog)
         if topics or not has_slots:
             return Reading(Intent.question, topics, email_declined)
+    if SOFT_CANCEL.search(t) and not has_slots:
+        return Reading(Intent.cancel)
+    if not has_slots and (needs := [x for x in topics_of(t, catalog) if x.startswith("need:")]):
+        return Reading(Intent.question, needs)  # «мне для игр»: advice is the answer
     if has_slots:
         # "Давайте вечером", "да, 2 камеры": the values answer; the yes is only a manner.
         return Reading(Intent.answer, email_declined=email_declined)

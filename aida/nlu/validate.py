@@ -13,16 +13,21 @@ from aida.catalog import Catalog, house_number
 from aida.domain import Address
 from aida.nlu.address import match_street
 from aida.nlu.email import normalize_email
-from aida.nlu.intents import TOPICS
 from aida.nlu.phone import normalize_phone
 from aida.nlu.tariff import match_tariff
 from aida.understanding.questions import REPLY_WORDS
 from aida.understanding.slots import CHANGEABLE
-from aida.understanding.types import Extraction, Intent, Problem, TurnContext, Understanding
+from aida.understanding.types import (
+    Extraction,
+    Intent,
+    Problem,
+    TurnContext,
+    Understanding,
+    catalog_topics,
+)
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _NAME = re.compile(r"^[^\W\d_][^\W\d_ .'\-]*(?:[ .'\-]+[^\W\d_]+){0,3}\.?$")
-BUILTIN_TOPICS = {*TOPICS, "tariffs_home", "tariffs_office"}
 
 
 def _tariff(name: str | None, catalog: Catalog) -> str | None:
@@ -75,16 +80,19 @@ def validate_slots(ex: Extraction, catalog: Catalog) -> Extraction:
     return out
 
 
+_FLAT = re.compile(r"\d{1,4}[а-яa-z]?", re.IGNORECASE)
+
+
 def validate_understanding(u: Understanding, ctx: TurnContext) -> Understanding:
     catalog = ctx.catalog
-    faq = {f.topic for f in catalog.faq}
+    known = set(catalog_topics(catalog))
     topics = []
     for topic in u.topics:
         if topic.startswith("tariff:"):
             name = _tariff(topic.split(":", 1)[1], catalog)
             if name:
                 topics.append(f"tariff:{name}")
-        elif topic in BUILTIN_TOPICS or topic in faq:
+        elif topic in known:
             topics.append(topic)
     slots = validate_slots(u.slots, catalog)
     intent = u.intent
@@ -94,7 +102,8 @@ def validate_understanding(u: Understanding, ctx: TurnContext) -> Understanding:
     reset = [f for f in dict.fromkeys(u.reset) if f in CHANGEABLE]
     choice = u.choice if u.choice in REPLY_WORDS else None
     house = u.house.strip()[:20] if u.house and house_number(u.house) is not None else None
-    flat = u.flat.strip()[:20] if house and u.flat and u.flat.strip() else None
+    # A flat alone answers «Уточните номер квартиры»; it must look like one.
+    flat = u.flat.strip()[:20] if u.flat and _FLAT.fullmatch(u.flat.strip()) else None
     return u.model_copy(
         update={
             "slots": slots,

@@ -16,6 +16,8 @@ STEP = Step.address
 OTHER_ADDRESS = "Другой адрес"
 TECH_CHECK = "Оставить заявку на проверку"
 VERIFY = {"Да, верно": q.YES, "Нет, другой адрес": q.NO}
+PRIVATE_HOUSE = "Частный дом"
+NO_NUMBER = "Без номера"
 
 
 def _set_address(conv: ConversationState, address: Address, env: Env) -> None:
@@ -23,6 +25,7 @@ def _set_address(conv: ConversationState, address: Address, env: Env) -> None:
     slots.address = address
     slots.coverage = "covered" if env.catalog.is_covered(address) else "not_covered"
     slots.tech_check = False
+    slots.no_flat = False
     conv.partial_street = conv.partial_city = None
 
 
@@ -39,14 +42,25 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
             return [Note(_coverage_ack(conv), STEP)]
 
     if msg.answers("tech_check") and found.address is None:
-        if msg.no or msg.u.choice == q.OTHER_ADDRESS:
+        # The way named wins over the yes or no around it («другого адреса нет, проверку»).
+        choice = msg.u.choice
+        if choice == q.OTHER_ADDRESS or (msg.no and choice is None):
             slots.address = slots.coverage = None
             return [Note("", STEP, Ask("address", "Напишите, пожалуйста, другой адрес: "
                                        "улица, дом и квартира (или офис)."))]
-        if msg.yes or msg.u.choice == q.TECH_CHECK:
+        if choice == q.TECH_CHECK or msg.yes:
             slots.tech_check = True
             return [Note("Оформлю заявку на техническую проверку: мастер уточнит, можно ли "
                          "подключить этот адрес.", STEP)]
+
+    if msg.answers("flat") and found.address is None and slots.address is not None:
+        if msg.u.flat:
+            flat = msg.u.flat
+            slots.address = slots.address.model_copy(update={"flat": flat})
+            return [Note(f"Записала: {slots.address.display()}.", STEP)]
+        if msg.u.choice == q.NO_FLAT or msg.no:
+            slots.no_flat = True
+            return []
 
     address = found.address
     if address is None and msg.answers("house") and conv.partial_street and msg.u.house:
@@ -80,14 +94,21 @@ def _coverage_ack(conv: ConversationState) -> str:
     return f"Записала адрес: {address.display()}."
 
 
+def _flat_unknown(conv: ConversationState) -> bool:
+    """The installer needs the flat (or office): asked unless given or said to be none."""
+    address = conv.slots.address
+    return address is not None and not address.flat and not conv.slots.no_flat
+
+
 def complete(conv: ConversationState, env: Env) -> bool:
     slots = conv.slots
-    return slots.address is not None and (slots.coverage == "covered" or slots.tech_check)
+    return (slots.address is not None and (slots.coverage == "covered" or slots.tech_check)
+            and not _flat_unknown(conv))
 
 
 def ask(conv: ConversationState, env: Env) -> Ask:
     slots = conv.slots
-    if slots.address is not None and slots.coverage == "not_covered":
+    if slots.address is not None and slots.coverage == "not_covered" and not slots.tech_check:
         return Ask(
             "tech_check",
             f"К сожалению, по адресу {slots.address.display()} мы пока не подключаем. "
@@ -98,6 +119,14 @@ def ask(conv: ConversationState, env: Env) -> Ask:
             again="Напишите другой адрес или нажмите «Оставить заявку на проверку» — мастер "
                   "проверит, можно ли подключить этот.",
         )
+    if slots.address is not None and _flat_unknown(conv):
+        if slots.segment == "office":
+            return Ask("flat", "Уточните, пожалуйста, номер офиса или помещения, если он есть.",
+                       [NO_NUMBER], {NO_NUMBER: q.NO_FLAT},
+                       again="Какой номер офиса? Если номера нет, нажмите «Без номера».")
+        return Ask("flat", "Уточните, пожалуйста, номер квартиры. Если дом частный, нажмите "
+                           "«Частный дом».", [PRIVATE_HOUSE], {PRIVATE_HOUSE: q.NO_FLAT},
+                   again="Какой номер квартиры? Если квартиры нет, нажмите «Частный дом».")
     if conv.partial_street:
         return Ask("house", f"Уточните, пожалуйста, номер дома ({conv.partial_street}).",
                    again="Какой номер дома? Можно сразу с квартирой, например: «5, кв. 12».")

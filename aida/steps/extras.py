@@ -74,7 +74,13 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
             notes.append(Note(_router_ack(router, env), STEP))
 
     if msg.u.no_more:
-        notes += _decline_rest(conv, found.cctv_cameras, found.static_ip)
+        # The extractor reads «ничего больше не надо» as every extra declined; what was
+        # chosen before stays, only the extras not answered yet are declined.
+        notes += _decline_rest(conv)
+        found = found.model_copy(update={
+            "cctv_cameras": found.cctv_cameras or None,
+            "static_ip": found.static_ip or None,
+        })
 
     count = found.cctv_cameras
     if count is None and msg.answers("cctv"):
@@ -107,16 +113,14 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
     return notes
 
 
-def _decline_rest(conv: ConversationState, cameras_said: int | None,
-                  static_ip_said: bool | None) -> list[Note]:
-    """«Доп услуги не нужны»: every extra not yet answered (nor in this message) is declined;
-    a router a tariff needs is still asked, unless it was the question."""
+def _decline_rest(conv: ConversationState) -> list[Note]:
+    """«Доп услуги не нужны»: every extra not yet answered is declined; a router a tariff
+    needs is still asked, unless it was the question."""
     slots = conv.slots
     declined = False
-    # The brain may already read the decline as "0 cameras, no IP": still one decline.
-    if slots.cctv_cameras is None and not cameras_said:
+    if slots.cctv_cameras is None:
         slots.cctv_cameras, declined = 0, True
-    if slots.static_ip is None and not static_ip_said:
+    if slots.static_ip is None:
         slots.static_ip, declined = False, True
     return [Note("Хорошо, без дополнительных услуг.", STEP)] if declined else []
 

@@ -17,9 +17,10 @@ from aida.domain import Choice
 
 # Values of a choice that are a reply, not a slot value ("Пропустить" is "skip").
 YES, NO, SKIP, CHANGE, CONTINUE = "yes", "no", "skip", "change", "continue"
-TECH_CHECK, OTHER_ADDRESS = "tech_check", "other_address"
+TECH_CHECK, OTHER_ADDRESS, NO_FLAT = "tech_check", "other_address", "no_flat"
 AGREE = "agree"  # the consent button: a yes given by pressing it, recorded as such
-REPLY_WORDS = frozenset({YES, NO, SKIP, CHANGE, CONTINUE, TECH_CHECK, OTHER_ADDRESS, AGREE})
+REPLY_WORDS = frozenset({YES, NO, SKIP, CHANGE, CONTINUE, TECH_CHECK, OTHER_ADDRESS, NO_FLAT,
+                         AGREE})
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ QUESTIONS: dict[str, Question] = {
     "tech_check": Question(yes_no=True),  # outside coverage: a check, or another address
     "address": Question("address"),
     "house": Question("address"),  # the street is known, its house number is asked
+    "flat": Question("address", yes_no=True),  # the house is known, its flat is asked
     "name": Question("name"),
     "phone": Question("phone"),
     "email": Question("email", yes_no=True),

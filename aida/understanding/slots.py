@@ -31,7 +31,7 @@ def _forget_address(conv: ConversationState) -> bool:
     if slots.address is None:
         return False
     slots.address = slots.coverage = None
-    slots.tech_check = False
+    slots.tech_check = slots.no_flat = False
     return True
 
 
@@ -74,7 +74,9 @@ SLOTS: dict[str, SlotSpec] = {
     "static_ip": SlotSpec(Step.extras, "постоянный IP", "Постоянный IP", kind="yes_no",
                           change_words=(r"\bip\b", r"\bайпи\b")),
     "address": SlotSpec(Step.address, "адрес", "Адрес",
-                        change_words=(r"адрес(?!\s+(почты|электрон))",), forget=_forget_address),
+                        change_words=(r"адрес(?!\s+(почты|электрон))", r"квартир", r"подъезд",
+                                      r"\bдом\b(?!\s+или)"),
+                        forget=_forget_address),
     "name": SlotSpec(Step.contacts, "имя", "Имя",
                      change_words=(r"\bимя\b", r"\bимени\b", r"\bзовут\b")),
     "phone": SlotSpec(Step.contacts, "телефон", "Телефон",

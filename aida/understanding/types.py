@@ -60,6 +60,23 @@ class Extraction(SlotValues):
         return bool(self.found()) or self.segment is not None
 
 
+# What a question may be about (`Understanding.topics`), answered from the catalog's data
+# (aida.dialogue.answers and .advice). Besides these: a catalog FAQ's topic, "need:<topic>"
+# for a catalog need («что взять для игр»), "tariff:<name>" for one tariff.
+BUILTIN_TOPICS: tuple[str, ...] = (
+    "tariffs", "tariffs_home", "tariffs_office", "router", "cctv", "static_ip", "total",
+    "coverage", "hours", "support",
+    # a consultant's advice
+    "cheapest", "fastest", "compare", "connection_fee", "visit_soon", "phone_required",
+)
+
+
+def catalog_topics(catalog: Catalog) -> list[str]:
+    """Every topic a question may be about with this catalog (but `tariff:<name>`)."""
+    return [*BUILTIN_TOPICS, *(f.topic for f in catalog.faq),
+            *(f"need:{n.topic}" for n in catalog.needs)]
+
+
 class Intent(StrEnum):
     answer = "answer"  # gives information (slots) or simply replies to the question asked
     yes = "yes"

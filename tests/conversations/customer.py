@@ -131,6 +131,9 @@ class Customer:
             return a[f"{key}_again"]
         if key in a:
             return a[key]
+        if key == "flat":  # the flat (or office) alone: they repeat the address, or say none
+            meant = self.script.expect.get("address") or {}
+            return a.get("address", "") if meant.get("flat") else "частный дом"
         defaults = {
             "confirm": "да",
             "consent": "согласен",

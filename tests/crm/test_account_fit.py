@@ -184,6 +184,33 @@ async def test_a_returning_customer_is_found_by_email_too(
         await crm.close()
     assert second.contact_id == first.contact_id
     assert amo.contacts_created == 1 and amo.leads_created == 2
+    # The contact now has the phone it lacked, and keeps its email.
+    fields = {
+        f["field_code"]: [v["value"] for v in f["values"]]
+        for f in amo.contacts[first.contact_id]["custom_fields_values"]  # type: ignore[index]
+    }
+    assert fields == {"EMAIL": ["ivan@example.com"], "PHONE": ["+79995550000"]}
+
+
+async def test_a_returning_customer_with_a_new_email_keeps_the_old_one(
+    amo: FakeAmo, tokens: MemoryTokens
+) -> None:
+    crm = open_crm_for(amo_settings(amo), tokens)
+    try:
+        first = await crm.create_lead(make_lead(), CrmRefs(), _noop)
+        again = make_lead(email="ivan.new@example.com")
+        second = await crm.create_lead(again, CrmRefs(), _noop)
+        await crm.create_lead(again, CrmRefs(), _noop)  # nothing more to add: no second copy
+    finally:
+        await crm.close()
+    assert second.contact_id == first.contact_id
+    emails = [
+        v["value"]
+        for f in amo.contacts[first.contact_id]["custom_fields_values"]  # type: ignore[index]
+        if f["field_code"] == "EMAIL"
+        for v in f["values"]
+    ]
+    assert emails == ["ivan@example.com", "ivan.new@example.com"]
 
 
 async def test_attach_to_open_lead_adds_the_request_to_it(

@@ -121,6 +121,7 @@ async def test_managers_outcomes_reach_the_dashboard_per_source(
     page = await client.get("/admin", headers={"Authorization": f"Bearer {TOKEN}"})
     html = await page.text()
     assert "После заявки: итог в amoCRM" in html and "Подключено" in html and "Дорого" in html
+    assert "amoCRM: отказ: Дорого" in html and "amoCRM: подключено" in html  # per lead
 
 
 async def test_the_webhook_endpoint_refuses_what_is_not_amocrm(

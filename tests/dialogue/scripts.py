@@ -152,12 +152,12 @@ SCRIPTS: list[Script] = [
     script(
         "an address read with doubt is confirmed before it counts",
         TO_ADDRESS,
-        T("Краснознаменкая 5", S.contacts, "verify_address", has="Правильно понимаю"),
+        T("Краснознаменкая 5, кв 3", S.contacts, "verify_address", has="Правильно понимаю"),
         T("да", S.contacts, "consent", has="подключение возможно", lacks="Не совсем поняла")),
     script(
         "a doubtful address that is wrong is asked again",
         TO_ADDRESS,
-        T("Краснознаменкая 5", S.contacts, "verify_address"),
+        T("Краснознаменкая 5, кв 3", S.contacts, "verify_address"),
         T("нет", S.address, "address", has="ещё раз")),
     script(
         "a changed mind keeps what stays valid",
@@ -181,15 +181,15 @@ SCRIPTS: list[Script] = [
     script(
         "an address outside coverage: another address",
         TO_ADDRESS,
-        T("проспект Ленина 500", S.address, "tech_check", has="не подключаем",
+        T("проспект Ленина 500, кв 7", S.address, "tech_check", has="не подключаем",
           suggests=("Другой адрес", "Оставить заявку на проверку")),
         T("Другой адрес", S.address, "address"),
-        T("улица Мира 7", S.contacts, "consent"),
+        T("улица Мира 7 кв 1", S.contacts, "consent"),
     ),
     script(
         "an address outside coverage: a technical check request",
         TO_ADDRESS,
-        T("проспект Ленина 500", S.address, "tech_check"),
+        T("проспект Ленина 500, кв 7", S.address, "tech_check"),
         T("Оставить заявку на проверку", S.contacts, "consent", has="техническую проверку"),
         T("Согласен", S.contacts, "name"),
         T("Пётр, 89990001122", S.contacts, "email"),

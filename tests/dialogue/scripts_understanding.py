@@ -44,7 +44,7 @@ UNDERSTANDING_SCRIPTS: list[Script] = [
       for say in ("не-а", "-")],
     # -- buttons are read by their meaning -----------------------------------------------------
     script("outside coverage, a technical check in words", TO_ADDRESS,
-           T("проспект Ленина 500", S.address, "tech_check"),
+           T("проспект Ленина 500, кв 7", S.address, "tech_check"),
            T("давайте проверку", S.contacts, "consent", has="техническую проверку", lacks=HUH)),
 ]
 
@@ -80,7 +80,13 @@ UNDERSTANDING_SCRIPTS += [
     ),
     script("«ничего больше не надо» keeps the cameras chosen", CCTV_ASKED,
            T("парочку", S.extras, "static_ip"),
-           T("ничего больше не надо", S.address, "address", lacks="не оформляю")),
+           T("ничего больше не надо", S.address, "address", lacks="не оформляю"),
+           T("ул. Мира, 5, кв 12", S.contacts, "consent"),
+           T("Согласен", S.contacts, "name"),
+           T("Иван, +7 999 123-45-67", S.contacts, "email"),
+           T("ivan@mail.ru", S.schedule, "date"),
+           T("Завтра вечером", S.confirm, "confirm",
+             has=("Видеонаблюдение: 2 камеры", "Постоянный IP: нет"))),
     script("an office with no router: «ничего не надо» to the router is its own router",
            T("Нужен интернет в офис", S.tariff, "tariff"),
            T("офисный старт", S.extras, "router"),
@@ -97,7 +103,8 @@ UNDERSTANDING_SCRIPTS += [
              S.tariff, "segment", lacks="служба поддержки")),
     # -- keywords match whole words ------------------------------------------------------------
     script("«тв» inside «здравствуйте» is not a question about TV",
-           T("здравствуйте", S.tariff, "segment", lacks="Телевидения")),
+           T("здравствуйте, какие у вас тарифы?", S.tariff, "segment", has="Пакет Премиум",
+             lacks="Телевидения")),
     script("«тв» as a word is", T("а тв у вас есть?", S.tariff, "segment", has="Телевидения")),
     # -- never stuck ---------------------------------------------------------------------------
     script("a question is never asked thrice in the same words", CCTV_ASKED,
@@ -106,4 +113,84 @@ UNDERSTANDING_SCRIPTS += [
            T("ыыыы", S.extras, "cctv", has="кнопкой",
              lacks=("Хотите добавить видеонаблюдение", "Видеонаблюдение подключать"),
              suggests=("Без камер", "Позвать оператора"))),
+]
+
+# -- found in tests/conversations --------------------------------------------------------------
+TO_PHONE = [*TO_ADDRESS, T("ул. Мира, 5, кв 12", S.contacts, "consent"),
+            T("Согласен", S.contacts, "name"), T("Иван", S.contacts, "phone")]
+UNDERSTANDING_SCRIPTS += [
+    *[script(f"a refusal as typed: «{say}»", IP_ASKED,
+             T(say, S.address, "address", lacks=(HUH, "Постоянный IP —")))
+      for say in ("ненадо", "нетт", "нее", "не нужнл", "тогда нет", "внук говорит не надо",
+                  "а это чо? не надо наверн")],
+    script("no email, as people say it", TO_PHONE,
+           T("89991234567", S.contacts, "email"),
+           T("Электронной почты у меня нет", S.schedule, "date", lacks=HUH)),
+    script("a number corrected at the summary is changed in place", TO_CONFIRM,
+           T("стоп, квартира не 12 а 21, опечатался", S.confirm, "confirm",
+             has="Волгоград, улица Мира, д. 5, кв. 21", lacks="не оформляю", lead=False)),
+    script("a phone given with «звоните мне» is the phone, not a call-back request", TO_PHONE,
+           T("Звоните мне, +7 903 316 22 10, я буду на месте", S.contacts, "email",
+             lacks="Связаться с поддержкой")),
+    script("a human asked for in other words",
+           T("я с роботами не разговариваю, пусть человек перезвонит", S.tariff, "callback",
+             has="оператор перезвонит")),
+    script("not now: the order is not pressed", GREET,
+           T("для дома", S.tariff, "tariff"),
+           T("ой дорого, я подумаю", S.tariff, None, has="не оформляю", lead=False)),
+    script("outside coverage: no other address, so the check", TO_ADDRESS,
+           T("проспект Ленина 500, кв 7", S.address, "tech_check"),
+           T("другого адреса нет, давайте пусть мастер посмотрит", S.contacts, "consent",
+             has="техническую проверку")),
+    script("outside coverage: neither, politely stopped", TO_ADDRESS,
+           T("проспект Ленина 500, кв 7", S.address, "tech_check"),
+           T("нет, проверку не надо, спасибо, поищу другого провайдера", S.address, None,
+             has="не оформляю", lead=False)),
+    script("a shop is an office", GREET,
+           T("магазин", S.tariff, "tariff", has="Тарифы для офиса")),
+]
+
+# -- a consultant's advice from the catalog (issue 11, kind 3) -------------------------------
+HOME_TARIFFS = [GREET, T("для дома", S.tariff, "tariff")]
+UNDERSTANDING_SCRIPTS += [
+    script("the cheapest tariff asked, then picked by its rank", *HOME_TARIFFS,
+           T("самый недорогой какой?", S.tariff, "tariff",
+             has="Самый недорогой — «Пакет Домашний»", lacks=("оператор", HUH)),
+           T("давайте самый дешевый", S.extras, "cctv", has="«Пакет Домашний»"),
+           ),
+    script("a faster one asked", *HOME_TARIFFS,
+           T("а побыстрее есть?", S.tariff, "tariff", has="«Безлимитище»", lacks="оператор")),
+    script("advice by need: games", *HOME_TARIFFS,
+           T("что взять для онлайн-игр", S.tariff, "tariff",
+             has="Для онлайн-игр советую «Пакет Премиум»", lacks="оператор")),
+    script("advice by need, said without a question", *HOME_TARIFFS,
+           T("работаю из дома, что подойдёт", S.tariff, "tariff",
+             has="советую «Пакет Оптимальный»", lacks="оператор")),
+    script("two tariffs compared, nothing chosen", *HOME_TARIFFS,
+           T("чем Безлимитище лучше Премиума", S.tariff, "tariff",
+             has="в 2 раза быстрее и дороже на 200 ₽/мес", lacks=("Уточните", "оператор"))),
+    script("coverage of a street asked in the first message",
+           T("по Карбышева в Волжском есть подключение?", S.tariff, "segment",
+             has="Волжский, улица Карбышева: подключаем дома 1–150", lacks="оператор")),
+    script("the visit's cost, how soon, and whether a phone is needed", GREET,
+           T("сколько стоит подключение", S.tariff, "segment", has="назовёт менеджер",
+             lacks="оператор"),
+           T("через сколько дней приедет мастер", S.tariff, "segment",
+             has="Мастер может приехать уже", lacks=HUH),
+           T("а телефон обязательно?", S.tariff, "segment", has="Телефон нужен")),
+]
+
+# -- the flat: an address without one is asked, a private house needs none --------------------
+UNDERSTANDING_SCRIPTS += [
+    script("a coverage question without a flat: the flat is asked at the address step",
+           T("здравствуйте, на Богданова 25 есть ваш интернет?", S.tariff, "segment",
+             has="подключение возможно"),
+           T("для дома", S.tariff, "tariff"),
+           T("Премиум", S.extras, "cctv"),
+           T("нет", S.extras, "static_ip"),
+           T("нет", S.address, "flat", has="номер квартиры", suggests=("Частный дом",)),
+           T("14", S.contacts, "consent", has="улица Богданова, д. 25, кв. 14", lacks=HUH)),
+    script("a private house has no flat", TO_ADDRESS,
+           T("Ангарская 100", S.address, "flat"),
+           T("частный дом", S.contacts, "consent", lacks=HUH)),
 ]

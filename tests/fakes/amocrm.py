@@ -331,6 +331,7 @@ class FakeAmo:
         r.add_get(r"/api/v4/leads/{id:\d+}", self._get_lead)
         r.add_post("/api/v4/leads/notes", self._add_notes)
         r.add_get(r"/api/v4/contacts/{id:\d+}", self._get_contact)
+        r.add_patch(r"/api/v4/contacts/{id:\d+}", self._patch_contact)
         r.add_get("/api/v4/account", self._account)
         r.add_get("/api/v4/leads/pipelines", self._pipelines)
         r.add_get("/api/v4/users", self._users)
@@ -745,6 +746,25 @@ class FakeAmo:
             linked = [lid for lid, lead in self.leads.items() if contact["id"] in lead["contacts"]]
             body["_embedded"] = {"leads": [{"id": lid} for lid in linked]}
         return _hal(body)
+
+    async def _patch_contact(self, request: web.Request) -> web.Response:
+        cid = int(request.match_info["id"])
+        item = await _json_body(request)
+        if not isinstance(item, dict):
+            return _problem(400, "Bad Request", "Request data can not be blank")
+        if cid not in self.contacts:
+            return _problem(404, "Not Found", "Entity not found")
+        issues = self._contact_issues(item)
+        if issues:
+            return _validation([{"request_id": "0", "errors": issues}])
+        contact = self.contacts[cid]
+        for cf in item.get("custom_fields_values") or []:  # a field's values are replaced
+            contact["custom_fields_values"] = [
+                old
+                for old in contact["custom_fields_values"]
+                if old.get("field_code") != cf["field_code"]
+            ] + [cf]
+        return _hal({"id": cid, "updated_at": int(self.clock()), "_links": _self(request)})
 
     async def _account(self, request: web.Request) -> web.Response:
         body: dict[str, Any] = {

@@ -221,6 +221,7 @@ def test_parse_date_time_helper(catalog):
         ("в 12", None, "12:00"),
         ("в четверг в 5", "2026-12-03", "17:00"),
         ("в 4 утра", None, "04:00"),  # said: kept, and reported outside the hours
+        ("в 10 ночи", None, "22:00"),
         ("полдесятого", None, "09:30"),
         ("пол десятого", None, "09:30"),
         ("полпятого", None, "16:30"),

@@ -68,7 +68,7 @@ async def test_a_technical_check_request_carries_the_consent_given_before_it(
     store: Store,
 ) -> None:
     service = _service(store)
-    await _say(service, "s1", *(t.say for t in TO_ADDRESS), "проспект Ленина 500",
+    await _say(service, "s1", *(t.say for t in TO_ADDRESS), "проспект Ленина 500, кв 7",
                "Оставить заявку на проверку")
     assert await store.leads() == []
     await _say(service, "s1", "да", "Пётр, 89990001122", "нет", "завтра в 12:00", "да")

@@ -119,17 +119,44 @@ def test_a_camera_count_outside_the_packages_is_asked_back() -> None:
 # -- address ----------------------------------------------------------------------------------
 def test_an_address_is_checked_against_coverage() -> None:
     conv = ConversationState()
-    address.accept(conv, msg(address=Address(street="улица Мира", house="15а")), ENV)
+    address.accept(conv, msg(address=Address(street="улица Мира", house="15а", flat="4")), ENV)
     assert conv.slots.coverage == "covered" and address.complete(conv, ENV)
     address.accept(conv, msg(address=Address(street="улица Мира", house="31")), ENV)
     assert conv.slots.coverage == "not_covered" and not address.complete(conv, ENV)
     assert address.ask(conv, ENV).expect == "tech_check"
 
 
+def test_an_address_without_a_flat_asks_for_it_before_the_step_ends() -> None:
+    conv = ConversationState()
+    address.accept(conv, msg(address=Address(street="улица Мира", house="7")), ENV)
+    assert conv.slots.coverage == "covered" and not address.complete(conv, ENV)
+    asked = address.ask(conv, ENV)
+    assert asked.expect == "flat" and "квартиры" in asked.text and "Частный дом" in asked.suggestions
+    address.accept(conv, msg("flat", flat="12"), ENV)
+    assert conv.slots.address == Address(street="улица Мира", house="7", flat="12")
+    assert address.complete(conv, ENV)
+
+
+def test_a_private_house_needs_no_flat_and_a_new_address_asks_again() -> None:
+    conv = ConversationState()
+    address.accept(conv, msg(address=Address(street="улица Мира", house="7")), ENV)
+    address.accept(conv, msg("flat", choice="no_flat"), ENV)
+    assert conv.slots.no_flat and address.complete(conv, ENV)
+    address.accept(conv, msg(address=Address(street="улица Мира", house="9")), ENV)
+    assert not conv.slots.no_flat and address.ask(conv, ENV).expect == "flat"
+
+
+def test_an_office_is_asked_its_number() -> None:
+    conv = conv_with(segment="office")
+    address.accept(conv, msg(address=Address(street="улица Мира", house="7")), ENV)
+    asked = address.ask(conv, ENV)
+    assert asked.expect == "flat" and "офиса" in asked.text and "Без номера" in asked.suggestions
+
+
 def test_outside_coverage_a_technical_check_completes_the_step() -> None:
     conv = ConversationState()
-    address.accept(conv, msg(address=Address(city="Волжский", street="улица Мира", house="999")),
-                   ENV)
+    address.accept(conv, msg(address=Address(city="Волжский", street="улица Мира", house="999",
+                                             flat="1")), ENV)
     address.accept(conv, msg("tech_check", choice="tech_check"), ENV)
     assert conv.slots.tech_check and address.complete(conv, ENV)
 
@@ -222,7 +249,7 @@ def test_a_date_that_has_passed_since_makes_the_step_incomplete_again() -> None:
 def _complete_conv() -> ConversationState:
     conv = conv_with(segment="home", tariff="Пакет Офисный СТАРТ", router="rent", cctv_cameras=4,
                      static_ip=True, address=Address(street="улица Мира", house="5"),
-                     coverage="covered", name="Ольга", phone="+79171234567",
+                     no_flat=True, coverage="covered", name="Ольга", phone="+79171234567",
                      email_declined=True, date=TODAY + dt.timedelta(days=1), time="18:00")
     conv.consent = _consent()
     return conv

@@ -28,7 +28,9 @@ from aida.crm.amocrm.http import DEFAULT_TIMEOUT, AmoHttp, AmoRejected
 from aida.crm.amocrm.models import ContactIn, ContactRef, FoundEntity, LeadIn
 from aida.crm.amocrm.payloads import (
     AccountView,
+    contact_additions,
     contact_payload,
+    field_texts,
     lead_custom_fields,
     lead_payload,
     marker,
@@ -61,13 +63,6 @@ TASK_WITHIN: dict[str, dt.timedelta] = {
 }
 TASK_KINDS = frozenset(TASK_WITHIN)
 _CF_PATH = re.compile(r"custom_fields_values\.(\d+)")
-
-
-def _values(entity: FoundEntity, code: str) -> list[str]:
-    for field in entity.custom_fields_values or []:
-        if field.field_code == code:
-            return [str(v.value) for v in field.values or [] if v.value is not None]
-    return []
 
 
 def explain(error: AmoRejected, payload: LeadIn, settings: Settings) -> str:
@@ -213,6 +208,12 @@ class AmoCrm:
         lead_id, contact_id = await self.api.create_unsorted(form)
         return lead_id, contact_id if contact_id is not None else existing
 
+    async def _complete(self, found: FoundEntity, lead: Lead) -> None:
+        """A returning customer's contact gets the phone or email it lacks (its values kept)."""
+        patch = contact_additions(found, lead)
+        if patch is not None:
+            await self.api.patch_contact(found.id, patch)
+
     def _wants_task(self, lead: Lead) -> bool:
         return self._settings.amo_tasks and lead.kind in TASK_KINDS
 
@@ -253,17 +254,24 @@ class AmoCrm:
 
     async def _existing_contact(self, lead: Lead) -> int | None:
         """A contact with the same phone, else one with the same email (amoCRM's own duplicate
-        control is off for most integrations, research §1)."""
+        control is off for most integrations, research §1); completed with what it lacks."""
+        found = await self._matching_contact(lead)
+        if found is None:
+            return None
+        await self._complete(found, lead)
+        return found.id
+
+    async def _matching_contact(self, lead: Lead) -> FoundEntity | None:
         if lead.phone:
             digits = phone_digits(lead.phone)
             for found in await self.api.find_contacts(digits):
-                if any(phone_digits(v) == digits for v in _values(found, "PHONE")):
-                    return found.id
+                if any(phone_digits(v) == digits for v in field_texts(found, "PHONE")):
+                    return found
         if lead.email:
             email = lead.email.casefold()
             for found in await self.api.find_contacts(lead.email):
-                if any(v.casefold() == email for v in _values(found, "EMAIL")):
-                    return found.id
+                if any(v.casefold() == email for v in field_texts(found, "EMAIL")):
+                    return found
         return None
 
     async def _contact(self, lead: Lead, responsible: int | None) -> int:

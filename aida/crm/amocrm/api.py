@@ -15,6 +15,7 @@ from aida.crm.amocrm.http import AmoHttp, Unauthorized
 from aida.crm.amocrm.models import (
     Account,
     ContactIn,
+    ContactPatch,
     Created,
     FieldInfo,
     FieldPage,
@@ -85,6 +86,9 @@ class AmoApi:
         if not created:
             raise CrmUnavailable("amoCRM created no contact")
         return created[0].id
+
+    async def patch_contact(self, contact_id: int, patch: ContactPatch) -> None:
+        await self.request("PATCH", f"/api/v4/contacts/{contact_id}", json=dump(patch))
 
     async def contact_lead_ids(self, contact_id: int) -> list[int]:
         """The ids of the leads linked to a contact (`?with=leads`)."""

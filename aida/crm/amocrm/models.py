@@ -59,6 +59,10 @@ class LeadPatch(BaseModel):
     custom_fields_values: list[CustomFieldValues]
 
 
+class ContactPatch(BaseModel):
+    custom_fields_values: list[CustomFieldValues]
+
+
 class NoteParams(BaseModel):
     text: str
 
@@ -141,6 +145,7 @@ class Created(_Loose):
 
 class FoundValue(_Loose):
     value: Any = None
+    enum_code: str | None = None
 
 
 class FoundField(_Loose):

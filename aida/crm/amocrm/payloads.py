@@ -18,10 +18,12 @@ from aida.catalog.models import Hours
 from aida.config import Settings
 from aida.crm.amocrm.models import (
     ContactIn,
+    ContactPatch,
     ContactRef,
     CustomFieldValues,
     FieldInfo,
     FieldValue,
+    FoundEntity,
     LeadEmbedded,
     LeadIn,
     LeadPatch,
@@ -316,6 +318,37 @@ def contact_payload(lead: Lead, responsible: int | None = None) -> ContactIn:
         responsible_user_id=responsible,
         custom_fields_values=fields,
     )
+
+
+def field_texts(entity: FoundEntity, code: str) -> list[str]:
+    """The values of a contact's multitext field (`PHONE`, `EMAIL`) as text."""
+    for f in entity.custom_fields_values or []:
+        if f.field_code == code:
+            return [str(v.value) for v in f.values or [] if v.value is not None]
+    return []
+
+
+def contact_additions(found: FoundEntity, lead: Lead) -> ContactPatch | None:
+    """The phone or email `lead` brings that the found contact lacks, its own values kept
+    (a PATCH replaces a field's values), or None when it has them all."""
+    patch = []
+    checks = (
+        ("PHONE", lead.phone, lambda v: phone_digits(v) == phone_digits(lead.phone or "")),
+        ("EMAIL", lead.email, lambda v: v.casefold() == (lead.email or "").casefold()),
+    )
+    for code, new, same in checks:
+        if not new or any(same(v) for v in field_texts(found, code)):
+            continue
+        kept = [
+            FieldValue(value=str(v.value), enum_code=v.enum_code)
+            for f in found.custom_fields_values or []
+            if f.field_code == code
+            for v in f.values or []
+            if v.value is not None
+        ]
+        values = [*kept, FieldValue(value=clip(new), enum_code="WORK")]
+        patch.append(CustomFieldValues(field_code=code, values=values))
+    return ContactPatch(custom_fields_values=patch) if patch else None
 
 
 def referrer_patch(field_id: int, referrer: str, info: FieldInfo | None) -> LeadPatch:
