@@ -15,7 +15,7 @@ import uuid
 from aida.catalog import CatalogError
 from aida.config import Settings
 from aida.service.factory import build_turn_service
-from aida.service.turns import TurnOutcome
+from aida.service.turns import TurnOutcome, TurnRefused
 from aida.store import open_store
 
 MAX_MESSAGE = 4000  # the HTTP contract's limit, kept the same here
@@ -57,7 +57,10 @@ async def _chat(session_id: str, interactive: bool) -> int:
             if len(text) > MAX_MESSAGE:
                 print(f"Аида: Сообщение слишком длинное — не больше {MAX_MESSAGE} символов.\n")
                 continue
-            _print_outcome(await service.handle(session_id, text))
+            try:
+                _print_outcome(await service.handle(session_id, text))
+            except TurnRefused as e:  # the session is full: say so, as the service would
+                print(f"Аида: {e.message}\n")
     finally:
         await store.close()
     print(f"(сессия {session_id}; продолжить: aida chat --session {session_id})", file=sys.stderr)

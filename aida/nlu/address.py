@@ -98,7 +98,7 @@ _FLAT_LATER = re.compile(
 # «дом 14 или 16, сейчас посмотрю»: the customer is not sure of the house.
 _HEDGE = re.compile(
     r"^[\s,]*(?:или|либо)\s+\d|(?<![\w-])(?:вроде|кажется|наверно\w*|примерно|не\s+помню|"
-    r"не\s+уверен\w*|посмотр\w*|уточн\w*|не\s+точно)(?![\w-])"
+    r"не\s+уверен\w*|посмотрю|уточню|не\s+точно)(?![\w-])"
 )
 _HEDGE_REACH = 40
 # "ленина, дом не помню": the street is named as an address, the house is missing.

@@ -75,7 +75,9 @@ class OfflineBrain:
             slots.tariff = self._ranked_tariff(message, slots.segment or ctx.slots.segment)
         reading = intents.read(message, ctx.catalog, has_slots=slots.has_slots())
         intent = reading.intent
-        questioned = intent is Intent.question and not reading.topics
+        # «да, для стримов пригодится» answers the question; the need only says why.
+        questioned = intent is Intent.question and all(
+            t.startswith("need:") for t in reading.topics)
         if heard.intent is not None and not slots.has_slots() and (questioned or intent in (
                 Intent.yes, Intent.no, Intent.unknown, Intent.chitchat, Intent.cancel)):
             # «нет спасибо», «ага», «-» answer the yes/no question asked; «ничего не надо»

@@ -161,11 +161,16 @@ _HOUR_QUAL = re.compile(
 _AT_ONE = re.compile(r"(?<![\w-])(?<!раз )(?:в|к|около|после)\s+час(?![а-я])(?!\s+ночи)(?:\s+дня)?")
 _NO_CLOCK_BEFORE = re.compile(r"(?:через|спустя|за|на|течение|около)\s*$")
 # Ordinals arrive as digits (`aida.nlu.numbers.to_digits`): «первой половине» is «1-й половине».
-_PARTS_OF_DAY: list[tuple[re.Pattern[str], dt.time, str]] = [
+# Spans of several hours that name no time («до обеда», «в первой половине дня»): their start,
+# read back, since customers who say them often mean a later hour.
+_SPANS_OF_DAY: list[tuple[re.Pattern[str], dt.time, str]] = [
     (re.compile(r"(?:в\s+)?1-й\s+половине\s+дня"), dt.time(9), "morning"),
     (re.compile(r"(?:во\s+)?2-й\s+половине\s+дня"), dt.time(14), "afternoon"),
-    (re.compile(r"после\s*обеда|после\s+обед(?![а-я])"), dt.time(14), "afternoon"),
     (re.compile(r"(?<![\w-])до\s+обеда"), dt.time(9), "morning"),
+]
+_PARTS_OF_DAY: list[tuple[re.Pattern[str], dt.time, str]] = [
+    *_SPANS_OF_DAY,
+    (re.compile(r"после\s*обеда|после\s+обед(?![а-я])"), dt.time(14), "afternoon"),
     (re.compile(r"(?<![\w-])(?:в|к)\s+полдень|(?<![\w-])полдень"), dt.time(12), "noon"),
     (re.compile(r"(?<![\w-])(?:в\s+обед|к\s+обеду|в\s+обеденное\s+время)"), dt.time(13), "day"),
     (
@@ -177,7 +182,9 @@ _PARTS_OF_DAY: list[tuple[re.Pattern[str], dt.time, str]] = [
         "evening",
     ),
     (
-        re.compile(r"(?<![\w-])(?:с\s+утра|утром|утречком|на\s+утро|утро|утра)(?![\w-])"),
+        re.compile(
+            r"(?<![\w-])(?:с\s+утра|с\s+утречка|утром|утречком|на\s+утро|утро|утра)(?![\w-])"
+        ),
         dt.time(9),
         "morning",
     ),
@@ -505,10 +512,13 @@ def _parts_of_day(text: str) -> list[_Candidate]:
     found: list[_Candidate] = []
     taken = _Spans(len(text))
     for rx, at, kind in _PARTS_OF_DAY:
+        vague = any(rx is span for span, _, _ in _SPANS_OF_DAY)
         for m in _first(rx, text):
             if taken.free(m.start(), m.end()):
                 taken.take(m.start(), m.end())
-                found.append(_Candidate(m.start(), m.end(), 4, time=at, part_of_day=kind))
+                found.append(
+                    _Candidate(m.start(), m.end(), 4, time=at, part_of_day=kind, doubtful=vague)
+                )
     return found
 
 
@@ -760,11 +770,14 @@ def find_date_time(
         flexible = _flexible(m.group("h"), m.group("q"))
         clocks.append(_Candidate(m.start(), m.end(), 0, time=at, flexible=flexible))
     parts = _parts_of_day(_blank(t, [(c.start, c.end) for c in clocks]))
-    time, flexible = _time_of_day(_pick(clocks, t), _pick(parts, t))
+    clock, part = _pick(clocks, t), _pick(parts, t)
+    time, flexible = _time_of_day(clock, part)
     if time is not None and flexible:
         time, unsure = _inside_hours(time, catalog.hours)
         if unsure:
             found.doubtful.append("time")
+    if clock is None and part is not None and part.doubtful:
+        found.doubtful.append("time")  # «до обеда»: from 09:00, but which hour?
 
     used = [(c.start, c.end) for c in clocks + parts]
     try:

@@ -94,18 +94,11 @@ _BARE_COUNT = re.compile(
     r"(?:[\s,]*(?:шт\w*|штук\w*|камер\w*|хватит|достаточно|будет|нужно|надо|давайте|"
     r"пожалуйста|наверное|пока))*(?:[\s,]+(?:на|в|у|для|над|возле|около)\s+[^\d?]*)?\W*$"
 )
-# «доп услуги не нужны», «больше ничего не надо»: every extra declined at once.
-_NONE_OF_THEM = re.compile(
-    r"(?<![\w-])(?:(?:доп\w*\.?\s+)?(?:услуг\w*|опци\w*)\s+(?:не\s+(?:нужн\w*|надо)|ненужн\w*)|"
-    r"(?:больше\s+)?ничего\s+(?:больше\s+|дополнительно\s+)?не\s+(?:нужно|надо)|"
-    r"без\s+(?:допов|доп\w*\s+услуг|дополнительн\w*))(?![\w-])"
-)
 # «статический ip тоже»: the object takes what was said about the one before it.
 _TOO = re.compile(r"[\s,]*(?:тоже|также)(?![\w-])")
 _LINK = re.compile(r"[\s,]*(?:(?:и|или|да\s+и|а\s+также|плюс)[\s,]*)?")
 _BREAK_WORDS = frozenset({"а", "но", "зато", "однако"})
 _SENTENCE_END = re.compile(r"[.;!?\n]")
-_EXTRAS = ("router", "cctv", "static_ip")
 # Predicate forms and the objects they agree with (to settle a tie between two objects).
 _AGREES = {"нужен": ("router", "ip"), "нужна": ("cctv",), "нужны": ("cctv",), "нужно": ("cctv",)}
 
@@ -287,12 +280,6 @@ class _Extras:
 def find_extras(text: str, catalog: Catalog, expect: Expect | None = None) -> FoundExtras:
     """Router, cameras and static IP in `text` (folded, earlier slots masked)."""
     reading = _Extras(text, catalog)
-    if expect in _EXTRAS and not reading.questions and (none := _NONE_OF_THEM.search(reading.text)):
-        found = reading.found
-        found.cctv_cameras, found.static_ip, found.spans = 0, False, [none.span()]
-        if expect == "router":
-            found.router = "own"
-        return found
     reading.read_objects()
     reading.read_options(expect)
     reading.read_predicates()

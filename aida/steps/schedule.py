@@ -105,9 +105,11 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
     slots.date = date
     slots.time = time.strftime("%H:%M") if time else None
     if new_date is not None and "date" in found.doubtful:
-        # "В пятницу" said on a Friday: next week's, but worth a word before it counts.
+        # "В пятницу" said on a Friday: next week's, but worth a word before it counts
+        # (with the time when that is unsure too: «в пятницу в 8»).
+        at = f", в {slots.time}" if new_time is not None and "time" in found.doubtful else ""
         return [Note("", STEP, Ask("verify_date", f"Правильно понимаю: "
-                                   f"{date_label(new_date, env.today)}?",
+                                   f"{date_label(new_date, env.today)}{at}?",
                                    list(_VERIFY), _VERIFY))]
     if new_time is not None and "time" in found.doubtful:
         # "в 8": 20:00 is inside the working hours, but 08:00 may have been meant.

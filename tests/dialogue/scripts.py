@@ -232,6 +232,10 @@ SCRIPTS: list[Script] = [
         T("завтра в 8", S.confirm, "time", has="Правильно понимаю: в 20:00?"),
         T("да", S.confirm, "confirm", has=("Записала", "20:00"))),
     script(
+        "a doubtful day and a doubtful hour are read back together",
+        TO_SCHEDULE,
+        T("в пятницу в 8", S.confirm, "verify_date", has="4 декабря (пятница), в 20:00?")),
+    script(
         "a read-back hour that is wrong is asked again",
         TO_SCHEDULE,
         T("завтра в 8", S.confirm, "time", has="20:00"),

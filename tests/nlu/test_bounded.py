@@ -8,6 +8,7 @@ on these shapes) fails. A CPU-time alarm stops a runaway reading instead of wait
 
 from __future__ import annotations
 
+import gc
 import signal
 import time
 from collections.abc import Iterator
@@ -115,6 +116,8 @@ def cpu_alarm(seconds: float) -> Iterator[None]:
 
 
 def reading_ms(catalog: Catalog, text: str, expect: Expect | None) -> float:
+    """CPU time of the reading, the better of two: the garbage collector is kept out (a full
+    collection of the whole test session's heap is not the reader's cost)."""
     brain = OfflineBrain(catalog)
     ctx = TurnContext(
         step=Step.tariff,
@@ -124,10 +127,18 @@ def reading_ms(catalog: Catalog, text: str, expect: Expect | None) -> float:
         catalog=catalog,
     )
     brain.read("Премиум, ул. Ленина 5, завтра в 10, Ольга 89991234567, o@ya.ru", ctx)  # warm
-    with cpu_alarm(BOUND_MS * 20 / 1000):
-        t0 = time.thread_time()
-        brain.read(text, ctx)
-        return (time.thread_time() - t0) * 1000
+    gc.collect()
+    gc.disable()
+    try:
+        samples = []
+        for _ in range(2):
+            with cpu_alarm(BOUND_MS * 20 / 1000):
+                t0 = time.thread_time()
+                brain.read(text, ctx)
+                samples.append((time.thread_time() - t0) * 1000)
+        return min(samples)
+    finally:
+        gc.enable()
 
 
 @pytest.mark.parametrize("name", list(SHAPES | DATE_SHAPES))

@@ -169,10 +169,3 @@ def test_a_count_with_where_the_camera_goes(read):
 
 def test_a_typo_in_cameras(read):
     assert read("камкры не надо").cctv_cameras == 0
-
-
-@pytest.mark.parametrize("expect", ["router", "cctv", "static_ip"])
-def test_all_extras_declined_at_once(read, expect):
-    found = read("доп услуги не нужны", expect=expect)
-    assert (found.cctv_cameras, found.static_ip) == (0, False)
-    assert found.router == ("own" if expect == "router" else None)

@@ -43,7 +43,12 @@ def test_the_systemd_units_verify(unit: str, tmp_path: Path) -> None:
         assert hardening in text
 
 
-def _nginx_prefix(tmp_path: Path, port: int | None = None, upstream: int | None = None) -> Path:
+def _nginx_prefix(
+    tmp_path: Path,
+    port: int | None = None,
+    upstream: int | None = None,
+    plain_port: int | None = None,
+) -> Path:
     """A scratch nginx layout holding deploy/nginx's files, with a self-signed certificate
     at every path they name; with `port`, both sites listen on 127.0.0.1:port (TLS) and
     serve the checkout's web/, and with `upstream` the `aida` upstream is 127.0.0.1:upstream."""
@@ -77,7 +82,7 @@ def _nginx_prefix(tmp_path: Path, port: int | None = None, upstream: int | None 
         text = text.replace("/var/log/nginx/", f"{tmp_path}/")
         if port is not None:
             text = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", text)
-            text = re.sub(r"listen 80;", f"listen 127.0.0.1:{port + 1};", text)
+            text = re.sub(r"listen 80;", f"listen 127.0.0.1:{plain_port or port + 1};", text)
             text = re.sub(r"listen 443 ssl http2;", f"listen 127.0.0.1:{port} ssl;", text)
             text = text.replace("/opt/aida/web", str(WEB))
         (tmp_path / site).write_text(text)
@@ -136,7 +141,7 @@ async def test_through_nginx_only_the_pages_paths_are_served(
     app = create_app(ops_settings(f"sqlite:///{tmp_path}/aida.db"))
     backend = await aiohttp_server(app)
     port = _free_port()
-    prefix = _nginx_prefix(tmp_path, port=port, upstream=backend.port)
+    prefix = _nginx_prefix(tmp_path, port=port, upstream=backend.port, plain_port=_free_port())
     conf = prefix / "nginx.conf"
     server = await asyncio.create_subprocess_exec(
         nginx,
