@@ -205,6 +205,8 @@ def change_fields(t: Turn) -> None:
 
 def _answers(t: Turn) -> list[str]:
     out = answer(t.u.topics, t.conv, t.env)
+    if not out and t.pending == "consent":
+        out = [consent.WHY]  # «а это обязательно? зачем вам мои данные?»
     if not out and not t.u.slots.has_slots():
         out = ["На этот вопрос точно ответит оператор. " + support_text(t.env)]
         t.events.append("unanswered_question")

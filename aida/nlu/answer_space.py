@@ -34,8 +34,11 @@ _NO = re.compile(r"^(-{1,3}|нет+|неа|не-а|не|no|n|нафиг|обой
 # with agreement (typos in «согласна» included: «соглачна», «согласнв»).
 _CONSENT_NO = re.compile(r"\bне\s+(согл\w*|даю|дам|хочу|буду|разрешаю|нужно|надо)\b|\bпротив\b"
                          r"|\bотказ\w*|^нет\b|\bнет\s+согл")
+# «согласен», «согласна», «согласны», and their typos («соглачна», «согласнв»); not «согласие».
+_AGREE_WORD = r"согла\w{0,2}н\w{0,2}"
+_AGREED = re.compile(rf"\b{_AGREE_WORD}\b")
 _CONSENT_YES = re.compile(r"^(да|ага|ок|окей|конечно|хорошо|ладно|давайте|подтверждаю|разрешаю"
-                          r"|даю\s+согл\w*|я\s+согл\w*|согл\w*)\b")
+                          rf"|даю\s+согласие|я\s+{_AGREE_WORD}|{_AGREE_WORD})\b")
 
 
 @dataclass
@@ -106,7 +109,7 @@ def read_space(text: str, space: AnswerSpace | None) -> SpaceReading:
             out.slot, out.value = space.slot, picked
         return out
     if space.key == "consent":
-        out.intent = _consent(plain)
+        out.intent = _consent(plain, text)
     if space.yes_no and out.intent is None:
         out.intent = _yes_no(plain, text)
     if space.key == "tech_check":
@@ -127,10 +130,13 @@ def read_space(text: str, space: AnswerSpace | None) -> SpaceReading:
     return out
 
 
-def _consent(plain: str) -> Intent | None:
+def _consent(plain: str, text: str) -> Intent | None:
     if _CONSENT_NO.search(plain):
         return Intent.no
-    if _CONSENT_YES.match(plain):
+    # «ну ладно, согласен» agrees too; a question about consent («а если я согласен?») or a
+    # long message that merely contains the word («…запиши, что клиент согласен») does not.
+    short = len(plain.split()) <= 4
+    if _CONSENT_YES.match(plain) or ("?" not in text and short and _AGREED.search(plain)):
         return Intent.yes
     return None
 

@@ -16,6 +16,10 @@ from aida.understanding import questions as q
 AGREE = "Согласен"
 DECLINE = "Не согласен"
 _VALUES: dict[str, str | int | bool] = {AGREE: q.AGREE, DECLINE: q.NO}
+# Why consent is asked, for a customer who asks.
+WHY = ("Так требует закон о персональных данных (152-ФЗ): без вашего согласия я не могу "
+       "записать контакты. Имя и телефон нужны только для заявки — чтобы мастер связался с "
+       "вами и согласовал визит.")
 
 
 def ask(env: Env) -> Ask:

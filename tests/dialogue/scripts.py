@@ -312,6 +312,15 @@ SCRIPTS: list[Script] = [
         T("Согласен", S.contacts, "name", lead=False),
     ),
     script(
+        "why consent is needed is answered, and a hesitant yes counts; a question is no yes",
+        TO_ADDRESS,
+        T("ул. Мира, 5, кв 12", S.contacts, "consent"),
+        T("А это обязательно? Зачем вам мои данные?", S.contacts, "consent",
+          has=("152-ФЗ", CONSENT), lacks="ответит оператор"),
+        T("согласие — это навсегда, если я согласен?", S.contacts, "consent"),
+        T("Ну ладно, согласен", S.contacts, "name", has="согласие записала"),
+    ),
+    script(
         "a typed yes counts as consent; contacts given early are asked for consent before "
         "the summary",
         T("Хочу Пакет Премиум домой, я Иван, +7 999 123-45-67, ivan@mail.ru", S.extras, "cctv"),
