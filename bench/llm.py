@@ -28,9 +28,9 @@ from aida.catalog import default_catalog
 from aida.dialogue.engine import Engine
 from aida.llm.circuit import CircuitBreaker
 from aida.llm.openai.brain import OpenAIBrain
-from tests.fakes import openai_server
-from tests.fakes.openai_server import Fail, StandIn
-from tests.llm.conftest import TZ, llm_brain
+from bench.llm_standin import Spent, standin_brain, token_counter
+from tests.fakes.openai_server import StandIn
+from tests.llm.conftest import TZ
 from tests.llm.onboardings import ONBOARDINGS, Onboarding, run
 
 _ROW = "{:<56} {:>4} {:>6} {:>6} {:>8} {:>8} {:>8}  {}"
@@ -46,24 +46,12 @@ def _lead_ok(onboarding: Onboarding, leads: list[Any]) -> str:
 
 async def _one(
     standin: StandIn, brain: OpenAIBrain, onboarding: Onboarding, session: str
-) -> tuple[int, int, int, int, int, str]:
-    stats = brain.stats
-    before = (
-        stats.understand_calls,
-        stats.word_calls,
-        stats.tokens.prompt_tokens,
-        stats.tokens.completion_tokens,
-    )
+) -> tuple[int, Spent, str]:
+    before = Spent.of(brain.stats)
     result = await run(Engine(brain.catalog, brain, TZ), standin, onboarding, session_id=session)
     assert all(t.calls <= 1 for t in result.turns), "more than one call for a message"
-    after = (
-        stats.understand_calls,
-        stats.word_calls,
-        stats.tokens.prompt_tokens,
-        stats.tokens.completion_tokens,
-    )
-    reads, words, prompt, completion = (a - b for a, b in zip(after, before, strict=True))
-    return len(result.turns), reads, words, prompt, completion, _lead_ok(onboarding, result.leads)
+    spent = Spent.of(brain.stats) - before
+    return len(result.turns), spent, _lead_ok(onboarding, result.leads)
 
 
 async def _table(api: Any, wording: Any, failing: bool = False) -> None:
@@ -73,44 +61,42 @@ async def _table(api: Any, wording: Any, failing: bool = False) -> None:
     print(
         _ROW.format("onboarding", "msgs", "reads", "words", "calls/m", "prompt", "compl.", "lead")
     )
-    totals = [0, 0, 0, 0, 0]
+    messages, total = 0, Spent()
     for i, onboarding in enumerate(ONBOARDINGS):
-        standin = StandIn()
-        await standin.start()
-        if failing:
-            standin.script(*[Fail(500)] * 100)
         breaker = CircuitBreaker(failures=3, cooldown=600)
-        brain = llm_brain(standin, catalog, api=api, wording=wording, circuit=breaker)
-        try:
-            msgs, reads, words, prompt, completion, ok = await _one(
-                standin, brain, onboarding, f"bench-{i}"
-            )
+        async with standin_brain(
+            catalog, api=api, wording=wording, failing=failing, circuit=breaker
+        ) as (standin, brain):
+            msgs, spent, ok = await _one(standin, brain, onboarding, f"bench-{i}")
             if failing:
                 if ok.startswith("FAIL (0"):
                     ok = "none: the rules alone cannot read it"
                 ok += f"; requests {len(standin.requests)}, fallbacks {dict(brain.stats.fallbacks)}"
-        finally:
-            await brain.aclose()
-            await standin.stop()
-        for j, v in enumerate((msgs, reads, words, prompt, completion)):
-            totals[j] += v
-        calls = (reads + words) / msgs
+        messages += msgs
+        total += spent
+        calls = spent.calls / msgs
         print(
             _ROW.format(
-                onboarding.name[:56], msgs, reads, words, f"{calls:.2f}", prompt, completion, ok
+                onboarding.name[:56],
+                msgs,
+                spent.reads,
+                spent.words,
+                f"{calls:.2f}",
+                spent.prompt,
+                spent.completion,
+                ok,
             )
         )
-    msgs, reads, words, prompt, completion = totals
     n = len(ONBOARDINGS)
     print(
         _ROW.format(
             "per onboarding (mean)",
-            f"{msgs / n:.1f}",
-            f"{reads / n:.1f}",
-            f"{words / n:.1f}",
-            f"{(reads + words) / msgs:.2f}",
-            prompt // n,
-            completion // n,
+            f"{messages / n:.1f}",
+            f"{total.reads / n:.1f}",
+            f"{total.words / n:.1f}",
+            f"{total.calls / messages:.2f}",
+            total.prompt // n,
+            total.completion // n,
             "",
         )
     )
@@ -120,8 +106,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--api", choices=["chat", "responses"], default="chat")
     args = parser.parse_args()
-    counter = "o200k (bpe-openai)" if openai_server._ENCODING is not None else "estimate"
-    print(f"tokens counted by the stand-in: {counter}")
+    print(f"tokens counted by the stand-in: {token_counter()}")
     await _table(args.api, "spare")
     await _table(args.api, "off")
     await _table(args.api, "spare", failing=True)

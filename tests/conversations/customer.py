@@ -105,6 +105,12 @@ def same_value(field_name: str, got: Any, meant: Any) -> bool:
     return _same(got, meant)
 
 
+def _topic(key: str) -> str:
+    """A question and its read-back ask about the same thing."""
+    return {"verify_date": "when", "verify_name": "name"}.get(
+        key, key.removeprefix("verify_"))
+
+
 # -- the customer ------------------------------------------------------------------------
 
 @dataclass
@@ -198,7 +204,8 @@ async def converse(engine: Engine, script: Script) -> Run:
     now = script.now
     queue = list(script.opening)
     answered: str | None = None  # the question kind the last message answered
-    asked_after_answer: Counter[str] = Counter()
+    same_key: Counter[str] = Counter()
+    same_topic: Counter[str] = Counter()
     for _ in range(MAX_TURNS):
         if queue:
             text: str | None = queue.pop(0)
@@ -218,14 +225,20 @@ async def converse(engine: Engine, script: Script) -> Run:
         if result.lead is not None:
             run.leads.append(result.lead)
         key_now = asked(state)
-        if answered is not None and key_now == answered and not answered.startswith("verify_"):
+        if answered is not None and key_now is not None and _topic(key_now) == _topic(answered):
+            # Asked about the same thing again; a read-back of it counts as the same thing.
             run.reasks += 1
-            asked_after_answer[answered] += 1
-            if asked_after_answer[answered] >= 2:  # asked a third time despite two answers
+            same_key[key_now] += key_now == answered
+            same_topic[_topic(answered)] += 1
+            # The same question a third time, or a fourth round on one thing (asked, read
+            # back, asked, read back): a real customer leaves here.
+            if same_key[key_now] >= 2 or same_topic[_topic(answered)] >= 3:
                 run.stuck = True
-                break  # a real customer leaves here
+                break
         if state.step is Step.done and key_now is None:
             break
+    else:
+        run.stuck = True  # still going round after MAX_TURNS messages
     run.final = state
     _score(run)
     return run

@@ -42,6 +42,12 @@ CASES: list[tuple[Step, Expect | None, str, bool]] = [
     (S.confirm, "confirm", "+", True),
     (S.tariff, "segment", "к себе домой", True),
     (S.extras, "cctv", "одной хватит", True),
+    # A yes or no inside an answer in the space does not make it doubtful (found by
+    # `bench/conversations.py --llm`): a longer «no» to the free-text referrer question, a
+    # button's words after a «нет» to the coverage offer.
+    (S.done, "referrer", "неа не помню", True),
+    (S.done, "referrer", "нет, никто не советовал, сам нашёл в интернете", True),
+    (S.address, "tech_check", "другого адреса нет, давайте пусть мастер посмотрит, проверку", True),
     # The rest goes to the model.
     (S.tariff, "tariff", "беру премиальный", False),  # not understood
     (S.tariff, "tariff", "давайте самый быстрый", True),  # a tariff picked by its rank

@@ -14,6 +14,7 @@ from aida.understanding.types import Intent, TurnContext, Understanding
 # These are doubts the model may settle instead.
 _DOUBTS = frozenset({"ambiguous", "unknown_street", "no_street"})
 _COMMANDS = frozenset({Intent.restart, Intent.handoff, Intent.cancel})
+_ANSWERING = frozenset({Intent.unknown, Intent.answer, Intent.yes, Intent.no})
 # A greeting, a "спасибо" or a "да" is short; a longer message read as one was likely misread.
 _SMALL_TALK_WORDS = 4
 _YES_NO_WORDS = 6
@@ -49,8 +50,9 @@ def confident(u: Understanding, message: str, ctx: TurnContext) -> bool:
     if u.intent in _COMMANDS:
         return True
     # An answer in the question's own answer space (a button, its words, free words where
-    # words are wanted) needs no model.
-    if space is not None and u.intent in (Intent.unknown, Intent.answer) and _in_space(u, space):
+    # words are wanted) needs no model, whatever yes or no it also holds: «неа не помню» to
+    # «who recommended us», «другого адреса нет, давайте проверку» to the coverage offer.
+    if space is not None and u.intent in _ANSWERING and _in_space(u, space):
         return True
     if u.intent is Intent.unknown:
         return False
