@@ -645,11 +645,18 @@ def find_address(text: str, catalog: Catalog, expect: Expect | None = None) -> F
 
     city_hit = next(iter(cities), None)
     city = city_hit[2] if city_hit else catalog.default_city
+    # No city named: a street only another of our cities has is read back in that city
+    # («Карбышева» is Волжский's — unless it is a street of the default city we do not serve);
+    # a street several have («Ленина») is in the default city.
+    served_in = {s.city for s in chosen.candidates}
+    elsewhere = city_hit is None and len(served_in) == 1 and fold(city) not in map(fold, served_in)
+    if elsewhere:
+        city = next(iter(served_in))
     spans = [(chosen.start, chosen.house_end or chosen.end)]
     if city_hit:
         spans.append((city_hit[0], city_hit[1]))
     name, problems, doubtful = _street_name(chosen, city, index)
-    doubtful = doubtful or chosen.unclear_house
+    doubtful = doubtful or chosen.unclear_house or elsewhere
     if chosen.house is None:
         problems.insert(0, Problem(slot="address", code="no_house", value=name, options=[city]))
         return FoundAddress(None, problems, doubtful, spans)

@@ -11,7 +11,7 @@ import re
 from aida.domain import Address
 from aida.nlu.intents import normalise
 
-_FIX = re.compile(r"(?<!\w)(?P<part>квартир\w*|кв|дом\w*|д)\.?\s+не\s+(?P<old>\d+[а-я]?)\s*,?\s*"
+_FIX = re.compile(r"(?<!\w)(?P<part>квартир\w*|кв|дом\w*|д)\.?\s+не\s+(?P<old>\d+[а-я]?)\s*(?:,\s*)?"
                   r"а\s+(?P<new>\d+[а-я]?)(?!\w)")
 
 

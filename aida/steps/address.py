@@ -22,9 +22,12 @@ NO_NUMBER = "Без номера"
 
 def _set_address(conv: ConversationState, address: Address, env: Env) -> None:
     slots = conv.slots
+    same_house = slots.address is not None and address.model_copy(
+        update={"flat": None}) == slots.address.model_copy(update={"flat": None})
     slots.address = address
     slots.coverage = "covered" if env.catalog.is_covered(address) else "not_covered"
-    slots.tech_check = False
+    if not same_house:  # only the flat added or changed: the technical check still stands
+        slots.tech_check = False
     slots.no_flat = False
     conv.partial_street = conv.partial_city = None
 

@@ -97,8 +97,8 @@ class Understanding(BaseModel):
 
     intent: Intent = Intent.unknown
     slots: Extraction = Field(default_factory=Extraction)
-    # FAQ topics asked about: tariffs, tariffs_home, tariffs_office, router, cctv, static_ip,
-    # coverage, hours, support, or a catalog `faq` topic.
+    # What a question asks about: `catalog_topics` (the built-in ones, a catalog FAQ's topic,
+    # "need:<topic>"), or "tariff:<name>".
     topics: list[str] = Field(default_factory=list)
     email_declined: bool = False
     # Slots the customer wants to change without giving the new value yet ("телефон не тот",

@@ -146,7 +146,8 @@ class Customer:
             "referrer": "пропустить",
             # Asked "another address or a technical check?": writers answer as to the address.
             "tech_check": a.get("address_again", "да" if outcome == "tech_check" else "нет"),
-            "callback": a.get("phone") if outcome == "callback" else "продолжить здесь",
+            # Offered a call back: the ones who came for one leave a phone, the rest leave.
+            "callback": a.get("phone") if outcome == "callback" else None,
             "change": "всё верно",
         }
         return defaults.get(key)
@@ -154,7 +155,7 @@ class Customer:
     def _verify(self, slot: str, state: ConversationState) -> str:
         meant = self.script.expect.get(slot)
         got = getattr(state.slots, slot, None)
-        if meant is not None and same_value(slot, got, meant):
+        if meant is None or same_value(slot, got, meant):  # nothing meant: no reason to object
             return self.script.answers.get("yes", "да")
         return self.script.answers.get("no", "нет")
 
