@@ -184,6 +184,16 @@ class Settings(BaseSettings):
     # Warn this many days before a long-lived token expires.
     amo_token_warn_days: int = Field(14, ge=1, validation_alias=_env("AMO_TOKEN_WARN_DAYS"))
 
+    # -- live handoff (amoCRM Chats API) ----------------------------------------------------
+    amojo_channel_id: str | None = Field(None, validation_alias=_env("AMOJO_CHANNEL_ID"))
+    amojo_channel_secret: str | None = Field(None, validation_alias=_env("AMOJO_CHANNEL_SECRET"))
+    amojo_bot_id: str | None = Field(None, validation_alias=_env("AMOJO_BOT_ID"))
+    amojo_base_url: str = Field("https://amojo.amocrm.ru", validation_alias=_env("AMOJO_BASE_URL"))
+    # After this long without a word from either side the assistant takes the chat back.
+    handoff_silence_minutes: float = Field(
+        15, gt=0, validation_alias=_env("AIDA_HANDOFF_SILENCE_MINUTES")
+    )
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, v: str) -> str:
@@ -248,6 +258,10 @@ class Settings(BaseSettings):
     @property
     def amo_enabled(self) -> bool:
         return bool((self.amo_subdomain or self.amo_base_url) and self.amo_access_token)
+
+    @property
+    def amojo_enabled(self) -> bool:
+        return bool(self.amojo_channel_id and self.amojo_channel_secret and self.amojo_bot_id)
 
     @property
     def amo_url(self) -> str | None:

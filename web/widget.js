@@ -61,7 +61,9 @@
     newMessages: 'Новые сообщения',
     historyError: 'Не удалось загрузить прошлую переписку.',
     privacyPolicy: 'Политика обработки персональных данных',
-    consentText: 'Согласие на обработку данных'
+    consentText: 'Согласие на обработку данных',
+    manager: 'Менеджер',
+    joined: '{name} в чате'
   };
   // The first buttons, before the conversation starts: the ones the engine itself offers.
   var DEFAULT_SUGGESTIONS = ['Тарифы для дома', 'Тарифы для офиса'];
@@ -244,6 +246,7 @@
     '.log{display:flex;flex-direction:column;gap:8px;outline-offset:-3px}',
     '.msg{max-width:88%;display:flex;flex-direction:column;gap:3px}',
     '.msg.a{align-self:flex-start}',
+    '.who{font-size:12px;opacity:.75}',
     '.msg.u{align-self:flex-end;align-items:flex-end}',
     '.b{padding:9px 13px;border-radius:16px;white-space:pre-wrap;overflow-wrap:anywhere;word-break:normal}',
     '.nw{white-space:nowrap}',
@@ -605,12 +608,13 @@
     s.height = Math.min(Math.max(this.input.scrollHeight + 2, 46), 140) + 'px';
   };
 
-  // live: a reply that has just come (not restored history).
-  P.addMessage = function (role, text, m, live) {
+  // live: a reply that has just come (not restored history). name: a manager's (role operator).
+  P.addMessage = function (role, text, m, live, name) {
     var user = role === 'user';
-    var node = el('div', { class: 'msg ' + (user ? 'u' : 'a') }, [
-      el('span', { class: 'sr', text: (user ? this.t.you : this.t.assistant) + ':' }),
-      user ? el('div', { class: 'b', text: String(text) }) : fill(el('div', { class: 'b' }), text)
+    var who = role === 'operator' ? String(name || this.t.manager) : null;
+    var node = el('div', { class: 'msg ' + (user ? 'u' : who ? 'a o' : 'a') }, [
+      el('span', { class: who ? 'who' : 'sr', text: who || (user ? this.t.you : this.t.assistant) + ':' }),
+      user || who ? el('div', { class: 'b', text: String(text) }) : fill(el('div', { class: 'b' }), text)
     ]);
     this.log.appendChild(node);
     if (m) m.el = node;
@@ -730,10 +734,12 @@
         var last = null;
         msgs.forEach(function (x) {
           if (!x || typeof x.text !== 'string') return;
-          var role = x.role === 'user' ? 'user' : 'assistant';
-          self.addMessage(role, x.text);
+          var role = x.role === 'user' || x.role === 'operator' ? x.role : 'assistant';
+          self.addMessage(role, x.text, null, false, x.name);
           last = { role: role, suggestions: x.suggestions };
         });
+        if (data && data.event_id) self.cursor = data.event_id; // events after it are new
+        if (data && data.handoff === 'operator') self.listen();
         if (data && typeof data.step === 'string') self.step = data.step;
         if (!msgs.length) self.setSuggestions(self.welcomeSuggestions);
         else self.setSuggestions(last && last.role === 'assistant' && Array.isArray(last.suggestions) ? last.suggestions : []);
@@ -804,10 +810,12 @@
         self.clearDraft();
         self.showTyping(false);
         var shown = self.follow || self.stick;
-        var node = self.addMessage('assistant', res.reply, null, true);
+        // While a manager owns the chat the assistant is silent: no bubble for an empty reply.
+        var node = res.reply ? self.addMessage('assistant', res.reply, null, true) : null;
+        if (res.handoff === 'operator') self.listen();
         self.step = res.step || self.step;
         self.setSuggestions(self.queue.length ? [] : res.suggestions);
-        if (shown) self.reveal(node); // again, now that the suggestions take their room
+        if (shown && node) self.reveal(node); // again, now that the suggestions take their room
         emit('message', { role: 'assistant', text: res.reply, suggestions: res.suggestions, step: res.step });
         if (res.step === 'done') emit('done', { session_id: self.session });
         self.queue.forEach(function (q) { if (q.state === 'queued') self.setStatus(q, 'queued'); });
@@ -863,7 +871,8 @@
         return {
           reply: typeof data.reply === 'string' ? data.reply : '',
           suggestions: Array.isArray(data.suggestions) ? data.suggestions : [],
-          step: typeof data.step === 'string' ? data.step : null
+          step: typeof data.step === 'string' ? data.step : null,
+          handoff: data.handoff
         };
       });
     };
@@ -965,6 +974,7 @@
               reply: typeof done.reply === 'string' && !reply ? done.reply : reply,
               suggestions: suggestions || (Array.isArray(done.suggestions) ? done.suggestions : []),
               step: typeof done.step === 'string' ? done.step : null,
+              handoff: done.handoff,
               streamed: true
             };
           }
@@ -979,6 +989,38 @@
       if (err && (err.status === 404 || err.status === 405 || err.status === 501 || err.status === 415)) throw { fallback: true };
       throw err;
     });
+  };
+
+  // ---------------------------------------------------------------- a manager in the chat
+  // The manager's messages come as Server-Sent Events; the browser reconnects by itself with
+  // Last-Event-ID, so nothing is shown twice or lost; a first connection starts after the
+  // history's last event (`cursor`).
+  P.listen = function () {
+    var self = this;
+    if (this.events || typeof W.EventSource !== 'function' || !this.session) return;
+    var url = this.api + '/chat/events?session_id=' + encodeURIComponent(this.session) +
+      (this.cursor ? '&after=' + encodeURIComponent(this.cursor) : '');
+    var es = this.events = new W.EventSource(url);
+    var data = function (e) { try { return JSON.parse(e.data) || {}; } catch (x) { return {}; } };
+    es.addEventListener('message', function (e) {
+      var d = data(e);
+      self.cursor = e.lastEventId || self.cursor;
+      if (typeof d.text !== 'string') return;
+      var role = d.role === 'operator' ? 'operator' : 'assistant';
+      self.addMessage(role, d.text, null, true, d.name);
+      if (role === 'assistant') self.setSuggestions(d.suggestions);
+      emit('message', { role: role, text: d.text, name: d.name });
+    });
+    es.addEventListener('status', function (e) {
+      var d = data(e);
+      self.cursor = e.lastEventId || self.cursor;
+      // «left» needs no note: the assistant's own message that follows says so.
+      if (d.operator === 'joined') {
+        self.log.appendChild(el('p', { class: 'note', text: fmt(self.t.joined, { name: d.name || self.t.manager }) }));
+      }
+    });
+    es.onerror = function () { if (es.readyState === 2) self.events = null; };
+    this.off.push(function () { es.close(); });
   };
 
   P.destroy = function () {

@@ -31,7 +31,7 @@ from aida.admin.views import lead_row
 from aida.config import Settings
 from aida.crm.health import crm_warnings
 from aida.crm.requeue import RetryCode, retry_leads, retry_message
-from aida.http.keys import LIMITER, SETTINGS, STORE
+from aida.http.keys import HANDOFF, LIMITER, SETTINGS, STORE
 from aida.http.ratelimit import MemoryLimiter
 from aida.ops.erasure import BadTarget, erasure_target, forget, report_lines
 from aida.store.base import DeliveryStatus
@@ -147,6 +147,8 @@ async def dashboard(request: web.Request, via: Via) -> web.StreamResponse:
     records = await store.leads(LEADS_SHOWN, since=rng.since, until=rng.until)
     sessions = await store.sessions(rng.since, rng.until, SESSIONS_SHOWN)
     alerts = await crm_warnings(settings, store, dt.datetime.now(dt.UTC))
+    desk = request.app.get(HANDOFF)
+    handoffs = await desk.store.stats(rng.since, rng.until) if desk is not None else None
     return _html(
         pages.dashboard_page(
             alerts=alerts,
@@ -159,6 +161,7 @@ async def dashboard(request: web.Request, via: Via) -> web.StreamResponse:
             retry=settings.amo_enabled,
             notice=notice,
             expiry_days=settings.session_ttl_days,
+            handoffs=handoffs,
         )
     )
 

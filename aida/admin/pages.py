@@ -16,6 +16,7 @@ from aida.admin.charts import STEP_RU, bars_svg, daily_svg, funnel_svg
 from aida.admin.report import DateRange, Funnel
 from aida.admin.views import DELIVERY_RU, KIND_RU, LeadRow
 from aida.domain import ChatMessage
+from aida.handoff.store import HandoffStats
 from aida.store.base import SessionSummary
 
 CSS = """
@@ -262,6 +263,23 @@ def _outcome(f: Funnel) -> str:
     )
 
 
+def _handoffs(h: HandoffStats | None) -> str:
+    if h is None:
+        return ""
+    cards = [
+        (h.started, "передано менеджеру"),
+        (h.answered, "менеджер ответил"),
+        (h.unanswered, "никто не ответил"),
+        (_duration(h.median_first_reply), "медиана до первого ответа"),
+    ]
+    return (
+        '<section><h2>Живой чат с менеджером</h2><div class="cards">'
+        + "".join(f'<div class="card"><b>{_e(v)}</b><span>{_e(t)}</span></div>' for v, t in cards)
+        + '</div><p class="muted">Разговоры, переданные менеджеру за период; «никто не '
+        "ответил» — ассистент вернулся к клиенту, не дождавшись менеджера.</p></section>"
+    )
+
+
 def dashboard_page(
     *,
     alerts: list[str],
@@ -274,6 +292,7 @@ def dashboard_page(
     retry: bool,
     notice: str | None,
     expiry_days: float,
+    handoffs: HandoffStats | None = None,
 ) -> str:
     tz = ZoneInfo(rng.tz)
     period = f"{rng.start:%d.%m.%Y} — {rng.end:%d.%m.%Y}"
@@ -284,6 +303,7 @@ def dashboard_page(
         f'<p class="muted">Разговоры, начатые за период; «−N» — сколько остановились на шаге. '
         f"Неактивные разговоры удаляются через {expiry_days:g} дн. (AIDA_RETENTION_DAYS), "
         f"заявки хранятся всегда.</p>{_funnel_table(funnel)}</section>"
+        f"{_handoffs(handoffs)}"
         f"<section><h2>После заявки: итог в amoCRM</h2>{_outcome(funnel)}</section>"
         f"<section><h2>Заявки по дням</h2>{daily_svg(funnel.by_day, 'Заявки по дням')}</section>"
         f"<section><h2>Источники заявок (UTM)</h2>{_sources(funnel)}</section>"

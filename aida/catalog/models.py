@@ -8,6 +8,7 @@ import hashlib
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from aida.catalog.coverage import CoverageList
+from aida.catalog.operator_hours import OperatorHours
 from aida.domain import Address, RouterOption, Segment, Slots
 
 
@@ -118,6 +119,8 @@ class Catalog(BaseModel):
     static_ip: StaticIp
     hours: Hours = Field(default_factory=Hours)
     support: Support = Field(default_factory=Support)
+    # When managers answer in the chat (the live handoff); None: whenever it is connected.
+    operator_hours: OperatorHours | None = None
     faq: list[Faq] = Field(default_factory=list)
     needs: list[Need] = Field(default_factory=list)
     installation: Installation = Field(default_factory=Installation)

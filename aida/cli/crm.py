@@ -10,6 +10,7 @@ import json
 import sys
 
 from aida.catalog import default_catalog, load_catalog
+from aida.cli import chat_channel
 from aida.config import Settings
 from aida.crm.amocrm.accountcheck import check_account
 from aida.crm.amocrm.adapter import open_amocrm
@@ -41,6 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="подписать вебхук смены этапа сделки на BASE_URL/amocrm/webhook/AMO_WEBHOOK_SECRET",
     )
     check.set_defaults(func=run_check)
+    chat_channel.register(actions)
 
 
 async def _reports(settings: Settings, subscribe: str | None = None) -> list[FieldReport]:
@@ -61,8 +63,19 @@ async def _reports(settings: Settings, subscribe: str | None = None) -> list[Fie
     return check_fields(settings, fields, catalog) + account
 
 
+def _chat_line(settings: Settings) -> int:
+    """The chat channel's state (live handoff): 1 when it is broken."""
+    from aida.handoff.channel import state
+
+    chat = asyncio.run(state(settings))
+    print(f"Канал чатов: {chat.message}" + (f" → {chat.fix}" if chat.fix else ""))
+    return 1 if chat.status == "fail" else 0
+
+
 def run_check(args: argparse.Namespace) -> int:
     settings = Settings()  # type: ignore[call-arg]  # values come from the environment
+    if not args.json:
+        broken_chat = _chat_line(settings)
     if not settings.amo_enabled:
         print(
             "amoCRM не настроен: задайте AMO_SUBDOMAIN (или AMO_BASE_URL) и AMO_ACCESS_TOKEN",
@@ -83,4 +96,5 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"{_LABEL[r.status]:<13} {r.setting:<{width}} {ident:>9}  {r.message}")
         problems = sum(r.problem for r in reports)
         print(f"\nПроблем: {problems}." if problems else "\nВсё заданное в порядке.")
+        return 1 if any(r.problem for r in reports) or broken_chat else 0
     return 1 if any(r.problem for r in reports) else 0

@@ -12,7 +12,7 @@ import logging
 from zoneinfo import ZoneInfo
 
 from aida.catalog import Catalog
-from aida.dialogue.policy import decide
+from aida.dialogue.policy import decide, resume
 from aida.dialogue.types import DeltaSink, TurnResult
 from aida.domain import ChatMessage, ConversationState
 from aida.masking import redact
@@ -35,14 +35,20 @@ class Engine:
     returns readings already validated against the catalog."""
 
     def __init__(self, catalog: Catalog, brain: Brain, tz: ZoneInfo, *,
-                 fallback: Brain | None = None):
+                 fallback: Brain | None = None, live_handoff: bool = False):
         self.catalog = catalog
         self.brain = brain
         self.tz = tz
+        self.live_handoff = live_handoff  # a manager can take the chat over (amojo)
         self.offline = fallback or brain
 
     def new_state(self) -> ConversationState:
         return ConversationState()
+
+    def resume_text(self, state: ConversationState, reason: str) -> tuple[str, list[str]]:
+        """What the assistant says when a manager's chat comes back to it: the onboarding
+        goes on where it was, with the step's question and buttons."""
+        return resume(state, Env(self.catalog, dt.datetime.now(self.tz)), reason)
 
     def context(self, state: ConversationState, now: dt.datetime) -> TurnContext:
         return TurnContext(
@@ -67,7 +73,7 @@ class Engine:
         """`now` is aware (any zone); relative dates are read in the provider's zone."""
         ctx = self.context(state, now).model_copy(update={"session_id": session_id})
         u = await self._understand(text, ctx)
-        env = Env(self.catalog, ctx.now)
+        env = Env(self.catalog, ctx.now, live_handoff=self.live_handoff)
         decision = decide(state, u, env, session_id=session_id, now=now)
         conv = decision.conv
 

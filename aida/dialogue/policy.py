@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import replace
 
 from aida.dialogue import repairs
+from aida.dialogue.operator import ask_operator, comeback
 from aida.dialogue.repairs import REFERRER_SUGGESTIONS, REFERRER_VALUES, greeting
 from aida.dialogue.turn import OPERATOR, Decision, Turn
 from aida.domain import ConversationState, Step
@@ -23,7 +24,16 @@ from aida.steps import FLOW_STEPS, STEPS, Ask, Env, Message, Note
 from aida.steps.confirm import make_lead
 from aida.understanding.types import Intent, Understanding
 
-__all__ = ["OPERATOR", "Decision", "decide", "greeting"]
+__all__ = ["OPERATOR", "Decision", "decide", "greeting", "resume"]
+
+
+def resume(conv: ConversationState, env: Env, reason: str) -> tuple[str, list[str]]:
+    """The assistant's words when a manager's chat comes back to it: it goes on where the
+    onboarding was, every slot kept (the step's question and buttons)."""
+    if conv.step is Step.done:
+        return comeback(True, reason), [repairs.RESTART]
+    ask = STEPS[conv.step].ask(conv, env)
+    return comeback(False, reason) + " " + ask.text, list(ask.suggestions)
 
 
 def decide(conv_in: ConversationState, u: Understanding, env: Env,
@@ -63,6 +73,9 @@ def _onboarding(t: Turn) -> Decision:
 
     t.parts.extend(n.text for n in notes if n.text and n.ask is None)
     answers = [part for later in t.later for part in later(t)]
+    if "unanswered_question" in t.events and ask_operator(env, "question") is not None:
+        conv.misunderstood = 0
+        return repairs.operator(t, "question")  # outside the catalog: a manager answers
     ask = _reask(t, notes) or t.step_ask()
     said = " ".join(t.parts + [ask.text]).lower()
     t.parts.extend(a for a in answers if a.lower().rstrip(".") not in said)
@@ -73,6 +86,9 @@ def _onboarding(t: Turn) -> Decision:
         conv.misunderstood = 0
         if t.u.intent is Intent.chitchat and t.u.thanks:
             t.parts.append("Пожалуйста!")
+    elif conv.misunderstood >= 1 and ask_operator(env, "missed") is not None:
+        conv.misunderstood = 0  # missed twice: a manager (or when they are back)
+        return repairs.operator(t, "missed")
     else:
         ask = _not_understood(t, ask)
     return t.reply(ask)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from aida.dialogue.answers import answer, support_text
+from aida.dialogue.operator import Reason, ask_operator
 from aida.dialogue.turn import Decision, Turn
 from aida.domain import SlotValues, Step
 from aida.fsm import FIRST, flow_for
@@ -55,11 +56,25 @@ def restart(t: Turn) -> Decision:
     return t.reply(STEPS[FIRST].ask(t.conv, t.env))
 
 
-def operator(t: Turn) -> Decision:
-    """A human: the support contacts, and a call back (a `callback` lead) on a phone."""
-    t.events.append("handoff")
-    t.parts.append(support_text(t.env))
-    return offer_callback(t)
+def operator(t: Turn, reason: Reason = "customer") -> Decision:
+    """A human. With the live chat (`aida.dialogue.operator`) a manager joins during the
+    managers' hours, or the customer hears when they are back; without it, the support
+    contacts. When no manager joins now, a call back (a `callback` lead) is offered."""
+    live = ask_operator(t.env, reason)
+    if live is None:
+        t.events.append("handoff")
+        t.parts.append(support_text(t.env))
+        return offer_callback(t)
+    t.events.extend(live.events)
+    t.parts.extend(live.parts)
+    if not live.live:
+        return offer_callback(t)
+    # The manager has the chat now; a bare «да» after they hand it back is read for the
+    # step's own question.
+    ask = t.step_ask()
+    t.expect(ask.expect)
+    t.conv.choices = ask.choices
+    return t.decision([])
 
 
 def support_issue(t: Turn) -> Decision:
@@ -208,8 +223,10 @@ def _answers(t: Turn) -> list[str]:
     if not out and t.pending == "consent":
         out = [consent.WHY]  # «а это обязательно? зачем вам мои данные?»
     if not out and not t.u.slots.has_slots():
-        out = ["На этот вопрос точно ответит оператор. " + support_text(t.env)]
         t.events.append("unanswered_question")
+        if ask_operator(t.env, "question") is not None:
+            return []  # a manager is asked for instead (the policy ends the turn with it)
+        out = ["На этот вопрос точно ответит оператор. " + support_text(t.env)]
     return out
 
 

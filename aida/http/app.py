@@ -14,6 +14,7 @@ from aida.http.chat import ApiError, chat, health, history
 from aida.http.cors import Cors
 from aida.http.crm_webhook import add_crm_webhook_routes
 from aida.http.errors import Handler, error_response, errors_middleware
+from aida.http.handoff import install_handoff
 from aida.http.keys import DRAINING, LIMITER, SETTINGS, STORE, TURNS
 from aida.http.models import MAX_BODY_BYTES
 from aida.http.privacy import CONSENT_PATH, PRIVACY, consent_page, privacy
@@ -60,7 +61,8 @@ def create_app(settings: Settings, *, engine: TurnEngine | None = None) -> web.A
     )
     app[SETTINGS] = settings
     app[STORE] = store
-    app[TURNS] = build_turn_service(settings, store, engine)
+    app[TURNS] = build_turn_service(settings, store, engine,
+                                    live_handoff=settings.amojo_enabled)
     app[LIMITER] = make_limiter(
         settings.rate_limit_enabled, settings.redis_url, settings.redis_prefix
     )
@@ -80,6 +82,7 @@ def create_app(settings: Settings, *, engine: TurnEngine | None = None) -> web.A
     app.router.add_get(CONSENT_PATH, consent_page)
     add_crm_webhook_routes(app)
     install_metrics(app, store, getattr(app[TURNS].engine, "brain", None))
+    install_handoff(app, settings)
     add_admin_routes(app, settings)
     add_static_routes(app, settings.cors_origin_list)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 from functools import partial
@@ -14,7 +15,7 @@ from pydantic import ValidationError
 from aida.domain import Step
 from aida.http.client import client_address
 from aida.http.gate import AddressGate
-from aida.http.keys import DRAINING, LIMITER, SETTINGS, STORE, TURNS
+from aida.http.keys import DRAINING, HANDOFF, LIMITER, SETTINGS, STORE, TURNS
 from aida.http.models import HISTORY_LIMIT_MAX, MAX_BODY_BYTES, ChatRequest, HistoryQuery
 from aida.http.ratelimit import ADDRESS, SESSION, Rule, retry_after
 from aida.ops.metrics import record_rate_limited
@@ -23,6 +24,7 @@ from aida.service.turns import TurnOutcome, TurnRefused
 log = logging.getLogger("aida.http")
 
 _dumps = partial(json.dumps, ensure_ascii=False)
+_EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 _FIELD_RULES = {
     "session_id": "от 1 до 128 символов: латинские буквы, цифры и _ . : -",
@@ -130,33 +132,65 @@ async def chat(request: web.Request) -> web.Response:
         )
     except TurnRefused as e:
         raise refused(e) from None
-    return json_response(
-        {
-            "reply": outcome.reply,
-            "suggestions": outcome.suggestions,
-            "step": outcome.step.value,
-            "session_id": outcome.session_id,
-        }
-    )
+    body: dict[str, Any] = {
+        "reply": outcome.reply,
+        "suggestions": outcome.suggestions,
+        "step": outcome.step.value,
+        "session_id": outcome.session_id,
+    }
+    if outcome.handoff is not None:
+        body["handoff"] = outcome.handoff
+    return json_response(body)
 
 
-async def history(request: web.Request) -> web.Response:
+async def limit_address(request: web.Request) -> None:
     await _limit(request, ADDRESS, requester(request))
+
+
+def _history_query(request: web.Request) -> HistoryQuery:
     try:
-        query = HistoryQuery.model_validate(
+        return HistoryQuery.model_validate(
             {k: request.query[k] for k in ("session_id", "limit") if k in request.query}
         )
     except ValidationError as e:
         raise _invalid(e) from None
+
+
+def session_query(request: web.Request) -> str:
+    """The `session_id` query parameter, checked as the contract says."""
+    return _history_query(request).session_id
+
+
+async def history(request: web.Request) -> web.Response:
+    await limit_address(request)
+    query = _history_query(request)
+    desk = request.app.get(HANDOFF)
+    # Read before the messages: an event written meanwhile is then shown by the stream
+    # (at worst twice), never by neither.
+    cursor = await desk.store.last_event_id() if desk is not None else 0
     step, messages = await request.app[STORE].history(query.session_id, query.limit)
+    rows: list[tuple[dt.datetime | None, dict[str, Any]]] = [
+        (m.at, {"role": m.role, "text": m.text, "suggestions": m.suggestions}) for m in messages
+    ]
+    body: dict[str, Any] = {}
+    if desk is not None:
+        # The managers' messages in time order among the rest (the latest `limit` of all),
+        # and where the page's event stream should start, so a reload shows everything once.
+        operator = await desk.store.operator_messages(query.session_id, query.limit)
+        rows = sorted(
+            rows + [(e.created_at, {**e.data, "suggestions": []}) for e in operator],
+            key=lambda r: r[0] or _EPOCH,
+        )[-query.limit:]
+        body["event_id"] = cursor
+        if await desk.owns(query.session_id):
+            body["handoff"] = "operator"
     # An unknown session is a conversation not yet begun: it is at the first step.
     return json_response(
         {
             "session_id": query.session_id,
             "step": (step or Step.tariff).value,
-            "messages": [
-                {"role": m.role, "text": m.text, "suggestions": m.suggestions} for m in messages
-            ],
+            "messages": [r[1] for r in rows],
+            **body,
         }
     )
 

@@ -84,13 +84,14 @@ async def chat_stream(request: web.Request) -> web.StreamResponse:
             {"code": "internal", "message": POLITE_FAILURE, "request_id": current_request_id()},
         )
     else:
-        if stream.deltas == 0:  # an engine that worded nothing piecemeal
+        if stream.deltas == 0 and outcome.reply:  # an engine that worded nothing piecemeal
             await stream.delta(outcome.reply)
         await stream.send("suggestions", {"suggestions": outcome.suggestions})
-        await stream.send(
-            "done",
-            {"step": outcome.step.value, "session_id": outcome.session_id, "reply": outcome.reply},
-        )
+        done = {"step": outcome.step.value, "session_id": outcome.session_id,
+                "reply": outcome.reply}
+        if outcome.handoff is not None:
+            done["handoff"] = outcome.handoff
+        await stream.send("done", done)
     if not stream.gone:
         try:
             await response.write_eof()

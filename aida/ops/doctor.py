@@ -355,6 +355,17 @@ def check_privacy(settings: Settings) -> list[Check]:
     return checks
 
 
+async def check_chat_channel(settings: Settings) -> Check:
+    from aida.handoff.channel import state
+
+    try:
+        chat = await asyncio.wait_for(state(settings), TIMEOUT)
+    except Exception as e:  # noqa: BLE001 - reported to the operator, whatever it is
+        return Check(name="amojo", status="fail", message=f"не прочитан: {type(e).__name__}",
+                     fix="проверьте базу данных (`aida doctor`, строка database)")
+    return Check(name="amojo", status=chat.status, message=chat.message, fix=chat.fix)
+
+
 async def run_checks(settings: Settings) -> list[Check]:
     database = await check_database(settings)
     independent: list[Awaitable[Check]] = [check_llm(settings), check_redis(settings)]
@@ -370,4 +381,8 @@ async def run_checks(settings: Settings) -> list[Check]:
                 message="не проверен: сначала база данных",
             )
         )
+    if database.status == "ok" or not settings.amojo_enabled:
+        checks.append(await check_chat_channel(settings))
+    else:  # the channel's scope lives in the database
+        checks.append(Check(name="amojo", status="warn", message="не проверен: сначала база данных"))
     return checks

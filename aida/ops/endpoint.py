@@ -49,10 +49,13 @@ class Metrics:
         )
         self.db = DbTotals(store, self.DB_REFRESH_SECONDS)
         self.registry.register(self.db)
+        # Other collectors that read the database before a scrape (the live handoff's).
+        self.refreshers: list[Callable[[], Awaitable[None]]] = [self.db.refresh]
 
     async def render(self, accept: str) -> tuple[bytes, str]:
         """The exposition the scraper asked for (Accept): Prometheus text or OpenMetrics."""
-        await self.db.refresh()
+        for refresh in self.refreshers:
+            await refresh()
         encode, content_type = choose_encoder(accept)
         return encode(self.registry), content_type
 

@@ -35,22 +35,24 @@ def make_brain(settings: Settings, catalog: Catalog) -> Brain:
     return _brains(settings, catalog)[0]
 
 
-def build_engine(settings: Settings) -> TurnEngine:
-    """The conversation engine with the configured catalog and brain (offline without a key)."""
+def build_engine(settings: Settings, *, live_handoff: bool = False) -> TurnEngine:
+    """The conversation engine with the configured catalog and brain (offline without a key);
+    `live_handoff`: a manager can take the chat over (the HTTP service with AMOJO_*)."""
     from aida.catalog import load_catalog
     from aida.dialogue.engine import Engine
 
     catalog = load_catalog(settings.catalog_path)
     brain, offline = _brains(settings, catalog)
     offline.warm_up(dt.datetime.now(settings.tz))
-    return Engine(catalog, brain, settings.tz, fallback=offline)
+    return Engine(catalog, brain, settings.tz, fallback=offline, live_handoff=live_handoff)
 
 
 def build_turn_service(
-    settings: Settings, store: Store, engine: TurnEngine | None = None
+    settings: Settings, store: Store, engine: TurnEngine | None = None,
+    *, live_handoff: bool = False,
 ) -> TurnService:
     return TurnService(
-        engine if engine is not None else build_engine(settings),
+        engine if engine is not None else build_engine(settings, live_handoff=live_handoff),
         store,
         attribution=settings.attribution,
         enqueue_leads=settings.amo_enabled,

@@ -20,7 +20,7 @@ from aida.dialogue.types import DeltaSink, TurnResult
 from aida.domain import Attribution, ChatMessage, ConversationState, Lead, Step
 from aida.ops.turns import record_turn
 from aida.privacy import session_ref
-from aida.store.base import Store, StoredReply, TouchRecord
+from aida.store.base import SessionTx, Store, StoredReply, TouchRecord
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,24 @@ class TurnEngine(Protocol):
         session_id: str,
         on_delta: DeltaSink | None = None,
     ) -> TurnResult: ...
+
+
+class HandoffGate(Protocol):
+    """What the service needs of the live handoff (`aida.handoff.desk.HandoffDesk`)."""
+
+    async def owns(self, session_id: str) -> bool: ...
+
+    async def relay(self, session_id: str, text: str, message_id: str | None,
+                    state: ConversationState, now: dt.datetime) -> bool: ...
+
+    async def begin(self, session_id: str, reason: str, state: ConversationState,
+                    transcript: list[ChatMessage], now: dt.datetime,
+                    contact_id: int | None = None) -> object: ...
+
+
+# The policy's event asking for a manager now (during the managers' hours, with the chat
+# channel configured); the reason follows the colon: customer, missed, question.
+OPERATOR_EVENT = "operator_requested"
 
 
 class TurnRefused(Exception):
@@ -81,6 +99,9 @@ class TurnOutcome(BaseModel):
     # True when this answer was stored earlier for the same message_id (a retry).
     replayed: bool = False
     events: list[str] = Field(default_factory=list)
+    # "operator" while a manager owns the conversation (the reply is then empty, or the
+    # assistant's word that a manager is joining).
+    handoff: Literal["operator"] | None = None
 
 
 def _utcnow() -> dt.datetime:
@@ -102,6 +123,7 @@ class TurnService:
         self._attribution = attribution
         self._enqueue_leads = enqueue_leads  # a CRM is configured: leads go to the outbox
         self._clock = clock
+        self.handoff: HandoffGate | None = None  # the live handoff, when amojo is configured
 
     async def handle(
         self,
@@ -142,6 +164,19 @@ class TurnService:
                     "Этот разговор стал слишком длинным. Пожалуйста, начните новый.",
                 )
             now = self._clock()
+            if (self.handoff is not None and tx.state is not None
+                    and await self.handoff.owns(session_id)):
+                # A manager owns the conversation: the message is theirs, the assistant waits.
+                if tx.message_count + 1 > SESSION_MESSAGES:
+                    raise TurnRefused(
+                        "session_full",
+                        "Этот разговор стал слишком длинным. Пожалуйста, начните новый.",
+                    )
+                await self.handoff.relay(session_id, text, message_id, tx.state, now)
+                record_turn(session_id=session_id, step=tx.state.step,
+                            seconds=time.perf_counter() - started, events=["to_operator"])
+                return TurnOutcome(reply="", step=tx.state.step, session_id=session_id,
+                                   events=["to_operator"], handoff="operator")
             new_session = tx.state is None
             if new_session and gate is not None:
                 await gate.new_session()
@@ -170,6 +205,7 @@ class TurnService:
                 referrer=result.referrer,
                 redact=result.forget_contacts,
             )
+            handoff = await self._begin_handoff(tx, session_id, text, result, now)
         if lead is not None:
             log.info(
                 "lead confirmed session=%s lead=%s kind=%s",
@@ -191,6 +227,7 @@ class TurnService:
             step=step,
             session_id=session_id,
             events=result.events,
+            handoff=handoff,
         )
 
     @staticmethod
@@ -201,6 +238,25 @@ class TurnService:
                       session_ref(lead.session_id), lead.id)
             return None
         return lead
+
+    async def _begin_handoff(
+        self, tx: SessionTx, session_id: str, text: str, result: TurnResult, now: dt.datetime
+    ) -> Literal["operator"] | None:
+        """Hand the conversation to a manager when the policy asked for one: after the turn
+        is staged (the inbox gets the assistant's "a manager is joining" too), under the
+        session's lock, so the customer's next message already goes to the manager."""
+        asked = next((e for e in result.events if e.startswith(OPERATOR_EVENT)), None)
+        if self.handoff is None or asked is None:
+            return None
+        reason = asked.partition(":")[2] or "customer"
+        earlier = await tx.transcript(TRANSCRIPT_MESSAGES - 2)
+        # The contact of a lead already in the CRM: the manager's chat is linked to it.
+        leads = await self.store.leads(session_id=session_id)
+        contact = next((r.crm_contact_id for r in leads if r.crm_contact_id), None)
+        await self.handoff.begin(session_id, reason, result.state,
+                                 _transcript(earlier, text, result, now), now,
+                                 contact_id=contact)
+        return "operator"
 
     def _attributed(self, lead: Lead | None, touch: TouchRecord) -> Lead | None:
         """The lead with the session's attribution (the seed's auto-injection)."""

@@ -56,6 +56,14 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
             return [Note("Оформлю заявку на техническую проверку: мастер уточнит, можно ли "
                          "подключить этот адрес.", STEP)]
 
+    if msg.answers("flat_split") and slots.address is not None and found.address is None:
+        if msg.yes and (split := _split_house(slots.address.house)):
+            house, flat = split
+            slots.address = slots.address.model_copy(update={"house": house, "flat": flat})
+            _set_address(conv, slots.address, env)
+            return [Note(_coverage_ack(conv), STEP)]
+        return []  # the house is «7/18» itself: the flat is asked next
+
     if msg.answers("flat") and found.address is None and slots.address is not None:
         if msg.u.flat:
             flat = msg.u.flat
@@ -97,6 +105,12 @@ def _coverage_ack(conv: ConversationState) -> str:
     return f"Записала адрес: {address.display()}."
 
 
+def _split_house(house: str) -> tuple[str, str] | None:
+    """«7/18» → ("7", "18"): the corner house 7/18, or house 7 and flat 18."""
+    left, _, right = house.partition("/")
+    return (left.strip(), right.strip()) if left.strip() and right.strip() else None
+
+
 def _flat_unknown(conv: ConversationState) -> bool:
     """The installer needs the flat (or office): asked unless given or said to be none."""
     address = conv.slots.address
@@ -123,6 +137,12 @@ def ask(conv: ConversationState, env: Env) -> Ask:
                   "проверит, можно ли подключить этот.",
         )
     if slots.address is not None and _flat_unknown(conv):
+        split = _split_house(slots.address.house)
+        if split and conv.pending != "flat_split":
+            house, flat = split
+            return Ask("flat_split", f"Уточните, пожалуйста: {slots.address.house} — это дом "
+                       f"{house}, квартира {flat}?", ["Да", "Нет, это номер дома"],
+                       {"Да": q.YES, "Нет, это номер дома": q.NO})
         if slots.segment == "office":
             return Ask("flat", "Уточните, пожалуйста, номер офиса или помещения, если он есть.",
                        [NO_NUMBER], {NO_NUMBER: q.NO_FLAT},

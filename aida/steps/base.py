@@ -23,6 +23,8 @@ class Env:
 
     catalog: Catalog
     now: dt.datetime  # aware, provider's time zone
+    # The live chat with managers (amoCRM Chats API) is configured: a person can take over.
+    live_handoff: bool = False
 
     @property
     def today(self) -> dt.date:

@@ -113,6 +113,54 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE leads ADD COLUMN crm_stage_at {ts}",
         "CREATE INDEX leads_crm_lead ON leads (crm_lead_id)",
     ),
+    # 4: live handoff: handoffs, what managers sent (deduplicated by amojo's msgid) and the
+    # status changes pushed to the customer, the outbox of messages to amojo, the channel.
+    (
+        """CREATE TABLE handoffs (
+            id {id},
+            session_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            started_at {ts} NOT NULL,
+            first_reply_at {ts},
+            last_activity_at {ts} NOT NULL,
+            ended_at {ts},
+            end_reason TEXT
+        )""",
+        "CREATE INDEX handoffs_session ON handoffs (session_id, id)",
+        "CREATE INDEX handoffs_started ON handoffs (started_at)",
+        "CREATE INDEX handoffs_status ON handoffs (status, last_activity_at)",
+        """CREATE TABLE handoff_events (
+            id {id},
+            session_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            msgid TEXT,
+            data {json} NOT NULL,
+            created_at {ts} NOT NULL
+        )""",
+        "CREATE UNIQUE INDEX handoff_events_msgid ON handoff_events (msgid)",
+        "CREATE INDEX handoff_events_session ON handoff_events (session_id, id)",
+        """CREATE TABLE amojo_outbox (
+            id {id},
+            session_id TEXT NOT NULL,
+            msgid TEXT NOT NULL UNIQUE,
+            payload {json} NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at {ts} NOT NULL,
+            last_error TEXT,
+            created_at {ts} NOT NULL,
+            done_at {ts}
+        )""",
+        "CREATE INDEX amojo_outbox_due ON amojo_outbox (status, next_attempt_at)",
+        "CREATE INDEX amojo_outbox_session ON amojo_outbox (session_id, id)",
+        """CREATE TABLE amojo_channel (
+            channel_id TEXT PRIMARY KEY,
+            amojo_id TEXT NOT NULL,
+            scope_id TEXT NOT NULL,
+            connected_at {ts} NOT NULL
+        )""",
+    ),
 )
 
 SCHEMA_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)"

@@ -104,6 +104,11 @@ class SqliteStore:
             raise RuntimeError("store is not open")
         return self._conn
 
+    def writer(self) -> Conn:
+        """The writer connection, for other tables of the same file (the live handoff's):
+        used on the loop, one transaction at a time, like the store's own writes."""
+        return self._writer()
+
     async def _read(self, fn: Callable[[Conn], T]) -> T:
         """Run `fn(conn)` on the read-only connection (autocommit: a snapshot per statement)."""
         return fn(self._reader if self._reader is not None else self._writer())

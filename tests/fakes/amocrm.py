@@ -171,6 +171,8 @@ class FakeAmo:
         self.used_refresh_tokens: set[str] = set()
         self.codes: set[str] = set()
         # account data
+        self.amojo_id = "52e591f7-c98f-4255-8495-827210138c81"  # the account's chat id
+        self.chat_links: list[dict[str, Any]] = []  # POST /api/v4/contacts/chats
         self._ids = itertools.count(10_000_001)
         self.contacts: dict[int, dict[str, Any]] = {}
         self.leads: dict[int, dict[str, Any]] = {}
@@ -321,6 +323,7 @@ class FakeAmo:
         app = web.Application(middlewares=[self._middleware])
         r = app.router
         r.add_post("/oauth2/access_token", self._token)
+        r.add_post("/api/v4/contacts/chats", self._link_chats)
         r.add_get("/api/v4/contacts", self._search_contacts)
         r.add_post("/api/v4/contacts", self._create_contacts)
         r.add_get("/api/v4/leads/custom_fields", self._custom_fields)
@@ -485,6 +488,19 @@ class FakeAmo:
         )
 
     # -- contacts -----------------------------------------------------------------------------
+    async def _link_chats(self, request: web.Request) -> web.Response:
+        items = await _json_body(request)
+        if not isinstance(items, list) or not items:
+            return _problem(400, "Bad Request", "Request data can not be blank")
+        out = []
+        for i, item in enumerate(items):
+            if item.get("contact_id") not in self.contacts or not item.get("chat_id"):
+                return _problem(400, "Bad Request", "contact or chat not found")
+            self.chat_links.append({"contact_id": item["contact_id"], "chat_id": item["chat_id"]})
+            out.append({**self.chat_links[-1], "id": next(self._ids), "request_id": str(i)})
+        return web.json_response({"_total_items": len(out), "_embedded": {"chats": out}},
+                                 content_type=HAL)
+
     async def _search_contacts(self, request: web.Request) -> web.Response:
         return self._search(request, self.contacts, "contacts")
 
@@ -775,6 +791,8 @@ class FakeAmo:
             "currency": "RUB",
             "_links": _self(request),
         }
+        if "amojo_id" in request.query.get("with", "").split(","):
+            body["amojo_id"] = self.amojo_id  # the account's id in the Chats API
         if "datetime_settings" in request.query.get("with", "").split(","):
             offset = dt.datetime.now(ZoneInfo(self.account_tz)).strftime("%z")
             body["_embedded"] = {

@@ -89,6 +89,7 @@ async function startAida({ corsOrigins = [], env = {} } = {}) {
   return {
     url, port, dir, logFile,
     log: () => fs.readFileSync(logFile, 'utf8'),
+    run,
     leads: async () => JSON.parse(await run(['leads', '--json'])),
     history: async (sessionId) => (await fetch(`${url}/chat/history?session_id=${encodeURIComponent(sessionId)}`)).json(),
     async stop() {
@@ -195,6 +196,39 @@ async function startSlowStream(target, { allowOrigin, piece = 6, delayMs = 40 } 
   return { url: `http://127.0.0.1:${port}`, stop: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }) };
 }
 
+// The stand-in amojo (tests/fakes/amojo.py) in its own process: its AMOJO_* environment,
+// and `managerSays` to make a manager write (a signed webhook to `webhookUrl`).
+async function startAmojo() {
+  const port = await freePort();
+  const [cmd, ...args] = aidaCommand();
+  const proc = spawn(cmd, [...args.slice(0, -2), '-m', 'tests.fakes.amojo', '--port', String(port)], {
+    cwd: REPO, env: { ...process.env, PYTHONUNBUFFERED: '1' }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const env = await new Promise((resolve, reject) => {
+    let buf = '';
+    proc.stdout.on('data', (c) => {
+      buf += c;
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)));
+    });
+    proc.on('exit', (code) => reject(new Error(`the stand-in amojo exited with ${code}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const fake = {
+    env, url, webhookUrl: null,
+    async managerSays(sessionId, text, name = 'Ольга') {
+      const r = await fetch(url + '/_fake/manager', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ session_id: sessionId, text, name, url: fake.webhookUrl }),
+      });
+      return r.json();
+    },
+    chats: async () => (await fetch(url + '/_fake/chats')).json(),
+    stop: async () => { proc.kill('SIGTERM'); },
+  };
+  return fake;
+}
+
 async function launch() {
   const { chromium } = require('playwright-core');
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
@@ -231,6 +265,7 @@ async function shot(page, name) {
 }
 
 module.exports = {
+  startAmojo,
   HERE, REPO, WEB, ARTIFACTS, SHOTS, CHROMIUM, CHROMIUM_ARGS,
   startAida, startHost, startStack, startSlowStream, launch, newPage, shot, screenshotPath, sleep, freePort,
 };
