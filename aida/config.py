@@ -29,6 +29,7 @@ AMO_LEAD_FIELDS: tuple[str, ...] = (
     "UTM_CONTENT",
     "UTM_TERM",
     "REFERRER",
+    "CONSENT",
     "GCLID",
     "YCLID",
     "LANDING_PAGE",
@@ -77,7 +78,18 @@ class Settings(BaseSettings):
         "127.0.0.0/8, ::1/128", validation_alias=_env("AIDA_TRUSTED_PROXIES")
     )
     rate_limit: str = Field("on", validation_alias=_env("AIDA_RATE_LIMIT"))
-    session_ttl_days: float = Field(30, gt=0, validation_alias=_env("AIDA_SESSION_TTL_DAYS"))
+    # Sessions and their messages are deleted this many days after the last message
+    # (AIDA_SESSION_TTL_DAYS is the older name of the same setting).
+    session_ttl_days: float = Field(
+        30, gt=0, validation_alias=AliasChoices("AIDA_RETENTION_DAYS", "AIDA_SESSION_TTL_DAYS")
+    )
+    # A lead delivered to the CRM loses its personal fields and transcript here this many
+    # days after delivery: the CRM is then the record. Leads kept only locally stay whole.
+    lead_retention_days: float = Field(
+        90, gt=0, validation_alias=_env("AIDA_LEAD_RETENTION_DAYS")
+    )
+    # The operator's personal-data policy, linked under the chat's input.
+    privacy_url: str | None = Field(None, validation_alias=_env("AIDA_PRIVACY_URL"))
     # Which touch a lead carries: the session's first (default) or its latest attribution.
     attribution: Literal["first", "latest"] = Field(
         "first", validation_alias=_env("AIDA_ATTRIBUTION")
@@ -136,6 +148,8 @@ class Settings(BaseSettings):
     )
     amo_cf_lead_utm_term: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_UTM_TERM"))
     amo_cf_lead_referrer: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_REFERRER"))
+    # The consent to personal-data processing (time, text version, how given) as one line.
+    amo_cf_lead_consent: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_CONSENT"))
     amo_cf_lead_gclid: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_GCLID"))
     amo_cf_lead_yclid: int | None = Field(None, validation_alias=_env("AMO_CF_LEAD_YCLID"))
     amo_cf_lead_landing_page: int | None = Field(
@@ -212,6 +226,7 @@ class Settings(BaseSettings):
         "amo_cf_lead_utm_content",
         "amo_cf_lead_utm_term",
         "amo_cf_lead_referrer",
+        "amo_cf_lead_consent",
         "amo_cf_lead_gclid",
         "amo_cf_lead_yclid",
         "amo_cf_lead_landing_page",

@@ -10,8 +10,9 @@ import datetime as dt
 import uuid
 from enum import StrEnum
 from typing import Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Step(StrEnum):
@@ -33,6 +34,8 @@ RouterOption = Literal["included", "rent", "buy", "own"]
 CameraCount = Literal[0, 1, 2, 4]
 Coverage = Literal["covered", "not_covered"]
 LeadKind = Literal["connection", "tech_check", "callback"]
+# How consent was given: the «Согласен» button, or a typed yes to the consent question.
+ConsentMethod = Literal["button", "typed"]
 
 
 class Address(BaseModel):
@@ -104,6 +107,28 @@ class ChatMessage(BaseModel):
     at: dt.datetime | None = None
 
 
+# The query parameters an address keeps: campaign tags, nothing a visitor could have typed.
+_KEPT_PARAMS = ("utm_", "gclid", "yclid")
+
+
+def attribution_url(url: str | None) -> str | None:
+    """`url` without query parameters other than utm_*, gclid and yclid, without a fragment
+    or user info: a `?phone=…&email=…` of a site's form is never stored."""
+    if url is None:
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        netloc = host + (f":{parts.port}" if parts.port else "")
+    except ValueError:
+        return None  # not an address at all: nothing worth keeping
+    if not parts.scheme and not netloc:
+        return parts.path.split("?")[0] or None
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if k.lower().startswith(_KEPT_PARAMS)]
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(kept), ""))
+
+
 class Attribution(BaseModel):
     """Where a visitor came from: UTM tags, click ids, referrer and landing page."""
 
@@ -117,6 +142,11 @@ class Attribution(BaseModel):
     gclid: str | None = None
     yclid: str | None = None
 
+    @field_validator("referrer", "landing_page")
+    @classmethod
+    def _clean(cls, url: str | None) -> str | None:
+        return attribution_url(url)
+
     def is_empty(self) -> bool:
         return not any(self.model_dump().values())
 
@@ -124,6 +154,16 @@ class Attribution(BaseModel):
         """Non-empty values of `self` over `older`: a touch without UTM never erases stored ones."""
         newer = {k: v for k, v in self.model_dump().items() if v}
         return older.model_copy(update=newer)
+
+
+class Consent(BaseModel):
+    """Consent to personal-data processing (152-FZ): when, to which text, how it was given."""
+
+    model_config = ConfigDict(frozen=True)
+
+    at: dt.datetime
+    version: str  # the consent text's version (`Privacy.version`)
+    method: ConsentMethod
 
 
 class ConversationState(BaseModel):
@@ -150,6 +190,9 @@ class ConversationState(BaseModel):
     callback_lead_id: str | None = None
     referrer_asked: bool = False
     misunderstood: int = 0  # consecutive turns not understood, to vary the re-ask
+    consent: Consent | None = None
+    # What the consent asked for right now unlocks once given: "callback" (a call back).
+    after_consent: str | None = None
 
 
 def new_lead_id() -> str:
@@ -181,6 +224,21 @@ class Lead(BaseModel):
     monthly_total: int = 0
     one_off_total: int = 0
     referrer: str | None = None  # who recommended us
+    # The consent the customer gave before their contacts were taken (flat: `aida leads
+    # --json` shows consent_at and consent_version, as the contract names them).
+    consent_at: dt.datetime | None = None
+    consent_version: str | None = None
+    consent_method: ConsentMethod | None = None
+    # Set when the personal fields and the transcript were erased (a request or retention).
+    erased_at: dt.datetime | None = None
     attribution: Attribution = Field(default_factory=Attribution)
     transcript: list[ChatMessage] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+
+    def erased(self, now: dt.datetime) -> Lead:
+        """This lead without the person: no name, contacts, address, referrer or transcript.
+        What remains (tariff, totals, dates, attribution, consent) is kept for the figures."""
+        return self.model_copy(update={
+            "name": None, "phone": None, "email": None, "address": None, "referrer": None,
+            "transcript": [], "erased_at": now,
+        })

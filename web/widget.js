@@ -60,6 +60,8 @@
     rejected: 'Сообщение не принято',
     newMessages: 'Новые сообщения',
     historyError: 'Не удалось загрузить прошлую переписку.',
+    privacyPolicy: 'Политика обработки персональных данных',
+    consentText: 'Согласие на обработку данных',
     manager: 'Менеджер',
     joined: '{name} в чате'
   };
@@ -163,9 +165,30 @@
   // Puts text into a bubble, as text nodes only. Numbers with their units ("1 490 ₽/мес",
   // "250 Мбит/с", "+7 999 123-45-67") are kept on one line; the text itself is unchanged.
   var KEEP = /(?:\+7 )?\d+(?: \d{3})*(?:-\d+)*(?: (?:₽|руб\.?|[МмГгКк]бит\/с))?(?:\/мес)?/g;
+  // Web addresses in a reply (the consent text's) become links; nothing else is markup.
+  var URL_RE = /https?:\/\/[^\s<>"«»]+[^\s<>"«».,;:!?)]/g;
+  function link(href, text) {
+    return el('a', { href: href, target: '_blank', rel: 'noopener noreferrer', text: text || href });
+  }
+  // An http(s) address, resolved against `base`; anything else (javascript:, data:) is null.
+  function safeUrl(u, base) {
+    try { u = new URL(String(u), base); } catch (e) { return null; }
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  }
   function fill(node, text) {
     text = String(text);
     while (node.firstChild) node.removeChild(node.firstChild);
+    var last = 0, m;
+    URL_RE.lastIndex = 0;
+    while ((m = URL_RE.exec(text))) {
+      keep(node, text.slice(last, m.index));
+      node.appendChild(link(m[0]));
+      last = m.index + m[0].length;
+    }
+    keep(node, text.slice(last));
+    return node;
+  }
+  function keep(node, text) {
     var last = 0, m;
     KEEP.lastIndex = 0;
     while ((m = KEEP.exec(text))) {
@@ -175,7 +198,6 @@
       last = m.index + m[0].length;
     }
     if (last < text.length) node.appendChild(D.createTextNode(text.slice(last)));
-    return node;
   }
   function fmt(s, vars) { return String(s).replace(/\{(\w+)\}/g, function (m, k) { return vars[k] != null ? vars[k] : m; }); }
   function emit(name, detail) {
@@ -246,6 +268,9 @@
     '.sugg button{border:1.5px solid var(--aida-p);background:#fff;color:#1c2430;border-radius:18px;padding:7px 14px;min-height:36px;',
     'font-size:14px;line-height:1.25;text-align:left}',
     '.note{margin:8px 0 0;font-size:13px;color:#5b6575;text-align:center}',
+    '.b a{color:inherit;text-decoration:underline;overflow-wrap:anywhere}',
+    '.pn{margin:0;padding:0 12px 10px;font-size:12px;line-height:1.4;color:#5b6575;background:#fff;flex:none}',
+    '.pn a{color:inherit;text-decoration:underline}',
     '.comp{display:flex;align-items:flex-end;gap:8px;padding:10px 12px 12px;border-top:1px solid #e3e7ee;background:#fff;flex:none}',
     '.comp textarea{flex:1;min-width:0;resize:none;border:1px solid #c9d1dd;border-radius:12px;padding:11px 12px;font-size:16px;',
     'line-height:1.35;height:46px;max-height:140px;background:#fff;color:#1c2430;overflow-y:auto;display:block}',
@@ -260,7 +285,7 @@
     '.page{height:100%}',
     '.page .head{padding:14px max(16px,calc((100% - 820px)/2))}',
     '.page .scroll,.page .sugg{padding-left:max(14px,calc((100% - 820px)/2));padding-right:max(14px,calc((100% - 820px)/2))}',
-    '.page .comp{padding-left:max(12px,calc((100% - 820px)/2));padding-right:max(12px,calc((100% - 820px)/2))}',
+    '.page .comp,.page .pn{padding-left:max(12px,calc((100% - 820px)/2));padding-right:max(12px,calc((100% - 820px)/2))}',
     '.page .msg{max-width:min(86%,640px)}',
     '.page .ttl h1{margin:0;font-size:18px;font-weight:700;line-height:1.25}',
     /* phones: the open panel fills the screen, the input stays above the keyboard */
@@ -392,8 +417,10 @@
 
     this.input = el('textarea', {
       id: uid + '-i', rows: '1', maxlength: String(MAX_MESSAGE), placeholder: t.placeholder,
-      autocomplete: 'off', enterkeyhint: 'send', 'aria-describedby': null
+      autocomplete: 'off', enterkeyhint: 'send', 'aria-describedby': uid + '-n'
     });
+    // The personal-data notice, under the input before the first message (GET /chat/privacy).
+    this.notice = el('p', { class: 'pn', id: uid + '-n', hidden: true });
     this.sendBtn = el('button', { type: 'submit', class: 'send', 'aria-label': t.send, title: t.send }, [icon(ICON_SEND)]);
     this.form = el('form', { class: 'comp', novalidate: true }, [
       el('label', { class: 'sr', for: uid + '-i', text: t.inputLabel }), this.input, this.sendBtn
@@ -402,7 +429,7 @@
     var panelAttrs = this.page
       ? { class: 'panel', id: uid + '-p', role: 'region', 'aria-labelledby': uid + '-t', tabindex: '-1' }
       : { class: 'panel', id: uid + '-p', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': uid + '-t', tabindex: '-1', hidden: true };
-    this.panel = el('div', panelAttrs, [head, el('div', { class: 'body' }, [this.scroll, this.pill]), this.sugg, this.form]);
+    this.panel = el('div', panelAttrs, [head, el('div', { class: 'body' }, [this.scroll, this.pill]), this.sugg, this.form, this.notice]);
     wrap.appendChild(this.panel);
 
     if (!this.page) {
@@ -498,7 +525,7 @@
   // ---------------------------------------------------------------- open / close
   P.open = function (focus) {
     // The conversation so far is fetched when it is first shown, not on every page view.
-    if (!this.asked) { this.asked = true; this.loadHistory(); }
+    if (!this.asked) { this.asked = true; this.loadPrivacy(); this.loadHistory(); }
     if (this.page) { this.isOpen = true; return; }
     var was = this.isOpen;
     this.isOpen = true;
@@ -663,6 +690,31 @@
     }, ms);
     this.timers.push(id);
     return id;
+  };
+
+  // ---------------------------------------------------------------- personal data
+  P.loadPrivacy = function () {
+    var self = this;
+    this.showNotice({});
+    request(this.api + '/chat/privacy', { method: 'GET', headers: { Accept: 'application/json' } }, TIMEOUT_MS)
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (d) { if (!self.dead) self.showNotice(d && typeof d === 'object' ? d : {}); },
+        function () { /* the links from the options stay */ });
+  };
+
+  // The notice text and its links: the policy (option privacyUrl, else AIDA_PRIVACY_URL)
+  // and the consent text.
+  P.showNotice = function (d) {
+    var n = this.notice, t = this.t, base = this.api + '/';
+    var given = this.o.privacyUrl || d.policy_url;
+    var policy = given ? safeUrl(given, W.location.href) : null;
+    var consent = d.consent_url ? safeUrl(d.consent_url, base) : null;
+    while (n.firstChild) n.removeChild(n.firstChild);
+    if (typeof d.notice === 'string' && d.notice) n.appendChild(D.createTextNode(d.notice + ' '));
+    if (policy) n.appendChild(link(policy, t.privacyPolicy));
+    if (policy && consent) n.appendChild(D.createTextNode(' · '));
+    if (consent) n.appendChild(link(consent, t.consentText));
+    n.hidden = !n.firstChild;
   };
 
   // ---------------------------------------------------------------- history
@@ -1054,7 +1106,7 @@
   // script, so a page with a strict Content-Security-Policy needs no nonce for it.
   if (SCRIPT && (SCRIPT.hasAttribute('data-api-url') || SCRIPT.hasAttribute('data-mode') || SCRIPT.hasAttribute('data-position'))) {
     var ds = SCRIPT.dataset, o = {};
-    ['apiUrl', 'mode', 'position', 'primaryColor', 'buttonText', 'welcomeMessage', 'title', 'subtitle', 'container'].forEach(function (k) {
+    ['apiUrl', 'mode', 'position', 'primaryColor', 'buttonText', 'welcomeMessage', 'title', 'subtitle', 'container', 'privacyUrl'].forEach(function (k) {
       if (ds[k] != null && ds[k] !== '') o[k] = ds[k];
     });
     if (ds.stream === 'false') o.stream = false;

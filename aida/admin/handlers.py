@@ -5,6 +5,7 @@
     GET  /admin/api/funnel               the dashboard's numbers as JSON (same query)
     GET  /admin/api/leads                leads as JSON (same query, &delivery=, &limit=)
     POST /admin/api/leads/{id}/retry     put a failed lead back into the CRM queue
+    POST /admin/api/forget               erase a person's data (JSON: phone | email | session_id)
     POST /admin/login, /admin/logout     the cookie for people (Bearer is for scripts)
 
 Every route answers 404 while AIDA_ADMIN_TOKEN is not set and 401 without valid credentials
@@ -32,6 +33,7 @@ from aida.crm.health import crm_warnings
 from aida.crm.requeue import RetryCode, retry_leads, retry_message
 from aida.http.keys import HANDOFF, LIMITER, SETTINGS, STORE
 from aida.http.ratelimit import MemoryLimiter
+from aida.ops.erasure import BadTarget, erasure_target, forget, report_lines
 from aida.store.base import DeliveryStatus
 
 AUTH = web.AppKey("aida_admin_auth", AdminAuth)
@@ -238,6 +240,29 @@ async def api_retry(request: web.Request, via: Via) -> web.StreamResponse:
     return _json({"lead_id": result.lead_id, "message": result.message})
 
 
+async def api_forget(request: web.Request, via: Via) -> web.StreamResponse:
+    """An erasure request, for scripts (Bearer): `{"phone": …}`, `{"email": …}` or
+    `{"session_id": …}`; answers what was removed, as `aida forget` prints it."""
+    if via == "cookie":
+        return _error(403, "bearer_only", "Удаление — только с ключом в заголовке Authorization.")
+    try:
+        body = await request.json()
+    except ValueError:
+        return _error(400, "invalid_json", "Тело запроса — не корректный JSON.")
+    if not isinstance(body, dict) or not all(
+        isinstance(body.get(k), str | None) for k in ("phone", "email", "session_id")
+    ):
+        return _error(422, "invalid_field", "Ожидается объект с полем phone, email или session_id.")
+    try:
+        target = erasure_target(
+            phone=body.get("phone"), email=body.get("email"), session_id=body.get("session_id")
+        )
+    except BadTarget as e:
+        return _error(422, "invalid_field", str(e))
+    report = await forget(request.app[STORE], target)
+    return _json({**report.model_dump(), "message": "\n".join(report_lines(report))})
+
+
 # -- login ---------------------------------------------------------------------------------------
 async def login(request: web.Request) -> web.StreamResponse:
     auth = request.app[AUTH]
@@ -279,6 +304,7 @@ def add_admin_routes(app: web.Application, settings: Settings) -> None:
         ("GET", "/admin/api/funnel", guarded(api_funnel, html=False)),
         ("GET", "/admin/api/leads", guarded(api_leads, html=False)),
         ("POST", "/admin/api/leads/{lead_id}/retry", guarded(api_retry, html=False)),
+        ("POST", "/admin/api/forget", guarded(api_forget, html=False)),
         ("POST", "/admin/login", login),
         ("POST", "/admin/logout", guarded(logout, html=False)),
     ]

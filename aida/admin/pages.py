@@ -301,7 +301,7 @@ def dashboard_page(
         f"{_alerts(alerts)}{note}{_range_form(rng, today)}{_cards(funnel)}"
         f"<section><h2>Воронка за {period}</h2>{funnel_svg(funnel.steps)}"
         f'<p class="muted">Разговоры, начатые за период; «−N» — сколько остановились на шаге. '
-        f"Неактивные разговоры удаляются через {expiry_days:g} дн. (AIDA_SESSION_TTL_DAYS), "
+        f"Неактивные разговоры удаляются через {expiry_days:g} дн. (AIDA_RETENTION_DAYS), "
         f"заявки хранятся всегда.</p>{_funnel_table(funnel)}</section>"
         f"{_handoffs(handoffs)}"
         f"<section><h2>После заявки: итог в amoCRM</h2>{_outcome(funnel)}</section>"

@@ -35,10 +35,30 @@ def _read(path: Path) -> dict[str, Any]:
     return data
 
 
+def _privacy(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The `privacy` table with its consent text read: `consent_file` (relative to the
+    catalog) or inline `consent_text`; a catalog without one gets the shipped template."""
+    privacy = data.get("privacy")
+    if privacy is None:
+        shipped = _read(DEFAULT_CATALOG)["privacy"]
+        return _privacy({"privacy": shipped}, DEFAULT_CATALOG)
+    if not isinstance(privacy, dict):
+        raise CatalogError(f"catalog {path}: `privacy` must be a table/object")
+    privacy = dict(privacy)
+    consent_file = privacy.pop("consent_file", None)
+    if consent_file is not None:
+        try:
+            privacy["consent_text"] = (path.parent / str(consent_file)).read_text(encoding="utf-8")
+        except OSError as e:
+            raise CatalogError(f"catalog {path}: cannot read consent text: {e.strerror}") from e
+    return privacy
+
+
 def load_catalog(path: str | Path | None = None) -> Catalog:
     """Read and validate a catalog; `coverage` may be a CSV path (relative to the file) or rows."""
     path = Path(path) if path else DEFAULT_CATALOG
     data = _read(path)
+    data["privacy"] = _privacy(data, path)
     coverage = data.get("coverage")
     try:
         if isinstance(coverage, str):

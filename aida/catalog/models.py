@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -60,6 +61,22 @@ class Support(BaseModel):
     telegram: str | None = None
 
 
+class Privacy(BaseModel):
+    """The personal-data texts (152-FZ): the notice under the chat's input and the consent
+    text, a document of its own. The shipped ones are a template for the operator's lawyer."""
+
+    notice: str = Field(min_length=1)
+    consent_text: str = Field(min_length=1)
+    # Where the operator publishes the consent text; None: the service's /privacy/consent.
+    consent_url: str | None = None
+
+    @property
+    def version(self) -> str:
+        """Derived from the consent text, so an edited text can never keep an old version."""
+        normalised = "\n".join(" ".join(line.split()) for line in self.consent_text.strip().splitlines())
+        return "sha256:" + hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:12]
+
+
 class Faq(BaseModel):
     topic: str
     keywords: list[str]
@@ -107,6 +124,7 @@ class Catalog(BaseModel):
     faq: list[Faq] = Field(default_factory=list)
     needs: list[Need] = Field(default_factory=list)
     installation: Installation = Field(default_factory=Installation)
+    privacy: Privacy
     coverage: CoverageList
 
     @model_validator(mode="after")

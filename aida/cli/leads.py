@@ -53,6 +53,8 @@ def _line(record: LeadRecord) -> str:
         lead.name or "—",
         phone_display(lead.phone) if lead.phone else "—",
         f"{lead.date} {lead.time}" if lead.date else "—",
+        f"согласие {lead.consent_at:%Y-%m-%d %H:%M} {lead.consent_version}"
+        if lead.consent_at else "без согласия",
         status,
     ]
     return "  ".join(parts)

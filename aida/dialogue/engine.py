@@ -15,6 +15,7 @@ from aida.catalog import Catalog
 from aida.dialogue.policy import decide, resume
 from aida.dialogue.types import DeltaSink, TurnResult
 from aida.domain import ChatMessage, ConversationState
+from aida.masking import redact
 from aida.steps import Env
 from aida.understanding.brain import Brain
 from aida.understanding.questions import answer_space
@@ -91,8 +92,13 @@ class Engine:
             ChatMessage(role="assistant", text=reply, suggestions=decision.draft.suggestions,
                         at=now),
         ][-HISTORY_LIMIT:]
+        if decision.forget_contacts is not None:
+            gone = decision.forget_contacts
+            conv.history = [m.model_copy(update={"text": redact(m.text, gone)})
+                            for m in conv.history]
         if decision.lead is not None:
             decision.lead.transcript = list(conv.history)
         return TurnResult(state=conv, reply=reply, suggestions=decision.draft.suggestions,
                           lead=decision.lead, referrer=decision.referrer,
-                          events=[f"intent:{u.intent.value}", *decision.events])
+                          events=[f"intent:{u.intent.value}", *decision.events],
+                          forget_contacts=decision.forget_contacts)

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from aida.dialogue.answers import answer, support_text
 from aida.dialogue.operator import Reason, ask_operator
 from aida.dialogue.turn import Decision, Turn
-from aida.domain import Step
+from aida.domain import SlotValues, Step
 from aida.fsm import FIRST, flow_for
 from aida.replies.format import phone as phone_display
-from aida.steps import STEPS, Env, Note
+from aida.steps import STEPS, Env, Message, Note, consent
 from aida.steps.confirm import lead_from
 from aida.understanding import questions as q
 from aida.understanding.slots import SLOTS, forget
@@ -114,6 +114,11 @@ def callback(t: Turn) -> Decision:
     if t.u.slots.name:
         conv.slots.name = t.u.slots.name
     assert conv.slots.phone is not None
+    if conv.consent is None:
+        # No call-back request (a lead) without consent: asked first, the request follows it.
+        conv.after_consent = "callback"
+        t.events.append("consent_asked")
+        return t.reply(consent.ask(t.env))
     if conv.callback_lead_id is None:
         t.lead = lead_from(conv, t.env, t.session_id, t.now, kind="callback",
                            tags=["AIDA", "обратный звонок"])
@@ -125,6 +130,39 @@ def callback(t: Turn) -> Decision:
     if conv.step is Step.done:
         return t.decision([RESTART])
     return t.reply(t.step_ask())
+
+
+def consent_answer(t: Turn) -> Decision | None:
+    """The answer to the consent question: recorded (and a call back waiting for it made),
+    or declined (the contacts forgotten); anything else lets the contacts step ask again."""
+    msg = Message(t.u, t.pending)
+    if consent.declined(msg):
+        return decline_consent(t)
+    consent.record(t.conv, msg, t.env)
+    t.events.append("consent_given")
+    t.notes.append(Note("Спасибо, согласие записала.", t.conv.step))
+    if t.conv.after_consent == "callback":
+        t.conv.after_consent = None
+        return callback(t)
+    return None
+
+
+def decline_consent(t: Turn) -> Decision:
+    """No consent: no lead, nothing to the CRM; the contacts given so far are removed from
+    the conversation and its messages; the support contacts are the way to go on."""
+    slots = t.conv.slots
+    t.forget_contacts = SlotValues(name=slots.name, phone=slots.phone, email=slots.email)
+    slots.name = slots.phone = slots.email = None
+    slots.email_declined = False
+    t.conv.consent = t.conv.after_consent = None
+    t.events.append("consent_declined")
+    t.parts.append("Понимаю. Без согласия я не могу записать контакты и оформить заявку, а "
+                   "то, что вы уже написали о себе, удалила из переписки. Оформить "
+                   "подключение можно и через поддержку. " + support_text(t.env)
+                   + " Если передумаете — просто напишите мне.")
+    # Nothing is asked now: the question is not repeated at a customer who has said no.
+    t.expect(None)
+    return t.decision([RESTART])
 
 
 def cancel(t: Turn) -> Decision:
@@ -182,6 +220,8 @@ def change_fields(t: Turn) -> None:
 
 def _answers(t: Turn) -> list[str]:
     out = answer(t.u.topics, t.conv, t.env)
+    if not out and t.pending == "consent":
+        out = [consent.WHY]  # «а это обязательно? зачем вам мои данные?»
     if not out and not t.u.slots.has_slots():
         t.events.append("unanswered_question")
         if ask_operator(t.env, "question") is not None:
@@ -197,6 +237,9 @@ def question(t: Turn) -> None:
 REPAIRS: list[Repair] = [
     Repair("greeting", lambda t: t.first or t.u.intent is Intent.greeting, greet),
     Repair("restart", lambda t: t.u.intent is Intent.restart, restart),
+    Repair("consent", lambda t: t.pending == "consent" and (
+        consent.given(Message(t.u, t.pending)) or consent.declined(Message(t.u, t.pending))),
+        consent_answer),
     Repair("callback", lambda t: t.offer == "callback" and wants_callback(t), callback),
     Repair("operator", lambda t: t.u.intent is Intent.handoff, operator),
     Repair("cancel", lambda t: t.u.intent is Intent.cancel, cancel),

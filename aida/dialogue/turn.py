@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from aida.domain import Choice, ConversationState, Lead
+from aida.domain import Choice, ConversationState, Lead, SlotValues
 from aida.steps import STEPS, Ask, Env, Note
 from aida.understanding.types import ReplyDraft, Understanding
 
@@ -23,6 +23,8 @@ class Decision:
     lead: Lead | None = None
     referrer: tuple[str, str] | None = None
     events: list[str] = field(default_factory=list)
+    # Consent declined: these contacts are removed from the conversation's messages.
+    forget_contacts: SlotValues | None = None
 
 
 @dataclass
@@ -44,6 +46,7 @@ class Turn:
     later: list[Callable[[Turn], list[str]]] = field(default_factory=list)
     lead: Lead | None = None
     referrer: tuple[str, str] | None = None
+    forget_contacts: SlotValues | None = None
 
     def expect(self, key: str | None, values: Mapping[str, str | int | bool] | None = None,
                suggestions: list[str] | None = None) -> None:
@@ -71,4 +74,5 @@ class Turn:
         facts = {"step": self.conv.step.value, "slots": self.conv.slots.model_dump(mode="json")}
         draft = ReplyDraft(parts=[p for p in self.parts if p], suggestions=suggestions,
                            facts=facts)
-        return Decision(self.conv, draft, self.lead, self.referrer, self.events)
+        return Decision(self.conv, draft, self.lead, self.referrer, self.events,
+                        self.forget_contacts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from aida.domain import ConversationState, Lead
+from aida.domain import ConversationState, Lead, SlotValues
 from aida.understanding.brain import DeltaSink
 
 __all__ = ["DeltaSink", "TurnResult"]
@@ -20,3 +20,5 @@ class TurnResult(BaseModel):
     referrer: tuple[str, str] | None = None
     # What happened, for metrics and logs: "restart", "handoff", "lead_confirmed", ...
     events: list[str] = Field(default_factory=list)
+    # Consent declined: these contacts are removed from the session's stored messages.
+    forget_contacts: SlotValues | None = None

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from aida.admin import add_admin_routes
+from aida.catalog import load_catalog
 from aida.config import Settings
 from aida.http.background import background_tasks
 from aida.http.chat import ApiError, chat, health, history
@@ -16,6 +17,7 @@ from aida.http.errors import Handler, error_response, errors_middleware
 from aida.http.handoff import install_handoff
 from aida.http.keys import DRAINING, LIMITER, SETTINGS, STORE, TURNS
 from aida.http.models import MAX_BODY_BYTES
+from aida.http.privacy import CONSENT_PATH, PRIVACY, consent_page, privacy
 from aida.http.ratelimit import make_limiter
 from aida.http.sse import chat_stream
 from aida.http.static import add_static_routes
@@ -65,6 +67,7 @@ def create_app(settings: Settings, *, engine: TurnEngine | None = None) -> web.A
         settings.rate_limit_enabled, settings.redis_url, settings.redis_prefix
     )
     app[DRAINING] = {"on": False}
+    app[PRIVACY] = load_catalog(settings.catalog_path).privacy
 
     app.on_response_prepare.append(cors.on_prepare)
     app.on_shutdown.append(_drain)
@@ -75,6 +78,8 @@ def create_app(settings: Settings, *, engine: TurnEngine | None = None) -> web.A
     app.router.add_post("/chat/stream", chat_stream)
     app.router.add_get("/chat/history", history)
     app.router.add_get("/health", health)
+    app.router.add_get("/chat/privacy", privacy)
+    app.router.add_get(CONSENT_PATH, consent_page)
     add_crm_webhook_routes(app)
     install_metrics(app, store, getattr(app[TURNS].engine, "brain", None))
     install_handoff(app, settings)

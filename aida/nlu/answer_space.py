@@ -30,6 +30,17 @@ _NO = re.compile(r"^(-{1,3}|нет+|неа|не-а|не|no|n|нафиг|обой
                  r"|не нужен|не нужна|не нужны|не хочу|не требуется|ни к чему|да нет"
                  r"|пожалуй нет|нет уж|не стоит|не подтверждаю|не верно|неверно)"
                  r"(\s+(спасибо|пожалуйста|не надо|не нужно|наверное))*$")
+# Answers to the consent question: a refusal anywhere in the message, or a message that begins
+# with agreement (typos in «согласна» included: «соглачна», «согласнв»).
+_CONSENT_NO = re.compile(r"\bне\s+(согл\w*|даю|дам|хочу|буду|разрешаю|нужно|надо)\b|\bпротив\b"
+                         r"|\bотказ\w*|^нет\b|\bнет\s+согл")
+# «согласен», «согласна», «согласны», and their typos («соглачна», «согласнв»); not «согласие».
+_AGREE_WORD = r"согла\w{0,2}н\w{0,2}"
+_AGREED = re.compile(rf"\b{_AGREE_WORD}\b")
+_CONSENT_YES = re.compile(r"^(да|ага|ок|окей|конечно|хорошо|ладно|давайте|подтверждаю|разрешаю"
+                          rf"|даю\s+согласие|я\s+{_AGREE_WORD}|{_AGREE_WORD})\b")
+
+
 @dataclass
 class SpaceReading:
     """What the message means as the answer to the pending question."""
@@ -97,7 +108,9 @@ def read_space(text: str, space: AnswerSpace | None) -> SpaceReading:
         elif space.slot:
             out.slot, out.value = space.slot, picked
         return out
-    if space.yes_no:
+    if space.key == "consent":
+        out.intent = _consent(plain, text)
+    if space.yes_no and out.intent is None:
         out.intent = _yes_no(plain, text)
     if space.key == "tech_check":
         out.choice = _tech_check(plain)
@@ -115,6 +128,17 @@ def read_space(text: str, space: AnswerSpace | None) -> SpaceReading:
     if space.free_text:
         out.free_text = " ".join(text.split())[:FREE_TEXT_CHARS] or None
     return out
+
+
+def _consent(plain: str, text: str) -> Intent | None:
+    if _CONSENT_NO.search(plain):
+        return Intent.no
+    # «ну ладно, согласен» agrees too; a question about consent («а если я согласен?») or a
+    # long message that merely contains the word («…запиши, что клиент согласен») does not.
+    short = len(plain.split()) <= 4
+    if _CONSENT_YES.match(plain) or ("?" not in text and short and _AGREED.search(plain)):
+        return Intent.yes
+    return None
 
 
 _OTHER_ADDRESS = re.compile(r"друг\w*\s+адрес|не\s+тот\s+адрес|адрес\s+друг")

@@ -83,6 +83,10 @@ class OfflineBrain:
             # «нет спасибо», «ага», «-» answer the yes/no question asked; «ничего не надо»
             # there declines it, it does not end the conversation.
             intent = heard.intent
+        if space is not None and space.key == "consent" and heard.intent is not None:
+            # Consent is given or refused in so many words, whatever else the message holds
+            # («согласна, я Анна, 8 999…», «без согласия никак? тогда нет»).
+            intent = heard.intent
         no_more = reading.no_more and _offers_extras(space)
         if no_more and intent is Intent.cancel:
             intent = Intent.no  # «доп услуги не нужны» declines the extras, not the order

@@ -112,7 +112,7 @@ class DbTotals(Collector):
         if totals is None:
             return
         sessions = GaugeMetricFamily(
-            "aida_db_sessions", "Sessions stored (idle ones expire after AIDA_SESSION_TTL_DAYS)."
+            "aida_db_sessions", "Sessions stored (idle ones expire after AIDA_RETENTION_DAYS)."
         )
         sessions.add_metric([], totals.sessions)
         yield sessions

@@ -310,6 +310,51 @@ async def check_redis(settings: Settings) -> Check:
     return Check(name="redis", status="ok", message="доступен: лимиты общие для экземпляров")
 
 
+# Model servers known to be outside Russia: sending them conversations is a cross-border
+# transfer (152-FZ art. 12), masked or not.
+_FOREIGN_MODEL_HOSTS = ("openai.com", "anthropic.com", "openrouter.ai", "groq.com",
+                        "together.xyz", "mistral.ai", "googleapis.com", "azure.com")
+
+
+def check_privacy(settings: Settings) -> list[Check]:
+    """What a data-protection officer asks before going live (see README «Personal data»)."""
+    from aida.catalog import CatalogError, load_catalog
+
+    checks: list[Check] = []
+    try:
+        privacy = load_catalog(settings.catalog_path).privacy
+    except CatalogError as e:
+        return [Check(name="privacy", status="fail", message=str(e))]
+    if privacy.consent_text.lstrip().startswith("ШАБЛОН"):
+        checks.append(Check(
+            name="privacy consent", status="warn",
+            message="текст согласия на обработку ПД — шаблон из поставки",
+            fix="замените consent.md текстом, согласованным с юристом, и укажите свой каталог "
+                "в AIDA_CATALOG"))
+    if not settings.privacy_url:
+        checks.append(Check(
+            name="privacy policy", status="warn",
+            message="под полем ввода нет ссылки на политику обработки ПД",
+            fix="AIDA_PRIVACY_URL=https://…/privacy (или privacyUrl в AidaWidget.init)"))
+    if settings.llm_enabled:
+        host = (urlsplit(settings.openai_base_url).hostname or "") if settings.openai_base_url \
+            else "api.openai.com"
+        if host.endswith(_FOREIGN_MODEL_HOSTS):
+            checks.append(Check(
+                name="privacy model", status="warn",
+                message=f"сервер модели {host} за рубежом: трансграничная передача данных "
+                        "(телефоны, почта, имена и номера домов маскируются)",
+                fix="OPENAI_BASE_URL сервера в России: свой vLLM/Ollama или российское облако"))
+        else:
+            checks.append(Check(
+                name="privacy model", status="info",
+                message=f"сервер модели {host}: убедитесь, что он в России"))
+    if not checks:
+        checks.append(Check(name="privacy", status="ok",
+                            message=f"согласие версии {privacy.version}, политика по ссылке"))
+    return checks
+
+
 async def check_chat_channel(settings: Settings) -> Check:
     from aida.handoff.channel import state
 
@@ -324,7 +369,7 @@ async def check_chat_channel(settings: Settings) -> Check:
 async def run_checks(settings: Settings) -> list[Check]:
     database = await check_database(settings)
     independent: list[Awaitable[Check]] = [check_llm(settings), check_redis(settings)]
-    checks = [database, check_cors(settings), check_admin(settings)]
+    checks = [database, check_cors(settings), check_admin(settings), *check_privacy(settings)]
     checks += await asyncio.gather(*independent)
     if database.status == "ok" or not settings.amo_enabled:
         checks += await check_amocrm(settings)

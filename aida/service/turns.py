@@ -184,7 +184,7 @@ class TurnService:
             result = await self.engine.turn(
                 state, text, now=now, session_id=session_id, on_delta=on_delta
             )
-            lead = self._attributed(result.lead, tx.touch.recorded(touch))
+            lead = self._attributed(self._consented(result.lead), tx.touch.recorded(touch))
             if lead is not None:
                 if gate is not None:
                     await gate.lead()
@@ -203,6 +203,7 @@ class TurnService:
                 lead=lead,
                 enqueue_lead=self._enqueue_leads,
                 referrer=result.referrer,
+                redact=result.forget_contacts,
             )
             handoff = await self._begin_handoff(tx, session_id, text, result, now)
         if lead is not None:
@@ -228,6 +229,15 @@ class TurnService:
             events=result.events,
             handoff=handoff,
         )
+
+    @staticmethod
+    def _consented(lead: Lead | None) -> Lead | None:
+        """The last guard of the rule: no lead exists without recorded consent (152-FZ)."""
+        if lead is not None and lead.consent_at is None:
+            log.error("lead without consent dropped session=%s lead=%s",
+                      session_ref(lead.session_id), lead.id)
+            return None
+        return lead
 
     async def _begin_handoff(
         self, tx: SessionTx, session_id: str, text: str, result: TurnResult, now: dt.datetime

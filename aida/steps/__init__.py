@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aida.domain import ConversationState, Step
-from aida.steps import address, confirm, contacts, extras, schedule, tariff
+from aida.steps import address, confirm, consent, contacts, extras, schedule, tariff
 from aida.steps.base import Ask, Env, Message, Note, StepModule
 
 STEPS: dict[Step, StepModule] = {
@@ -31,4 +31,4 @@ def first_open(conv: ConversationState, env: Env) -> Step:
 
 
 __all__ = ["FLOW_STEPS", "SLOT_STEPS", "STEPS", "Ask", "Env", "Message", "Note", "StepModule",
-           "first_open"]
+           "consent", "first_open"]

@@ -103,7 +103,7 @@ def ask(conv: ConversationState, env: Env) -> Ask:
 def lead_from(conv: ConversationState, env: Env, session_id: str, now: dt.datetime, *,
               kind: LeadKind, tags: list[str]) -> Lead:
     """A lead with whatever the conversation holds (attribution is added by the service)."""
-    slots, catalog = conv.slots, env.catalog
+    slots, catalog, consent = conv.slots, env.catalog, conv.consent
     tariff = catalog.tariff(slots.tariff)
     return Lead(
         session_id=session_id,
@@ -123,6 +123,9 @@ def lead_from(conv: ConversationState, env: Env, session_id: str, now: dt.dateti
         time=slots.time,
         monthly_total=catalog.monthly_total(slots),
         one_off_total=catalog.one_off_total(slots),
+        consent_at=consent.at if consent else None,
+        consent_version=consent.version if consent else None,
+        consent_method=consent.method if consent else None,
         transcript=list(conv.history),
         tags=tags,
     )

@@ -1,9 +1,11 @@
-"""Step 4 — contacts: name and phone are required, an email is asked and may be declined."""
+"""Step 4 — contacts: consent first (`aida.steps.consent`), then name and phone are required,
+an email is asked and may be declined."""
 
 from __future__ import annotations
 
 from aida.domain import ConversationState, Step
 from aida.replies.format import phone as phone_display
+from aida.steps import consent
 from aida.steps.base import Ask, Env, Message, Note
 from aida.understanding import questions as q
 
@@ -73,11 +75,14 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
 
 def complete(conv: ConversationState, env: Env) -> bool:
     slots = conv.slots
-    return bool(slots.name and slots.phone and (slots.email or slots.email_declined))
+    return bool(slots.name and slots.phone and (slots.email or slots.email_declined)
+                and conv.consent is not None)
 
 
 def ask(conv: ConversationState, env: Env) -> Ask:
     slots = conv.slots
+    if conv.consent is None:
+        return consent.ask(env)
     if not slots.name and not slots.phone:
         return Ask("name", "Как к вам обращаться и по какому номеру телефона с вами связаться?",
                    again="Напишите, пожалуйста, ваше имя и телефон, например: «Анна, "

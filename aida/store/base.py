@@ -20,7 +20,16 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-from aida.domain import Attribution, ChatMessage, ConversationState, Lead, LeadKind, Step
+from aida.domain import (
+    Attribution,
+    ChatMessage,
+    ConversationState,
+    Lead,
+    LeadKind,
+    SlotValues,
+    Step,
+)
+from aida.store.erasure import ErasureReport, ErasureTarget
 
 # local: kept in the local store only (no CRM configured when it was confirmed);
 # pending: waiting in the outbox; delivered: in the CRM; failed: needs the operator.
@@ -153,6 +162,7 @@ class SessionTx(Protocol):
         lead: Lead | None = None,
         enqueue_lead: bool = False,
         referrer: tuple[str, str] | None = None,
+        redact: SlotValues | None = None,
     ) -> None:
         """Record one turn; it is written, all of it or nothing, when the `turn` block exits
         without an exception.
@@ -161,7 +171,8 @@ class SessionTx(Protocol):
         with non-empty values). `lead` is inserted with delivery `pending` and a
         `create_lead` job when `enqueue_lead`, else `local`. `referrer` = (lead_id, text)
         stores who recommended us and, for a lead in the CRM pipeline, enqueues an
-        `update_referrer` job.
+        `update_referrer` job. `redact`: the contacts (name, phone, email; any phone or
+        email) are removed from every stored message of the session (consent declined).
         """
         ...
 
@@ -308,4 +319,19 @@ class Store(Protocol):
     async def expire_sessions(self, idle_since: dt.datetime) -> int:
         """Delete sessions (and their messages) idle since before `idle_since`, except any in
         a turn right now; leads are kept. Returns how many sessions were deleted."""
+        ...
+
+    # -- personal data -----------------------------------------------------------------------
+    async def forget(self, target: ErasureTarget, now: dt.datetime) -> ErasureReport:
+        """Erase a person: every session holding their phone or email (in its slots or in
+        any message's text, the phone in any written form) or the given session, with all
+        its messages; their leads (by contacts or session) keep only impersonal columns;
+        their outbox jobs are emptied, and those not yet done dropped (the lead stays local)."""
+        ...
+
+    async def erase_delivered_leads(
+        self, delivered_before: dt.datetime, now: dt.datetime, limit: int = 500
+    ) -> int:
+        """Retention: strip the person from leads delivered to the CRM before
+        `delivered_before` (at most `limit` per call). Returns how many were erased."""
         ...

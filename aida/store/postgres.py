@@ -23,6 +23,7 @@ from typing import Any
 import asyncpg
 
 from aida.domain import ChatMessage, ConversationState, Lead, Step
+from aida.masking import redact
 from aida.store.base import (
     DeliveryStatus,
     LeadRecord,
@@ -34,6 +35,7 @@ from aida.store.base import (
     StoreTotals,
     TokenPair,
 )
+from aida.store.erasure import ErasureReport, ErasureTarget
 from aida.store.locks import KeyedLocks
 from aida.store.migrations import SCHEMA_VERSION_TABLE, migrations
 from aida.store.rows import (
@@ -575,6 +577,26 @@ class PostgresStore:
                 await conn.execute("DELETE FROM messages WHERE session_id = ANY($1::text[])", ids)
         return len(ids)
 
+    # -- personal data -----------------------------------------------------------------------
+    async def forget(self, target: ErasureTarget, now: dt.datetime) -> ErasureReport:
+        async with self.pool.acquire() as conn, conn.transaction():
+            return await _forget(conn, target, now)
+
+    async def erase_delivered_leads(
+        self, delivered_before: dt.datetime, now: dt.datetime, limit: int = 500
+    ) -> int:
+        async with self.pool.acquire() as conn, conn.transaction():
+            ids = [
+                r[0]
+                for r in await conn.fetch(
+                    """SELECT id FROM leads WHERE delivery = 'delivered' AND delivered_at < $1
+                         AND payload->>'erased_at' IS NULL LIMIT $2 FOR UPDATE""",
+                    utc(delivered_before),
+                    limit,
+                )
+            ]
+            return (await _erase_leads(conn, ids, now)).leads
+
 
 def _between(
     column: str, since: dt.datetime | None, until: dt.datetime | None
@@ -645,6 +667,13 @@ async def _save_turn(conn: asyncpg.Connection, turn: StagedTurn) -> None:
         await conn.execute(f"INSERT INTO leads ({names}) VALUES ({params})", *cols.values())
         if turn.enqueue_lead:
             await _enqueue(conn, turn.lead.id, "create_lead", {}, turn.now)
+    if turn.redact is not None:
+        rows = await conn.fetch(
+            "SELECT id, text FROM messages WHERE session_id = $1", turn.session_id
+        )
+        changed = [(new, r["id"]) for r in rows if (new := redact(r["text"], turn.redact)) != r["text"]]
+        if changed:
+            await conn.executemany("UPDATE messages SET text = $1 WHERE id = $2", changed)
     if turn.referrer is not None:
         lead_id, text = turn.referrer
         delivery = await conn.fetchval(
@@ -668,3 +697,109 @@ async def _enqueue(
         json.dumps(payload, ensure_ascii=False),
         now,
     )
+
+
+async def _column(conn: asyncpg.Connection, sql: str, *params: Any) -> set[str]:
+    return {r[0] for r in await conn.fetch(sql, *params)}
+
+
+async def _forget(
+    conn: asyncpg.Connection, target: ErasureTarget, now: dt.datetime
+) -> ErasureReport:
+    sessions: set[str] = set()
+    leads: set[str] = set()
+    if target.session_id is not None:
+        sessions.add(target.session_id)
+    if target.phone is not None:
+        sessions |= await _column(
+            conn, "SELECT id FROM sessions WHERE state->'slots'->>'phone' = $1", target.phone
+        )
+        sessions |= await _column(
+            conn,
+            """SELECT DISTINCT session_id FROM messages
+               WHERE strpos(regexp_replace(text, '\\D', '', 'g'), $1) > 0""",
+            target.phone_digits(),
+        )
+        leads |= await _column(conn, "SELECT id FROM leads WHERE phone = $1", target.phone)
+    if target.email is not None:
+        sessions |= await _column(
+            conn, "SELECT id FROM sessions WHERE lower(state->'slots'->>'email') = $1",
+            target.email,
+        )
+        sessions |= await _column(
+            conn, "SELECT DISTINCT session_id FROM messages WHERE strpos(lower(text), $1) > 0",
+            target.email,
+        )
+        leads |= await _column(
+            conn, "SELECT id FROM leads WHERE lower(payload->>'email') = $1", target.email
+        )
+    # A lead's conversation is the person's, and a session's leads are too.
+    if leads:
+        sessions |= await _column(
+            conn, "SELECT session_id FROM leads WHERE id = ANY($1::text[])", list(leads)
+        )
+    if sessions:
+        leads |= await _column(
+            conn, "SELECT id FROM leads WHERE session_id = ANY($1::text[])", list(sessions)
+        )
+    # Turns of these sessions in flight on any instance finish first (or wait for us).
+    for session_id in sorted(sessions):
+        await conn.execute(
+            "SELECT pg_advisory_xact_lock($1, hashtext($2))", _SESSION_LOCK, session_id
+        )
+    report = await _erase_leads(conn, sorted(leads), now)
+    if sessions:
+        ids = list(sessions)
+        report.messages = _count(
+            await conn.execute("DELETE FROM messages WHERE session_id = ANY($1::text[])", ids)
+        )
+        report.sessions = _count(
+            await conn.execute("DELETE FROM sessions WHERE id = ANY($1::text[])", ids)
+        )
+    return report
+
+
+def _count(status: str) -> int:
+    """The row count of a command status such as `DELETE 3` or `UPDATE 2`."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def _erase_leads(
+    conn: asyncpg.Connection, ids: list[str], now: dt.datetime
+) -> ErasureReport:
+    report = ErasureReport()
+    if not ids:
+        return report
+    rows = await conn.fetch(
+        "SELECT id, payload, crm_lead_id FROM leads WHERE id = ANY($1::text[])", ids
+    )
+    for row in rows:
+        erased = Lead.model_validate_json(row["payload"]).erased(now)
+        await conn.execute(
+            "UPDATE leads SET payload = $1, phone = NULL WHERE id = $2",
+            erased.model_dump_json(),
+            row["id"],
+        )
+        if row["crm_lead_id"] is not None:
+            report.crm_lead_ids.append(row["crm_lead_id"])
+    report.leads = len(rows)
+    # Work not yet done is dropped (nothing of an erased person goes to the CRM any more);
+    # the done jobs keep their history without their payloads.
+    report.outbox_jobs = _count(
+        await conn.execute(
+            "DELETE FROM outbox WHERE lead_id = ANY($1::text[]) AND status <> 'done'", ids
+        )
+    )
+    report.outbox_jobs += _count(
+        await conn.execute(
+            """UPDATE outbox SET payload = '{}' WHERE lead_id = ANY($1::text[])
+                 AND payload <> '{}'::jsonb""",
+            ids,
+        )
+    )
+    await conn.execute(
+        """UPDATE leads SET delivery = 'local', next_attempt_at = NULL
+           WHERE id = ANY($1::text[]) AND delivery IN ('pending', 'failed')""",
+        ids,
+    )
+    return report

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar, overload
 
 from aida.domain import ChatMessage, ConversationState, Lead, Step
+from aida.masking import redact
 from aida.store.base import (
     DeliveryStatus,
     LeadRecord,
@@ -34,6 +35,7 @@ from aida.store.base import (
     StoreTotals,
     TokenPair,
 )
+from aida.store.erasure import ErasureReport, ErasureTarget, digits_only
 from aida.store.locks import KeyedLocks
 from aida.store.migrations import SCHEMA_VERSION_TABLE, migrations
 from aida.store.rows import (
@@ -419,6 +421,26 @@ class SqliteStore:
         busy = sorted(self._sessions.held())
         return await self._write(partial(_expire, _ts(idle_since), busy))
 
+    # -- personal data -----------------------------------------------------------------------
+    async def forget(self, target: ErasureTarget, now: dt.datetime) -> ErasureReport:
+        return await self._write(partial(_forget, target, now))
+
+    async def erase_delivered_leads(
+        self, delivered_before: dt.datetime, now: dt.datetime, limit: int = 500
+    ) -> int:
+        def erase(conn: Conn) -> int:
+            ids = [
+                row[0]
+                for row in conn.execute(
+                    """SELECT id FROM leads WHERE delivery = 'delivered' AND delivered_at < ?
+                         AND json_extract(payload, '$.erased_at') IS NULL LIMIT ?""",
+                    (_ts(delivered_before), limit),
+                )
+            ]
+            return _erase_leads(conn, ids, now).leads
+
+        return await self._write(erase)
+
 
 # -- the SQLite thread's side ------------------------------------------------------------------
 
@@ -437,6 +459,10 @@ def _connect(path: str, *, read_only: bool = False) -> Conn:
     # database lock instead of failing to upgrade a read lock.
     conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
     conn.row_factory = sqlite3.Row
+    # For erasure: a phone in any written form, an email in any case (SQLite's lower() is
+    # ASCII-only), matched as PostgreSQL's regexp_replace and lower() do.
+    conn.create_function("aida_digits", 1, digits_only, deterministic=True)
+    conn.create_function("aida_fold", 1, _fold, deterministic=True)
     if read_only:
         conn.execute("PRAGMA query_only = 1")
         # A WAL reader waits only in rare moments (recovery after a crash); keep the loop free.
@@ -550,6 +576,14 @@ def _save_turn(turn: StagedTurn, conn: Conn) -> None:
         )
         if turn.enqueue_lead:
             _enqueue(conn, turn.lead.id, "create_lead", {}, now)
+    if turn.redact is not None:
+        rows = conn.execute(
+            "SELECT id, text FROM messages WHERE session_id = ?", (turn.session_id,)
+        ).fetchall()
+        conn.executemany(
+            "UPDATE messages SET text = ? WHERE id = ?",
+            [(new, row[0]) for row in rows if (new := redact(row[1], turn.redact)) != row[1]],
+        )
     if turn.referrer is not None:
         lead_id, text = turn.referrer
         conn.execute(
@@ -763,3 +797,98 @@ def _expire(idle_since: str | None, busy: list[str], conn: Conn) -> int:
     ]
     conn.executemany("DELETE FROM messages WHERE session_id = ?", [(i,) for i in ids])
     return len(ids)
+
+
+def _fold(text: str | None) -> str | None:
+    return None if text is None else text.casefold()
+
+
+def _column(conn: Conn, sql: str, params: tuple[Any, ...]) -> set[Any]:
+    return {row[0] for row in conn.execute(sql, params)}
+
+
+def _in(values: set[str] | list[str]) -> str:
+    return ", ".join("?" * len(values))
+
+
+def _forget(target: ErasureTarget, now: dt.datetime, conn: Conn) -> ErasureReport:
+    sessions: set[str] = set()
+    leads: set[str] = set()
+    if target.session_id is not None:
+        sessions.add(target.session_id)
+    if target.phone is not None:
+        sessions |= _column(
+            conn, "SELECT id FROM sessions WHERE json_extract(state, '$.slots.phone') = ?",
+            (target.phone,),
+        )
+        sessions |= _column(
+            conn, "SELECT session_id FROM messages WHERE instr(aida_digits(text), ?) > 0",
+            (target.phone_digits(),),
+        )
+        leads |= _column(conn, "SELECT id FROM leads WHERE phone = ?", (target.phone,))
+    if target.email is not None:
+        sessions |= _column(
+            conn,
+            "SELECT id FROM sessions WHERE aida_fold(json_extract(state, '$.slots.email')) = ?",
+            (target.email,),
+        )
+        sessions |= _column(
+            conn, "SELECT session_id FROM messages WHERE instr(aida_fold(text), ?) > 0",
+            (target.email,),
+        )
+        leads |= _column(
+            conn, "SELECT id FROM leads WHERE aida_fold(json_extract(payload, '$.email')) = ?",
+            (target.email,),
+        )
+    # A lead's conversation is the person's, and a session's leads are too.
+    if leads:
+        sessions |= _column(
+            conn, f"SELECT session_id FROM leads WHERE id IN ({_in(leads)})", tuple(leads)
+        )
+    if sessions:
+        leads |= _column(
+            conn, f"SELECT id FROM leads WHERE session_id IN ({_in(sessions)})", tuple(sessions)
+        )
+    report = _erase_leads(conn, sorted(leads), now)
+    if sessions:
+        ids = tuple(sessions)
+        report.messages = conn.execute(
+            f"DELETE FROM messages WHERE session_id IN ({_in(sessions)})", ids
+        ).rowcount
+        report.sessions = conn.execute(
+            f"DELETE FROM sessions WHERE id IN ({_in(sessions)})", ids
+        ).rowcount
+    return report
+
+
+def _erase_leads(conn: Conn, ids: list[str], now: dt.datetime) -> ErasureReport:
+    report = ErasureReport()
+    if not ids:
+        return report
+    rows = conn.execute(
+        f"SELECT id, payload, crm_lead_id FROM leads WHERE id IN ({_in(ids)})", tuple(ids)
+    ).fetchall()
+    for lead_id, payload, crm_lead_id in rows:
+        erased = Lead.model_validate_json(payload).erased(now)
+        conn.execute(
+            "UPDATE leads SET payload = ?, phone = NULL WHERE id = ?",
+            (erased.model_dump_json(), lead_id),
+        )
+        if crm_lead_id is not None:
+            report.crm_lead_ids.append(crm_lead_id)
+    report.leads = len(rows)
+    # Work not yet done is dropped (nothing of an erased person goes to the CRM any more);
+    # the done jobs keep their history without their payloads.
+    report.outbox_jobs = conn.execute(
+        f"DELETE FROM outbox WHERE lead_id IN ({_in(ids)}) AND status <> 'done'", tuple(ids)
+    ).rowcount
+    report.outbox_jobs += conn.execute(
+        f"UPDATE outbox SET payload = '{{}}' WHERE lead_id IN ({_in(ids)}) AND payload <> '{{}}'",
+        tuple(ids),
+    ).rowcount
+    conn.execute(
+        f"""UPDATE leads SET delivery = 'local', next_attempt_at = NULL
+            WHERE id IN ({_in(ids)}) AND delivery IN ('pending', 'failed')""",
+        tuple(ids),
+    )
+    return report

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from aida.domain import Attribution, ConversationState, Lead, Step
+from aida.domain import Attribution, ConversationState, Lead, SlotValues, Step
 from aida.store.base import StoredReply, TouchRecord
 from aida.store.rows import STEP_RANK, utc
 
@@ -25,6 +25,7 @@ class StagedTurn:
     lead: Lead | None
     enqueue_lead: bool
     referrer: tuple[str, str] | None
+    redact: SlotValues | None  # contacts to remove from the session's messages
 
 
 class StagingTx:
@@ -55,6 +56,7 @@ class StagingTx:
         lead: Lead | None = None,
         enqueue_lead: bool = False,
         referrer: tuple[str, str] | None = None,
+        redact: SlotValues | None = None,
     ) -> None:
         if self.staged is not None:
             raise RuntimeError("a session transaction holds exactly one turn")
@@ -72,4 +74,5 @@ class StagingTx:
             lead=lead,
             enqueue_lead=enqueue_lead,
             referrer=referrer,
+            redact=redact,
         )

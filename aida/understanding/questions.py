@@ -18,7 +18,9 @@ from aida.domain import Choice
 # Values of a choice that are a reply, not a slot value ("Пропустить" is "skip").
 YES, NO, SKIP, CHANGE, CONTINUE = "yes", "no", "skip", "change", "continue"
 TECH_CHECK, OTHER_ADDRESS, NO_FLAT = "tech_check", "other_address", "no_flat"
-REPLY_WORDS = frozenset({YES, NO, SKIP, CHANGE, CONTINUE, TECH_CHECK, OTHER_ADDRESS, NO_FLAT})
+AGREE = "agree"  # the consent button: a yes given by pressing it, recorded as such
+REPLY_WORDS = frozenset({YES, NO, SKIP, CHANGE, CONTINUE, TECH_CHECK, OTHER_ADDRESS, NO_FLAT,
+                         AGREE})
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ QUESTIONS: dict[str, Question] = {
     "verify_date": Question(yes_no=True),
     "referrer": Question(free_text=True),  # who recommended us, after the lead
     "callback": Question(yes_no=True),  # «оператор перезвонит вам по номеру …?»
+    "consent": Question(yes_no=True),  # personal-data processing (152-FZ), before contacts
 }
 
 

@@ -58,8 +58,11 @@ TO_EXTRAS = [
 TO_ADDRESS = [*TO_EXTRAS,
               T("2 камеры", S.extras, "static_ip", has="300 ₽/мес"),
               T("Не нужен", S.address, "address", has="адрес")]
+CONSENT = "согласны на обработку персональных данных"
 TO_CONTACTS = [*TO_ADDRESS,
-               T("ул. Мира, 5, кв 12", S.contacts, "name", has="подключение возможно")]
+               T("ул. Мира, 5, кв 12", S.contacts, "consent",
+                 has=("подключение возможно", CONSENT), suggests=("Согласен", "Не согласен")),
+               T("Согласен", S.contacts, "name", has="согласие записала", lacks=CONSENT)]
 TO_SCHEDULE = [*TO_CONTACTS,
                T("Иван, +7 999 123-45-67", S.contacts, "email", suggests="Без email"),
                T("ivan@mail.ru", S.schedule, "date",
@@ -98,7 +101,8 @@ SCRIPTS: list[Script] = [
         T("Аренда за 200 ₽/мес", S.extras, "cctv"),
         T("Без камер", S.extras, "static_ip"),
         T("Нужен постоянный IP", S.address, "address"),
-        T("пр-т Ленина 88, офис 5", S.contacts, "name"),
+        T("пр-т Ленина 88, офис 5", S.contacts, "consent"),
+        T("да", S.contacts, "name"),
         T("меня зовут Ольга, 89171234567", S.contacts, "email"),
         T("Без email", S.schedule, "date"),
         T("в понедельник к 10", S.confirm, "confirm",
@@ -114,7 +118,8 @@ SCRIPTS: list[Script] = [
         T("Здравствуйте! Хочу Безлимитище на улицу Мира 10 кв 5, меня зовут Анна, "
           "телефон 89991112233", S.extras, "cctv", lacks="Напишите, пожалуйста, адрес"),
         T("без камер", S.extras, "static_ip"),
-        T("нет", S.contacts, "email", lacks="адрес подключения"),
+        T("нет", S.contacts, "consent", lacks="адрес подключения"),
+        T("Согласен", S.contacts, "email"),
         T("без email", S.schedule, "date"),
         T("послезавтра", S.schedule, "time", has="Во сколько удобно"),
         T("утром", S.confirm, "confirm", has=("Анна", "+7 999 111-22-33", "09:00")),
@@ -148,7 +153,7 @@ SCRIPTS: list[Script] = [
         "an address read with doubt is confirmed before it counts",
         TO_ADDRESS,
         T("Краснознаменкая 5, кв 3", S.contacts, "verify_address", has="Правильно понимаю"),
-        T("да", S.contacts, "name", has="подключение возможно", lacks="Не совсем поняла")),
+        T("да", S.contacts, "consent", has="подключение возможно", lacks="Не совсем поняла")),
     script(
         "a doubtful address that is wrong is asked again",
         TO_ADDRESS,
@@ -179,13 +184,14 @@ SCRIPTS: list[Script] = [
         T("проспект Ленина 500, кв 7", S.address, "tech_check", has="не подключаем",
           suggests=("Другой адрес", "Оставить заявку на проверку")),
         T("Другой адрес", S.address, "address"),
-        T("улица Мира 7 кв 1", S.contacts, "name"),
+        T("улица Мира 7 кв 1", S.contacts, "consent"),
     ),
     script(
         "an address outside coverage: a technical check request",
         TO_ADDRESS,
         T("проспект Ленина 500, кв 7", S.address, "tech_check"),
-        T("Оставить заявку на проверку", S.contacts, "name", has="техническую проверку"),
+        T("Оставить заявку на проверку", S.contacts, "consent", has="техническую проверку"),
+        T("Согласен", S.contacts, "name"),
         T("Пётр, 89990001122", S.contacts, "email"),
         T("нет", S.schedule, "date"),
         T("завтра в 12:00", S.confirm, "confirm", has="нужна техническая проверка"),
@@ -196,7 +202,7 @@ SCRIPTS: list[Script] = [
         "a street without a house number asks for the number",
         TO_ADDRESS,
         T("улица Мира", S.address, "house", has="номер дома"),
-        T("5 кв 3", S.contacts, "name"),
+        T("5 кв 3", S.contacts, "consent"),
     ),
     script(
         "a wrong phone or email gets a clear re-ask",
@@ -249,7 +255,8 @@ SCRIPTS: list[Script] = [
         "an operator on request, and a callback",
         TO_EXTRAS,
         T("позовите оператора", S.extras, "callback", has=("support@smit34.ru", "@smit_support")),
-        T("89995554433", S.extras, "cctv", has="перезвонит", lead=True),
+        T("89995554433", S.extras, "consent", has=CONSENT, lead=False),
+        T("Согласен", S.extras, "cctv", has="перезвонит", lead=True),
         T("без камер", S.extras, "static_ip"),
     ),
     script(
@@ -294,4 +301,35 @@ SCRIPTS: list[Script] = [
            T("Изменить", S.confirm, "change"),
            T("время", S.schedule, "time"),
            T("в 15:00", S.confirm, "confirm", has="15:00")),
+    # -- consent (152-FZ) ------------------------------------------------------------------------
+    script(
+        "consent declined: no lead, the contacts forgotten, the support contacts given",
+        TO_ADDRESS,
+        T("ул. Мира, 5, кв 12, я Иван, 89991234567", S.contacts, "consent", has=CONSENT),
+        T("Не согласен", S.contacts, None, has=("удалила", "support@smit34.ru"),
+          lacks=CONSENT, lead=False),
+        T("хочу всё-таки оформить заявку", S.contacts, "consent", has=CONSENT, lead=False),
+        T("Согласен", S.contacts, "name", lead=False),
+    ),
+    script(
+        "why consent is needed is answered, and a hesitant yes counts; a question is no yes",
+        TO_ADDRESS,
+        T("ул. Мира, 5, кв 12", S.contacts, "consent"),
+        T("А это обязательно? Зачем вам мои данные?", S.contacts, "consent",
+          has=("152-ФЗ", CONSENT), lacks="ответит оператор"),
+        T("согласие — это навсегда, если я согласен?", S.contacts, "consent"),
+        T("Ну ладно, согласен", S.contacts, "name", has="согласие записала"),
+    ),
+    script(
+        "a typed yes counts as consent; contacts given early are asked for consent before "
+        "the summary",
+        T("Хочу Пакет Премиум домой, я Иван, +7 999 123-45-67, ivan@mail.ru", S.extras, "cctv"),
+        T("без камер", S.extras, "static_ip"),
+        T("не нужен", S.address, "address"),
+        T("ул. Мира, 5, кв 12", S.contacts, "consent", lacks="Проверьте"),
+        T("да, согласен", S.schedule, "date"),
+        T("завтра вечером", S.confirm, "confirm", has="Проверьте"),
+        T("да", S.done, lead=True),
+        lead={"consent_method": "typed", "name": "Иван"},
+    ),
 ]

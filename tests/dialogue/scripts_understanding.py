@@ -45,7 +45,7 @@ UNDERSTANDING_SCRIPTS: list[Script] = [
     # -- buttons are read by their meaning -----------------------------------------------------
     script("outside coverage, a technical check in words", TO_ADDRESS,
            T("проспект Ленина 500, кв 7", S.address, "tech_check"),
-           T("давайте проверку", S.contacts, "name", has="техническую проверку", lacks=HUH)),
+           T("давайте проверку", S.contacts, "consent", has="техническую проверку", lacks=HUH)),
 ]
 
 # -- greetings and openers: greeted back, never misread ----------------------------------------
@@ -56,7 +56,8 @@ UNDERSTANDING_SCRIPTS += [
       for say in ("доброе утро", "приветик", "алло", "есть кто?", "здравствуйте!!!",
                   "добрый вечер", "хочу подключиться")],
     script("a greeting is never a time", TO_ADDRESS,
-           T("ул. Мира, 5, кв 12", S.contacts, "name"),
+           T("ул. Мира, 5, кв 12", S.contacts, "consent"),
+           T("Согласен", S.contacts, "name"),
            T("Иван, +7 999 123-45-67", S.contacts, "email"),
            T("без email", S.schedule, "date"),
            T("доброе утро! а завтра можно?", S.schedule, "time", has="Во сколько удобно завтра",
@@ -69,7 +70,8 @@ UNDERSTANDING_SCRIPTS += [
         CCTV_ASKED,
         T("доп услуги не нужны", S.address, "address", has="без дополнительных услуг",
           lacks="не оформляю"),
-        T("ул. Мира, 5, кв 12", S.contacts, "name"),
+        T("ул. Мира, 5, кв 12", S.contacts, "consent"),
+        T("Согласен", S.contacts, "name"),
         T("Иван, +7 999 123-45-67", S.contacts, "email"),
         T("ivan@mail.ru", S.schedule, "date"),
         T("Завтра вечером", S.confirm, "confirm", has=("Видеонаблюдение: нет", "Постоянный IP: нет")),
@@ -79,7 +81,8 @@ UNDERSTANDING_SCRIPTS += [
     script("«ничего больше не надо» keeps the cameras chosen", CCTV_ASKED,
            T("парочку", S.extras, "static_ip"),
            T("ничего больше не надо", S.address, "address", lacks="не оформляю"),
-           T("ул. Мира, 5, кв 12", S.contacts, "name"),
+           T("ул. Мира, 5, кв 12", S.contacts, "consent"),
+           T("Согласен", S.contacts, "name"),
            T("Иван, +7 999 123-45-67", S.contacts, "email"),
            T("ivan@mail.ru", S.schedule, "date"),
            T("Завтра вечером", S.confirm, "confirm",
@@ -113,8 +116,8 @@ UNDERSTANDING_SCRIPTS += [
 ]
 
 # -- found in tests/conversations --------------------------------------------------------------
-TO_PHONE = [*TO_ADDRESS, T("ул. Мира, 5, кв 12", S.contacts, "name"),
-            T("Иван", S.contacts, "phone")]
+TO_PHONE = [*TO_ADDRESS, T("ул. Мира, 5, кв 12", S.contacts, "consent"),
+            T("Согласен", S.contacts, "name"), T("Иван", S.contacts, "phone")]
 UNDERSTANDING_SCRIPTS += [
     *[script(f"a refusal as typed: «{say}»", IP_ASKED,
              T(say, S.address, "address", lacks=(HUH, "Постоянный IP —")))
@@ -137,7 +140,7 @@ UNDERSTANDING_SCRIPTS += [
            T("ой дорого, я подумаю", S.tariff, None, has="не оформляю", lead=False)),
     script("outside coverage: no other address, so the check", TO_ADDRESS,
            T("проспект Ленина 500, кв 7", S.address, "tech_check"),
-           T("другого адреса нет, давайте пусть мастер посмотрит", S.contacts, "name",
+           T("другого адреса нет, давайте пусть мастер посмотрит", S.contacts, "consent",
              has="техническую проверку")),
     script("outside coverage: neither, politely stopped", TO_ADDRESS,
            T("проспект Ленина 500, кв 7", S.address, "tech_check"),
@@ -186,8 +189,8 @@ UNDERSTANDING_SCRIPTS += [
            T("Премиум", S.extras, "cctv"),
            T("нет", S.extras, "static_ip"),
            T("нет", S.address, "flat", has="номер квартиры", suggests=("Частный дом",)),
-           T("14", S.contacts, "name", has="улица Богданова, д. 25, кв. 14", lacks=HUH)),
+           T("14", S.contacts, "consent", has="улица Богданова, д. 25, кв. 14", lacks=HUH)),
     script("a private house has no flat", TO_ADDRESS,
            T("Ангарская 100", S.address, "flat"),
-           T("частный дом", S.contacts, "name", lacks=HUH)),
+           T("частный дом", S.contacts, "consent", lacks=HUH)),
 ]

@@ -4,7 +4,10 @@
 - the machine never stands on a step while an earlier one is incomplete, so the address is
   never asked before every extra has an answer;
 - a connection lead exists only after a yes given to the summary at the confirm step, with
-  every required slot, and it carries exactly the slots of the conversation.
+  every required slot, and it carries exactly the slots of the conversation;
+- no lead of any kind (connection, technical check, call back) exists without the consent
+  recorded before it, to the catalog's current consent text (152-FZ); after a declined
+  consent the conversation holds no contacts.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aida.domain import STEP_ORDER, Address, ConversationState, Step
+from aida.domain import STEP_ORDER, Address, Consent, ConversationState, Step
 from aida.nlu.brain import OfflineBrain
 from aida.steps import STEPS, Env, first_open
 from aida.steps.extras import complete as extras_complete
@@ -42,6 +45,8 @@ UTTERANCES = [
     "Иван", "меня зовут Ольга", "+7 999 123-45-67", "89991234567", "8 999 12",
     "+7 777 123 45 67", "ivan@mail.ru", "ivan@mail", "Без email",
     "Иван, +7 999 123-45-67", "телефон другой: 8 917 555-66-77",
+    # consent
+    "Согласен", "Не согласен", "согласна", "не согласен на обработку",
     # schedule
     "Завтра утром", "Завтра вечером", "Послезавтра", "в 23:00", "в понедельник к 10",
     "25 ноября 2025 в 10:00", "утром", "в 15:00", "давайте вечером",
@@ -87,7 +92,14 @@ async def _walk(draw_message: st.DataObject, start: Step, length: int) -> None:
         assert _steps_behind_complete(d.state), (d.state.step, d.state.slots)
         if d.state.pending in ADDRESS_QUESTIONS:
             assert extras_complete(d.state, ENV), "the address was asked before the extras"
+        if "consent_declined" in result.events:
+            slots = d.state.slots
+            assert (slots.name, slots.phone, slots.email, d.state.consent) == (None,) * 4
         for lead in d.leads[leads_before:]:
+            # No lead without consent given before it, to the current text.
+            assert lead.consent_at is not None and d.state.consent is not None
+            assert lead.consent_version == ENGINE.catalog.privacy.version
+            assert lead.consent_at == d.state.consent.at
             if lead.kind == "callback":
                 assert lead.phone
                 continue
@@ -139,5 +151,6 @@ def _state_at(step: Step) -> ConversationState:
     slots.address, slots.coverage = Address(street="улица Мира", house="5"), "covered"
     slots.name, slots.phone, slots.email_declined = "Иван", "+79991234567", True
     slots.date, slots.time = NOW.date() + dt.timedelta(days=1), "18:00"
+    conv.consent = Consent(at=NOW, version=ENGINE.catalog.privacy.version, method="button")
     conv.step, conv.pending = Step.confirm, "confirm"
     return conv

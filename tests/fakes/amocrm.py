@@ -82,6 +82,7 @@ DEFAULT_LEAD_FIELDS: dict[str, Field] = {
     "UTM_CONTENT": Field(2375283, "utm_content", "tracking_data"),
     "UTM_TERM": Field(2375291, "utm_term", "tracking_data"),
     "REFERRER": Field(2578893, "Кто порекомендовал", "text"),
+    "CONSENT": Field(2578895, "Согласие на обработку ПД", "textarea"),
 }
 _TEXT_TYPES = {"text", "textarea", "tracking_data", "streetaddress", "url"}
 _CHOICE_TYPES = {"select", "radiobutton", "multiselect"}

@@ -217,7 +217,7 @@ class StandIn:
     def default_answer(self, req: Request) -> Answer:
         if req.output_format is None:
             return Say(self.word_prefix + (req.draft or ""), chunk_delay=self.chunk_delay)
-        reading = self.readings.get(req.customer_message or "", _NULL_READING)
+        reading = _reading_for(req.customer_message or "", self.readings)
         return Say(json.dumps(reading, ensure_ascii=False), chunk_delay=self.chunk_delay)
 
     # -- serving -----------------------------------------------------------------------
@@ -450,6 +450,36 @@ class StandIn:
         )
         await resp.write_eof()
         return resp
+
+
+_PLACEHOLDER = re.compile(r"\[(?:PHONE|EMAIL|NAME|HOUSE|FLAT)_\d+\]")
+
+
+def _reading_for(masked: str, readings: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The reading scripted for the customer's raw message, as a model that sees only the
+    masked one answers it: a value it was shown as a placeholder comes back as that one."""
+    if masked in readings:
+        return readings[masked]
+    holders = _PLACEHOLDER.findall(masked)
+    pattern = "".join(
+        f"({'.+?'})" if _PLACEHOLDER.fullmatch(part) else re.escape(part)
+        for part in re.split(f"({_PLACEHOLDER.pattern})", masked)
+    )
+    for raw, reading in readings.items():
+        m = re.fullmatch(pattern, raw, re.DOTALL)
+        if m is None:
+            continue
+        return _as_shown(reading, dict(zip(m.groups(), holders, strict=True)))
+    return _NULL_READING
+
+
+def _as_shown(reading: dict[str, Any], shown: dict[str, str]) -> dict[str, Any]:
+    """`reading` with each value the model saw as a placeholder (raw → placeholder) replaced."""
+    def hook(d: dict[str, Any]) -> dict[str, Any]:
+        return {k: shown.get(v, v) if isinstance(v, str) else v for k, v in d.items()}
+
+    result: dict[str, Any] = json.loads(json.dumps(reading), object_hook=hook)
+    return result
 
 
 def _pieces(text: str) -> list[str]:

@@ -44,7 +44,8 @@ class FakeEngine:
         elif state.step is Step.confirm:
             if text == "да":
                 lead = Lead(
-                    session_id=session_id, created_at=now, tariff="Премиум", phone="+79991234567"
+                    session_id=session_id, created_at=now, tariff="Премиум", phone="+79991234567",
+                    consent_at=now, consent_version="sha256:test", consent_method="button",
                 )
                 state.lead_id = lead.id
                 state.step = Step.done

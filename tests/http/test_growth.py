@@ -76,7 +76,7 @@ async def test_attribution_values_are_cut_and_the_transcript_is_the_latest_messa
 ) -> None:
     monkeypatch.setattr(aida.service.turns, "TRANSCRIPT_MESSAGES", 4)
     client = await make_client()
-    touch = {"utm_source": "s" * 2000, "referrer": "https://r.example/?" + "q" * 2000}
+    touch = {"utm_source": "s" * 2000, "referrer": "https://r.example/" + "q" * 2000}
     assert (await _say(client, "cut-1", "m0", **touch)).status == 200
     for n in range(1, 5):
         assert (await _say(client, "cut-1", f"m{n}")).status == 200

@@ -22,6 +22,7 @@ ONBOARDING: tuple[str, ...] = (
     "2 камеры",
     "Не нужен",
     "ул. Мира, 5, кв 12",
+    "Согласен",
     "Иван, +7 999 123-45-67",
     "ivan@mail.ru",
     "Завтра вечером",
@@ -43,17 +44,17 @@ class Conversation:
 # Four leads in the last 30 days (two from one campaign), one 40 days ago, and customers who
 # stopped at the first step (twice), at the extras, the address, the contacts, the summary.
 CONVERSATIONS: tuple[Conversation, ...] = (
-    Conversation("done-yandex-1", 10, 1, "yandex", "winter"),
-    Conversation("done-yandex-2", 10, 3, "yandex", "winter"),
-    Conversation("done-google", 10, 2, "google", "brand"),
-    Conversation("done-direct", 10, 0),
-    Conversation("done-long-ago", 10, 40, "vk", "autumn"),
+    Conversation("done-yandex-1", len(ONBOARDING), 1, "yandex", "winter"),
+    Conversation("done-yandex-2", len(ONBOARDING), 3, "yandex", "winter"),
+    Conversation("done-google", len(ONBOARDING), 2, "google", "brand"),
+    Conversation("done-direct", len(ONBOARDING), 0),
+    Conversation("done-long-ago", len(ONBOARDING), 40, "vk", "autumn"),
     Conversation("stop-tariff-1", 1, 1, "yandex", "winter"),
     Conversation("stop-tariff-2", 2, 4),
     Conversation("stop-extras", 4, 2, "google", "brand"),
     Conversation("stop-address", 5, 5),
     Conversation("stop-contacts", 7, 6, "yandex", "winter"),
-    Conversation("stop-confirm", 9, 1),
+    Conversation("stop-confirm", len(ONBOARDING) - 1, 1),
 )
 
 

@@ -23,6 +23,7 @@ ADMIN_ROUTES = [
     ("GET", "/admin/api/funnel"),
     ("GET", "/admin/api/leads"),
     ("POST", "/admin/api/leads/x/retry"),
+    ("POST", "/admin/api/forget"),
     ("POST", "/admin/login"),
     ("POST", "/admin/logout"),
 ]
@@ -108,7 +109,7 @@ async def test_pages_run_no_script_and_escape_what_visitors_sent(make_client: Ma
         client.app[STORE],
         dt.datetime.now(dt.UTC),
         engine=client.app[TURNS].engine,
-        conversations=(Conversation("xss", 10, 0, hostile, '"><img src=x>'),),
+        conversations=(Conversation("xss", len(ONBOARDING), 0, hostile, '"><img src=x>'),),
     )
     resp = await client.get("/admin", headers=AUTH)
     page = await resp.text()
@@ -176,7 +177,7 @@ async def test_the_funnel_matches_the_database(make_client: MakeClient, database
     page = await (await client.get("/admin", headers=AUTH)).text()
     assert re.search(r"<b>10</b><span>разговоров начато", page)
     assert re.search(r"<b>40\.0%</b><span>конверсия", page)
-    assert re.search(r"<b>4 мин</b><span>среднее время до заявки", page)  # 270 s
+    assert re.search(r"<b>5 мин</b><span>среднее время до заявки", page)  # 300 s
 
 
 async def test_the_date_range_filters_by_the_providers_days(make_client: MakeClient) -> None:
@@ -240,7 +241,7 @@ async def _failed_lead(database_url: str) -> str:
             store,
             dt.datetime.now(dt.UTC),
             enqueue_leads=True,
-            conversations=(Conversation("to-fail", 10, 0),),
+            conversations=(Conversation("to-fail", len(ONBOARDING), 0),),
         )
         [job] = await store.claim_jobs(dt.datetime.now(dt.UTC), 1, dt.timedelta(minutes=5))
         await store.job_failed(job.id, "amoCRM 400: поле 2578885 не найдено")

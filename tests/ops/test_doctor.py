@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
+import aida.catalog
+from aida.config import Settings
+from aida.ops.doctor import check_privacy
 from aida.store import open_store
 from tests.fakes.amocrm import FakeAmo, Field
 from tests.fakes.openai_server import StandIn
@@ -56,6 +60,18 @@ async def _migrated_sqlite(tmp_path: Path) -> str:
     return url
 
 
+def _operators_catalog(tmp_path: Path) -> str:
+    """The shipped catalog with the consent text the operator's lawyer approved."""
+    data = Path(aida.catalog.__file__).parent / "data"
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    for name in ("catalog.toml", "coverage.csv"):
+        shutil.copy(data / name, folder / name)
+    approved = (data / "consent.md").read_text(encoding="utf-8").split("\n", 2)[2]
+    (folder / "consent.md").write_text(approved, encoding="utf-8")
+    return str(folder / "catalog.toml")
+
+
 async def test_a_ready_configuration_passes(tmp_path: Path) -> None:
     url = await _migrated_sqlite(tmp_path)
     stand_in = StandIn()
@@ -71,6 +87,8 @@ async def test_a_ready_configuration_passes(tmp_path: Path) -> None:
                     "OPENAI_API_KEY": "sk-test",
                     "OPENAI_BASE_URL": base_url,
                     "AIDA_LLM_MODEL": "stand-in",
+                    "AIDA_CATALOG": _operators_catalog(tmp_path),
+                    "AIDA_PRIVACY_URL": "https://smit34.ru/privacy",
                 },
                 tmp_path,
             )
@@ -80,6 +98,7 @@ async def test_a_ready_configuration_passes(tmp_path: Path) -> None:
     found = by_name(checks)
     for name in ("database", "cors", "admin", "llm", "amocrm"):
         assert found[name]["status"] == "ok", found[name]
+    assert found["privacy model"]["status"] == "info"  # a server of the operator's own
     assert not [c for c in checks if c["status"] in ("warn", "fail")]
 
 
@@ -149,3 +168,20 @@ async def test_a_new_database_is_a_warning_not_an_error(tmp_path: Path) -> None:
 async def test_settings_that_cannot_be_read_exit_2(tmp_path: Path) -> None:
     code, _, err = await doctor({"AIDA_TIMEZONE": "Mars/Olympus"}, tmp_path)
     assert code == 2 and "AIDA_TIMEZONE" in err
+
+
+def test_the_template_consent_no_policy_and_a_model_abroad_are_warned() -> None:
+    def checks(**values: Any) -> dict[str, dict[str, Any]]:
+        settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        return by_name([c.model_dump() for c in check_privacy(settings)])
+
+    shipped = checks(openai_api_key=None)
+    assert shipped["privacy consent"]["status"] == "warn"
+    assert "шаблон" in shipped["privacy consent"]["message"]
+    assert shipped["privacy policy"]["fix"].startswith("AIDA_PRIVACY_URL=")
+    assert "privacy model" not in shipped  # no model: nothing leaves the server
+    for abroad in (None, "https://api.openai.com/v1", "https://openrouter.ai/api/v1"):
+        model = checks(openai_api_key="sk-test", openai_base_url=abroad)["privacy model"]
+        assert model["status"] == "warn" and "трансграничная" in model["message"], abroad
+    own = checks(openai_api_key="sk-test", openai_base_url="http://10.0.0.5:8000/v1")
+    assert own["privacy model"]["status"] == "info"

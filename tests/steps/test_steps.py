@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from aida.catalog import default_catalog
-from aida.domain import Address, ConversationState, Step
+from aida.domain import Address, Consent, ConversationState, Step
 from aida.steps import (
     Env,
     Message,
@@ -171,12 +171,26 @@ def test_a_street_without_a_house_asks_for_the_number_and_keeps_the_street() -> 
 
 
 # -- contacts ---------------------------------------------------------------------------------
+def _consent() -> Consent:
+    return Consent(at=NOW, version=ENV.catalog.privacy.version, method="button")
+
+
 def test_contacts_need_name_and_phone_and_an_email_or_its_refusal() -> None:
     conv = conv_with(name="Иван", phone="+79991234567")
+    conv.consent = _consent()
     assert not contacts.complete(conv, ENV)
     assert contacts.ask(conv, ENV).expect == "email"
     contacts.accept(conv, msg("email", Intent.no), ENV)
     assert conv.slots.email_declined and contacts.complete(conv, ENV)
+
+
+def test_contacts_ask_for_consent_first_and_are_not_complete_without_it() -> None:
+    conv = conv_with(name="Иван", phone="+79991234567", email_declined=True)
+    ask = contacts.ask(conv, ENV)
+    assert ask.expect == "consent" and ask.suggestions[0].startswith("Согласен")
+    assert not contacts.complete(conv, ENV)
+    conv.consent = _consent()
+    assert contacts.complete(conv, ENV)
 
 
 @pytest.mark.parametrize(("code", "words"), [("invalid", "ошибка"), ("foreign", "российск")])
@@ -233,10 +247,12 @@ def test_a_date_that_has_passed_since_makes_the_step_incomplete_again() -> None:
 
 # -- confirm ----------------------------------------------------------------------------------
 def _complete_conv() -> ConversationState:
-    return conv_with(segment="home", tariff="Пакет Офисный СТАРТ", router="rent", cctv_cameras=4,
+    conv = conv_with(segment="home", tariff="Пакет Офисный СТАРТ", router="rent", cctv_cameras=4,
                      static_ip=True, address=Address(street="улица Мира", house="5"),
                      no_flat=True, coverage="covered", name="Ольга", phone="+79171234567",
                      email_declined=True, date=TODAY + dt.timedelta(days=1), time="18:00")
+    conv.consent = _consent()
+    return conv
 
 
 def test_the_summary_holds_every_slot_and_both_totals() -> None:

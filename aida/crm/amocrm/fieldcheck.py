@@ -29,6 +29,7 @@ ACCEPTED_TYPES: dict[str, frozenset[str]] = {
     "UTM_CONTENT": _TEXT | {"tracking_data"},
     "UTM_TERM": _TEXT | {"tracking_data"},
     "REFERRER": _TEXT,
+    "CONSENT": _TEXT,
     "GCLID": _TEXT | {"tracking_data"},
     "YCLID": _TEXT | {"tracking_data"},
     "LANDING_PAGE": _TEXT | {"tracking_data", "url"},

@@ -107,10 +107,26 @@ def phone_digits(phone: str) -> str:
     return digits
 
 
+_CONSENT_METHOD = {"button": "кнопкой «Согласен»", "typed": "ответом в чате"}
+
+
+def consent_line(lead: Lead, tz: ZoneInfo) -> str:
+    """The consent as one line for the note and the AMO_CF_LEAD_CONSENT field."""
+    if lead.consent_at is None:
+        return "Согласие на обработку персональных данных: не получено"
+    how = _CONSENT_METHOD.get(lead.consent_method or "", "")
+    at = lead.consent_at.astimezone(tz)
+    return (f"Согласие на обработку персональных данных: {at:%d.%m.%Y %H:%M}, "
+            f"версия текста {lead.consent_version}" + (f", {how}" if how else ""))
+
+
 Value = str | int | bool | dt.date
 
 
-def lead_values(lead: Lead, rent_price: int) -> dict[str, Value]:
+_UTC = ZoneInfo("UTC")
+
+
+def lead_values(lead: Lead, rent_price: int, tz: ZoneInfo = _UTC) -> dict[str, Value]:
     """Every lead value AIDA can send, keyed by the AMO_CF_LEAD_* suffix; unknown ones left out."""
     a = lead.attribution
     candidates: dict[str, Value | None] = {
@@ -130,6 +146,7 @@ def lead_values(lead: Lead, rent_price: int) -> dict[str, Value]:
         "GCLID": a.gclid,
         "YCLID": a.yclid,
         "LANDING_PAGE": a.landing_page,
+        "CONSENT": consent_line(lead, tz) if lead.consent_at else None,
     }
     return {k: v for k, v in candidates.items() if v is not None and v != ""}
 
@@ -184,7 +201,7 @@ def lead_custom_fields(
     lead: Lead, settings: Settings, rent_price: int, account: AccountView
 ) -> LeadFields:
     out = LeadFields()
-    for key, value in lead_values(lead, rent_price).items():
+    for key, value in lead_values(lead, rent_price, settings.tz).items():
         field_id = settings.amo_lead_field(key)
         if field_id is None:
             continue
@@ -375,7 +392,7 @@ def transcript_note(
     body = "\n".join(lines) or "(переписка пуста)"
     if len(body) > NOTE_MAX_CHARS:
         body = "…\n" + body[-NOTE_MAX_CHARS:]
-    head = f"Переписка с ассистентом ({marker(lead)})"
+    head = f"Переписка с ассистентом ({marker(lead)})\n{consent_line(lead, tz)}"
     if summary:
         head += f"\n\n{summary}"
     if leftovers:

@@ -22,7 +22,7 @@ from aida.config import Settings
 from aida.llm.circuit import CircuitBreaker, CircuitState
 from aida.llm.guard import Guard
 from aida.llm.openai.confidence import confident
-from aida.llm.openai.reading import parse_reading, reading_schema, to_understanding
+from aida.llm.openai.reading import parse_reading, reading_schema, to_understanding, unmasked
 from aida.llm.openai.stats import BrainStats
 from aida.llm.openai.transport import (
     OUTPUT_MODES,
@@ -36,6 +36,7 @@ from aida.llm.openai.transport import (
 )
 from aida.llm.openai.wording import Rejected, SentenceGate
 from aida.llm.prompts import reading_system, reading_user, wording_system, wording_user
+from aida.masking import Masker, StreamUnmasker
 from aida.privacy import scrub
 from aida.understanding.brain import DeltaSink, RuleReader
 from aida.understanding.types import ReplyDraft, TurnContext, Understanding
@@ -50,6 +51,7 @@ class _Turn:
     """One customer message's call budget, shared by `understand` and the `word` after it."""
 
     message: str
+    masker: Masker
     spent: bool = False
 
 
@@ -120,7 +122,8 @@ class OpenAIBrain:
     # -- reading -------------------------------------------------------------------------
     async def understand(self, message: str, ctx: TurnContext) -> Understanding:
         offline = await self.fallback.understand(message, ctx)
-        turn = _Turn(message=message)
+        # What the conversation and the rules already know is masked wherever it appears.
+        turn = _Turn(message=message, masker=Masker([ctx.slots, offline.slots]))
         _TURN.set(turn)
         self.stats.messages += 1
         if confident(offline, message, ctx):
@@ -139,9 +142,9 @@ class OpenAIBrain:
         try:
             async with asyncio.timeout(self.timeout):
                 text = await self.transport.structured(
-                    system, reading_user(message, ctx), self._schema, mode, usage
+                    system, reading_user(message, ctx, turn.masker), self._schema, mode, usage
                 )
-            reading = parse_reading(json_text(text))
+            reading = unmasked(parse_reading(json_text(text)), turn.masker)
             understood = to_understanding(reading, message, ctx, offline, self.fallback)
         except asyncio.CancelledError:
             self.circuit.failure()
@@ -189,15 +192,19 @@ class OpenAIBrain:
         turn.spent = True
         gate = SentenceGate(Guard.for_draft(draft, self.catalog), on_delta)
         usage = Usage()
+        # The draft knows the slots as they are now (a name given in this very message too).
+        turn.masker.learn(ctx.slots)
+        unmasker = StreamUnmasker(turn.masker)
         try:
             async with asyncio.timeout(self.timeout):
                 pieces = self.transport.stream_text(
-                    self._wording_system, wording_user(draft, turn.message), usage
+                    self._wording_system, wording_user(draft, turn.message, turn.masker), usage
                 )
                 # Closed on a rejection too, so the server stops generating.
                 async with contextlib.aclosing(pieces):
                     async for piece in pieces:
-                        await gate.feed(piece)
+                        await gate.feed(unmasker.feed(piece))
+                await gate.feed(unmasker.flush())
             reply = await gate.finish()
         except asyncio.CancelledError:
             self.circuit.failure()

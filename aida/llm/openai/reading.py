@@ -26,6 +26,7 @@ from pydantic import (
 from aida.catalog import Catalog
 from aida.domain import CameraCount, RouterOption, Segment, Step
 from aida.llm.prompts import topics
+from aida.masking import Masker
 from aida.understanding.brain import RuleReader
 from aida.understanding.questions import REPLY_WORDS
 from aida.understanding.slots import CHANGEABLE, SLOTS
@@ -106,6 +107,22 @@ def parse_reading(raw: Any) -> Reading:
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [schema, {"type": "null"}]}
+
+
+def unmasked(reading: Reading, masker: Masker) -> Reading:
+    """The reading with the placeholders it gave mapped back to the customer's values."""
+    slots = reading.slots
+    update: dict[str, Any] = {
+        key: masker.unmask_optional(getattr(slots, key)) for key in ("name", "phone", "email")
+    }
+    if slots.address is not None:
+        a = slots.address
+        update["address"] = a.model_copy(update={
+            "street": masker.unmask(a.street),
+            "house": masker.unmask_optional(a.house),
+            "flat": masker.unmask_optional(a.flat),
+        })
+    return reading.model_copy(update={"slots": slots.model_copy(update=update)})
 
 
 def reading_schema(catalog: Catalog) -> dict[str, Any]:
@@ -298,9 +315,11 @@ def to_understanding(
     intent = reading.intent
     if intent is Intent.unknown:
         intent = offline.intent
-    # The yes that creates a lead must be the customer's own, read by the rules too: a model
-    # talked into "yes" by the message it reads confirms nothing.
-    if ctx.asked == "confirm" and intent is Intent.yes and offline.intent is not Intent.yes:
+    # The yes that creates a lead, or gives consent to process personal data, must be the
+    # customer's own, read by the rules too: a model talked into "yes" by the message it
+    # reads confirms nothing and consents to nothing.
+    if (ctx.asked in ("confirm", "consent") and intent is Intent.yes
+            and offline.intent is not Intent.yes):
         intent = offline.intent
     found = merged.found()
     reset = [f for f in dict.fromkeys([*offline.reset, *reading.reset]) if f not in found]

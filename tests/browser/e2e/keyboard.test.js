@@ -42,7 +42,8 @@ test('keyboard only: open, type, Shift+Enter, Enter, Tab order, Esc', async () =
   const lines = await u.user.last().evaluate((el) => el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight));
   assert.ok(lines >= 1.9, `the line break is shown (${lines.toFixed(2)} lines)`);
 
-  // Tab order inside the panel: close, conversation, suggestions, input, send, launcher.
+  // Tab order inside the panel: close, conversation, suggestions, input, send, the consent
+  // text's link under the input (no policy link: AIDA_PRIVACY_URL is not set here), launcher.
   await u.close.focus();
   const order = [await focused(page)];
   for (let i = 0; i < 12; i++) {
@@ -54,10 +55,12 @@ test('keyboard only: open, type, Shift+Enter, Enter, Tab order, Esc', async () =
   const suggestionCount = await u.suggestions.count();
   const expected = ['button:Закрыть', 'div[log]:Переписка'];
   for (const s of await u.suggestions.allTextContents()) expected.push(`button:${s.trim()}`);
-  expected.push('textarea:Сообщение', 'button:Отправить', 'button:Задать вопрос');
+  expected.push('textarea:Сообщение', 'button:Отправить', 'a:Согласие на обработку данных', 'button:Задать вопрос');
   assert.deepEqual(order, expected, `Tab order (with ${suggestionCount} suggestions)`);
 
   // Shift+Tab goes back.
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await focused(page), 'a:Согласие на обработку данных');
   await page.keyboard.press('Shift+Tab');
   assert.equal(await focused(page), 'button:Отправить');
 

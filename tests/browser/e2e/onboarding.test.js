@@ -25,7 +25,7 @@ test('onboarding in the widget: tariff → extras → address → contacts → s
   const watch = setInterval(async () => { sawTyping = sawTyping || await u.typing.isVisible().catch(() => false); }, 30);
   const replies = await completeOnboarding(page, {
     start: 'click',
-    screenshots: async (state) => shot(page, `desktop-3-${state === 'suggestions' ? 'suggestions' : state === 'confirm' ? 'confirm' : 'done'}`),
+    screenshots: async (state) => shot(page, `desktop-3-${state}`),
   });
   clearInterval(watch);
   assert.ok(sawTyping, 'a typing indicator was shown while waiting');
@@ -49,6 +49,9 @@ test('onboarding in the widget: tariff → extras → address → contacts → s
   assert.equal(lead.name, 'Иван');
   assert.equal(lead.phone, '+79991234567');
   assert.equal(lead.time, '18:00');
+  assert.equal(lead.consent_method, 'button', 'the consent given with the «Согласен» button');
+  assert.match(lead.consent_version, /^sha256:[0-9a-f]{12}$/);
+  assert.ok(Date.parse(lead.consent_at) <= Date.parse(lead.created_at), 'consent before the lead');
   assert.deepEqual(lead.attribution, {
     utm_source: 'yandex', utm_medium: 'cpc', utm_campaign: 'volgograd_home', utm_content: 'premium_ad',
     utm_term: 'интернет домой', gclid: null, yclid: '5550123', referrer: 'https://yandex.ru/', landing_page: landing,

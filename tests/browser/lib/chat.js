@@ -135,6 +135,10 @@ async function completeOnboarding(page, { start = 'click', screenshots = null } 
   await step('address', 'declining a static IP');
   replies.push(await say(page, 'ул. Мира, 5, кв 12'));
   await step('contacts', 'giving the address');
+  assert.match(replies[replies.length - 1], /согласны на обработку персональных данных/, 'consent is asked before any contact');
+  if (screenshots) await screenshots('consent');
+  replies.push(await choose(page, /^Согласен/));
+  await step('contacts', 'giving consent');
   replies.push(await say(page, 'Иван, +7 999 123-45-67'));
   await step('contacts', 'giving name and phone');
   replies.push(await choose(page, /Без e-?mail/i));

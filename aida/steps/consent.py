@@ -1,0 +1,50 @@
+"""Consent to personal-data processing (152-FZ), asked once before any contact is asked for.
+
+Part of the contacts step: the step is not complete without it, and its first question is
+this one while consent is missing; so a lead, which needs every step, never exists without
+it. The callback repair asks it too before a call-back request is made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from aida.domain import Consent, ConversationState
+from aida.steps.base import Ask, Env, Message
+from aida.understanding import questions as q
+
+AGREE = "Согласен"
+DECLINE = "Не согласен"
+_VALUES: dict[str, str | int | bool] = {AGREE: q.AGREE, DECLINE: q.NO}
+# Why consent is asked, for a customer who asks.
+WHY = ("Так требует закон о персональных данных (152-ФЗ): без вашего согласия я не могу "
+       "записать контакты. Имя и телефон нужны только для заявки — чтобы мастер связался с "
+       "вами и согласовал визит.")
+
+
+def ask(env: Env) -> Ask:
+    url = env.catalog.privacy.consent_url
+    where = (f"Текст согласия: {url}" if url else
+             "Текст согласия — по ссылке «Согласие на обработку данных» под окном чата.")
+    return Ask("consent", "Чтобы оформить заявку, мне понадобятся ваши имя и телефон. Вы "
+                          f"согласны на обработку персональных данных? {where}",
+               [AGREE, DECLINE], _VALUES)
+
+
+def given(msg: Message) -> bool:
+    """The message answers the consent question with a yes (the button or typed)."""
+    return msg.answers("consent") and (msg.u.choice == q.AGREE or msg.yes)
+
+
+def declined(msg: Message) -> bool:
+    return msg.answers("consent") and msg.no
+
+
+def record(conv: ConversationState, msg: Message, env: Env) -> Consent:
+    """Consent as given now, to the catalog's current consent text."""
+    conv.consent = Consent(
+        at=env.now.astimezone(dt.UTC),
+        version=env.catalog.privacy.version,
+        method="button" if msg.u.choice == q.AGREE else "typed",
+    )
+    return conv.consent
