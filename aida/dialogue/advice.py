@@ -105,6 +105,22 @@ PHONE_REQUIRED = ("Телефон нужен: по нему мастер сог�
                   "обязательно.")
 
 
+def advised_tariff(topics: list[str], conv: ConversationState, env: Env) -> str | None:
+    """The one tariff an answer to `topics` recommends, so «давайте его» can take it."""
+    picks: list[Tariff] = []
+    for topic in topics:
+        if topic == "cheapest":
+            picks.append(env.catalog.cheapest(_segment(conv)))
+        elif topic == "fastest":
+            picks.append(env.catalog.fastest(_segment(conv)))
+        elif topic.startswith("need:"):
+            need = next((n for n in env.catalog.needs if n.topic == topic[5:]), None)
+            if need is not None:
+                picks.append(env.catalog.advised(need, _segment(conv)))
+    names = {t.name for t in picks}
+    return names.pop() if len(names) == 1 else None
+
+
 def advice(topics: list[str], named: list[Tariff], conv: ConversationState,
            env: Env) -> list[str]:
     out: list[str] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from aida.dialogue.advice import advised_tariff
 from aida.dialogue.answers import answer, support_text
 from aida.dialogue.operator import Reason, ask_operator
 from aida.dialogue.turn import Decision, Turn
@@ -220,6 +221,8 @@ def change_fields(t: Turn) -> None:
 
 def _answers(t: Turn) -> list[str]:
     out = answer(t.u.topics, t.conv, t.env)
+    if t.conv.step is Step.tariff and (advised := advised_tariff(t.u.topics, t.conv, t.env)):
+        t.conv.offer = f"tariff:{advised}"  # «давайте его» next takes the advised tariff
     if not out and t.pending == "consent":
         out = [consent.WHY]  # «а это обязательно? зачем вам мои данные?»
     if not out and not t.u.slots.has_slots():
@@ -234,6 +237,12 @@ def question(t: Turn) -> None:
     t.later.append(_answers)
 
 
+def take_advised(t: Turn) -> None:
+    """«Давайте его» right after a tariff was advised chooses that tariff."""
+    assert t.offer is not None
+    t.u.slots.tariff = t.offer.removeprefix("tariff:")
+
+
 REPAIRS: list[Repair] = [
     Repair("greeting", lambda t: t.first or t.u.intent is Intent.greeting, greet),
     Repair("restart", lambda t: t.u.intent is Intent.restart, restart),
@@ -241,6 +250,8 @@ REPAIRS: list[Repair] = [
         consent.given(Message(t.u, t.pending)) or consent.declined(Message(t.u, t.pending))),
         consent_answer),
     Repair("callback", lambda t: t.offer == "callback" and wants_callback(t), callback),
+    Repair("advised", lambda t: (t.offer or "").startswith("tariff:") and t.u.intent is Intent.yes
+           and t.u.slots.tariff is None, take_advised),
     Repair("operator", lambda t: t.u.intent is Intent.handoff, operator),
     Repair("cancel", lambda t: t.u.intent is Intent.cancel, cancel),
     Repair("support_issue", lambda t: t.u.intent is Intent.support, support_issue),

@@ -73,6 +73,8 @@ class OfflineBrain:
             slots.address = fixed
         if slots.tariff is None and space is not None and space.key == "tariff":
             slots.tariff = self._ranked_tariff(message, slots.segment or ctx.slots.segment)
+            if slots.tariff is None and intents.picks_the_one(message):
+                heard.intent = Intent.yes  # «давайте его»: the one just advised, if any
         reading = intents.read(message, ctx.catalog, has_slots=slots.has_slots())
         intent = reading.intent
         # «да, для стримов пригодится» answers the question; the need only says why.

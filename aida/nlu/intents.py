@@ -201,6 +201,15 @@ def topics_of(text: str, catalog: Catalog) -> list[str]:
     return found
 
 
+THE_ONE = _words(r"его", r"этот", r"вот\s+этот", r"тот", r"такой", r"его\s+и")
+
+
+def picks_the_one(text: str) -> bool:
+    """«давайте его», «этот беру», «ну его и возьму»: a pick by reference, not by name."""
+    t = normalise(text)
+    return not is_question(t) and bool(PICK.search(t) or YES.search(t)) and bool(THE_ONE.search(t))
+
+
 def picked_by_rank(text: str) -> str | None:
     """«давайте самый дешёвый» → "cheapest", «побыстрее беру» → "fastest": a tariff chosen by
     its rank; a question about one («а самый быстрый сколько?») picks nothing."""

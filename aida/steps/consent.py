@@ -37,7 +37,10 @@ def given(msg: Message) -> bool:
 
 
 def declined(msg: Message) -> bool:
-    return msg.answers("consent") and msg.no
+    """A no to the consent question. Contacts typed in answer are not a refusal («Надежда,
+    8 904 …, почты нет» says no to an email): consent is asked again before they count."""
+    found = msg.u.slots
+    return msg.answers("consent") and msg.no and not (found.name or found.phone or found.email)
 
 
 def record(conv: ConversationState, msg: Message, env: Env) -> Consent:

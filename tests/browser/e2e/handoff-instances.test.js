@@ -7,10 +7,9 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { startAida, startHost, startAmojo, launch, newPage, REPO, ARTIFACTS } = require('../lib/harness');
+const { startAida, startHost, startAmojo, alwaysOpenCatalog, launch, newPage, REPO, ARTIFACTS } = require('../lib/harness');
 const { ui, say, choose } = require('../lib/chat');
 
 const PG = process.env.AIDA_TEST_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432/test';
@@ -46,20 +45,15 @@ before(async () => {
     if (process.env.AIDA_REQUIRE_BROWSER === '1') throw new Error(`PostgreSQL/Redis needed: ${skip}`);
     return;
   }
-  catalogDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aida-catalog-'));
-  const data = path.join(REPO, 'aida', 'catalog', 'data');
-  let toml = fs.readFileSync(path.join(data, 'catalog.toml'), 'utf8');
-  toml = toml.replace(/\[operator_hours\][\s\S]*?\n\]\n/, '[operator_hours]\n' +
-    ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => `${d} = "00:00-24:00"`).join('\n') + '\n');
-  toml = toml.replace('coverage = "coverage.csv"', `coverage = ${JSON.stringify(path.join(data, 'coverage.csv'))}`);
-  fs.writeFileSync(path.join(catalogDir, 'catalog.toml'), toml);
+  const catalog = alwaysOpenCatalog();
+  catalogDir = catalog.dir;
 
   amojo = await startAmojo();
   host = await startHost();
   const sep = PG.includes('?') ? '&' : '?';
   const env = {
     ...amojo.env,
-    AIDA_CATALOG: path.join(catalogDir, 'catalog.toml'),
+    AIDA_CATALOG: catalog.file,
     AIDA_DATABASE_URL: `${PG}${sep}search_path=${SCHEMA}`,
     AIDA_REDIS_URL: REDIS,
     AIDA_REDIS_PREFIX: `${SCHEMA}:`,

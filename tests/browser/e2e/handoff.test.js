@@ -7,28 +7,17 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const os = require('node:os');
-const { startStack, startAmojo, launch, newPage, shot, REPO, ARTIFACTS } = require('../lib/harness');
+const { startStack, startAmojo, alwaysOpenCatalog, launch, newPage, shot, ARTIFACTS } = require('../lib/harness');
 const { ui, say, choose, recordTurns, lastStep, cspViolations } = require('../lib/chat');
 
 let stack, browser, amojo, catalogDir;
 
-// The shipped catalog with managers at work around the clock, so the test runs at any hour.
-function alwaysOpenCatalog() {
-  catalogDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aida-catalog-'));
-  const data = path.join(REPO, 'aida', 'catalog', 'data');
-  let toml = fs.readFileSync(path.join(data, 'catalog.toml'), 'utf8');
-  toml = toml.replace(/\[operator_hours\][\s\S]*?\n\]\n/, '[operator_hours]\n' +
-    ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => `${d} = "00:00-24:00"`).join('\n') + '\n');
-  toml = toml.replace('coverage = "coverage.csv"', `coverage = ${JSON.stringify(path.join(data, 'coverage.csv'))}`);
-  const file = path.join(catalogDir, 'catalog.toml');
-  fs.writeFileSync(file, toml);
-  return file;
-}
 
 before(async () => {
   amojo = await startAmojo();
-  stack = await startStack({ env: { ...amojo.env, AIDA_CATALOG: alwaysOpenCatalog() } });
+  const catalog = alwaysOpenCatalog();
+  catalogDir = catalog.dir;
+  stack = await startStack({ env: { ...amojo.env, AIDA_CATALOG: catalog.file } });
   const out = await stack.aida.run(['crm', 'connect-chat', '--amojo-id', '52e591f7-c98f-4255-8495-827210138c81']);
   const scope = /scope_id: (\S+)/.exec(out)[1];
   amojo.webhookUrl = `${stack.aida.url}/amojo/webhook/${scope}`;
@@ -116,6 +105,7 @@ test('a customer asks for a person, a manager answers in the widget, hands back,
   await choose(page, /^Без камер/);
   await choose(page, /^(Нет|Не нужен)/);
   await say(page, 'ул. Мира, 5, кв 12');
+  await choose(page, /^Согласен/);  // consent to personal data before the contacts
   await say(page, 'Иван, +7 999 123-45-67');
   await choose(page, /Без e-?mail/i);
   await choose(page, 'Завтра вечером');

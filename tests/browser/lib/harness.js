@@ -264,8 +264,26 @@ async function shot(page, name) {
   await page.screenshot({ path: screenshotPath(name) });
 }
 
+// The shipped catalog with managers at work around the clock (a handoff test runs at any hour),
+// in a temporary folder of its own: { dir, file }. Its data files stay the shipped ones.
+function alwaysOpenCatalog() {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aida-catalog-'));
+  const data = path.join(REPO, 'aida', 'catalog', 'data');
+  let toml = fs.readFileSync(path.join(data, 'catalog.toml'), 'utf8');
+  toml = toml.replace(/\[operator_hours\][\s\S]*?\n\]\n/, '[operator_hours]\n' +
+    ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => `${d} = "00:00-24:00"`).join('\n') + '\n');
+  for (const f of fs.readdirSync(data)) {
+    if (f !== 'catalog.toml') fs.copyFileSync(path.join(data, f), path.join(dir, f));
+  }
+  const file = path.join(dir, 'catalog.toml');
+  fs.writeFileSync(file, toml);
+  return { dir, file };
+}
+
 module.exports = {
-  startAmojo,
+  startAmojo, alwaysOpenCatalog,
   HERE, REPO, WEB, ARTIFACTS, SHOTS, CHROMIUM, CHROMIUM_ARGS,
   startAida, startHost, startStack, startSlowStream, launch, newPage, shot, screenshotPath, sleep, freePort,
 };
