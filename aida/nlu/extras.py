@@ -73,7 +73,8 @@ _OPTIONS: list[tuple[RouterOption, re.Pattern[str]]] = [
         "own",
         re.compile(
             r"(?<![\w-])(?:сво[йеяиюм]\w*|собственн\w*|имеется|имеются|"
-            r"(?:уже\s+)?есть(?!\s+ли)(?![\w-]))"
+            # «если есть» asks whether the shop has it: not the customer's own
+            r"(?<!если\s)(?:уже\s+)?есть(?!\s+ли)(?![\w-]))"
         ),
     ),
     ("included", re.compile(r"(?<![\w-])(?:подар\w*)")),

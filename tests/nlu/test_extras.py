@@ -169,3 +169,8 @@ def test_a_count_with_where_the_camera_goes(read):
 
 def test_a_typo_in_cameras(read):
     assert read("камкры не надо").cctv_cameras == 0
+
+
+def test_buying_a_router_if_the_shop_has_one_is_buying(read):
+    assert read("Купить. Xiaomi, если есть", expect="router").router == "buy"
+    assert read("у меня свой есть", expect="router").router == "own"

@@ -126,3 +126,8 @@ def test_home_or_office_answered_with_the_adjective_is_the_segment(read):
 )
 def test_short_answers_to_the_segment_question(read, text, segment):
     assert read(text, expect="segment").segment == segment
+
+
+def test_the_segment_word_with_where_it_goes_is_no_tariff(read):
+    found = read("Домашний, в квартиру", expect="segment")
+    assert found.segment == "home" and found.tariff is None
