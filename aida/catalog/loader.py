@@ -47,8 +47,13 @@ def _privacy(data: dict[str, Any], path: Path) -> dict[str, Any]:
     privacy = dict(privacy)
     consent_file = privacy.pop("consent_file", None)
     if consent_file is not None:
+        target = path.parent / str(consent_file)
+        if not target.exists() and (DATA_DIR / str(consent_file)).exists():
+            # A copy of catalog.toml without its consent.md: the shipped template (which
+            # `aida doctor` warns about) rather than no consent text at all.
+            target = DATA_DIR / str(consent_file)
         try:
-            privacy["consent_text"] = (path.parent / str(consent_file)).read_text(encoding="utf-8")
+            privacy["consent_text"] = target.read_text(encoding="utf-8")
         except OSError as e:
             raise CatalogError(f"catalog {path}: cannot read consent text: {e.strerror}") from e
     return privacy

@@ -87,7 +87,9 @@ async def test_outside_hours_the_customer_hears_when_and_gets_a_callback(
     assert "handoff" not in answer
     assert "Сейчас менеджеры не в сети" in answer["reply"]
     assert "перезвонит" in answer["reply"]
-    done = await _say(client, s, "+7 999 123-45-67")
+    asked = await _say(client, s, "+7 999 123-45-67")
+    assert "согласны на обработку персональных данных" in asked["reply"]  # 152-FZ, first
+    done = await _say(client, s, "Согласен")
     assert "перезвонит вам по номеру +7 999 123-45-67" in done["reply"]
     assert amojo.chats == {}
 
