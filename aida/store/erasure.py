@@ -11,6 +11,10 @@ import re
 from pydantic import BaseModel, model_validator
 
 
+# Tables of the live handoff (migration 4) whose rows belong to a conversation.
+HANDOFF_TABLES = ("handoff_events", "amojo_outbox", "handoffs")
+
+
 def digits_only(text: str | None) -> str | None:
     return None if text is None else re.sub(r"\D", "", text)
 

@@ -35,7 +35,7 @@ from aida.store.base import (
     StoreTotals,
     TokenPair,
 )
-from aida.store.erasure import ErasureReport, ErasureTarget
+from aida.store.erasure import HANDOFF_TABLES, ErasureReport, ErasureTarget
 from aida.store.locks import KeyedLocks
 from aida.store.migrations import SCHEMA_VERSION_TABLE, migrations
 from aida.store.rows import (
@@ -756,6 +756,10 @@ async def _forget(
         report.sessions = _count(
             await conn.execute("DELETE FROM sessions WHERE id = ANY($1::text[])", ids)
         )
+        # A live handoff's rows: the manager's messages and the customer's sent to amojo.
+        for table in HANDOFF_TABLES:
+            report.messages += _count(await conn.execute(
+                f"DELETE FROM {table} WHERE session_id = ANY($1::text[])", ids))
     return report
 
 

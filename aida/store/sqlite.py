@@ -35,7 +35,7 @@ from aida.store.base import (
     StoreTotals,
     TokenPair,
 )
-from aida.store.erasure import ErasureReport, ErasureTarget, digits_only
+from aida.store.erasure import HANDOFF_TABLES, ErasureReport, ErasureTarget, digits_only
 from aida.store.locks import KeyedLocks
 from aida.store.migrations import SCHEMA_VERSION_TABLE, migrations
 from aida.store.rows import (
@@ -858,6 +858,11 @@ def _forget(target: ErasureTarget, now: dt.datetime, conn: Conn) -> ErasureRepor
         report.sessions = conn.execute(
             f"DELETE FROM sessions WHERE id IN ({_in(sessions)})", ids
         ).rowcount
+        # A live handoff's rows: the manager's messages and the customer's sent to amojo.
+        for table in HANDOFF_TABLES:
+            report.messages += conn.execute(
+                f"DELETE FROM {table} WHERE session_id IN ({_in(sessions)})", ids
+            ).rowcount
     return report
 
 

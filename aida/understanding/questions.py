@@ -57,7 +57,6 @@ QUESTIONS: dict[str, Question] = {
     "verify_date": Question(yes_no=True),
     "referrer": Question(free_text=True),  # who recommended us, after the lead
     "callback": Question(yes_no=True),  # «оператор перезвонит вам по номеру …?»
-    "flat_split": Question(yes_no=True),  # «7/18»: house 7, flat 18?
     "consent": Question(yes_no=True),  # personal-data processing (152-FZ), before contacts
 }
 

@@ -9,7 +9,8 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from aida.handoff.signing import webhook_signature
-from aida.http.keys import HANDOFF
+from aida.http.keys import HANDOFF, STORE
+from aida.store.erasure import ErasureTarget
 from tests.fakes.amojo import FakeAmojo
 from tests.handoff.conftest import ASK_PERSON, MakeClient
 from tests.handoff.helpers import EventReader, eventually
@@ -256,5 +257,19 @@ async def test_forgetting_a_conversation_erases_its_handoff(
     await amojo.manager_says(session, "Здравствуйте!")
     desk = client.app[HANDOFF]
     assert await desk.store.forget(session) >= 6
+    assert await desk.store.events_after(session, 0) == []
+    assert not await desk.owns(session)
+
+
+async def test_an_erasure_request_erases_the_handoff_too(
+    client: TestClient[Any, Any], amojo: FakeAmojo
+) -> None:
+    session = "handoff-12"
+    await _handed_off(client, amojo, session)
+    await amojo.manager_says(session, "Здравствуйте!")
+    desk = client.app[HANDOFF]
+    report = await client.app[STORE].forget(ErasureTarget(session_id=session),
+                                            dt.datetime.now(dt.UTC))
+    assert report.sessions == 1
     assert await desk.store.events_after(session, 0) == []
     assert not await desk.owns(session)
