@@ -10,7 +10,6 @@ import re
 
 from pydantic import BaseModel, model_validator
 
-
 # Tables of the live handoff (migration 4) whose rows belong to a conversation.
 HANDOFF_TABLES = ("handoff_events", "amojo_outbox", "handoffs")
 
