@@ -48,6 +48,8 @@ from zoneinfo import ZoneInfo
 import aiohttp
 from aiohttp import web
 
+from tests.fakes.serving import serving
+
 HAL = "application/hal+json"
 PROBLEM = "application/problem+json"
 
@@ -309,15 +311,8 @@ class FakeAmo:
     @asynccontextmanager
     async def serve(cls, port: int = 0, **kw: Any) -> AsyncIterator[FakeAmo]:
         fake = cls(**kw)
-        runner = web.AppRunner(fake.app, handler_cancellation=False)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", port)
-        await site.start()
-        fake.url = f"http://127.0.0.1:{runner.addresses[0][1]}"
-        try:
+        async with serving(fake.app, port, handler_cancellation=False) as fake.url:
             yield fake
-        finally:
-            await runner.cleanup()
 
     def _make_app(self) -> web.Application:
         app = web.Application(middlewares=[self._middleware])

@@ -33,6 +33,7 @@ from aiohttp import web
 
 from aida.handoff.messages import conversation_id
 from aida.handoff.signing import request_problem, webhook_signature
+from tests.fakes.serving import serving
 
 CHANNEL_ID = "344a5002-f8ca-454d-af3d-396180102ac7"
 CHANNEL_SECRET = "f2d7f8704eff95087ed45b23ba99c0b5aac8278e"
@@ -157,15 +158,8 @@ class FakeAmojo:
     @asynccontextmanager
     async def serve(cls, port: int = 0, **kw: Any) -> AsyncIterator[FakeAmojo]:
         fake = cls(**kw)
-        runner = web.AppRunner(fake.app)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", port)
-        await site.start()
-        fake.url = f"http://127.0.0.1:{runner.addresses[0][1]}"
-        try:
+        async with serving(fake.app, port) as fake.url:
             yield fake
-        finally:
-            await runner.cleanup()
 
     def _make_app(self) -> web.Application:
         app = web.Application(middlewares=[self._signed])
