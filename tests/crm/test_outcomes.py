@@ -161,7 +161,12 @@ async def test_the_dashboard_raises_an_account_block_and_an_expiring_token(
     from aida.crm.breaker import STATE_NAME
     from aida.store.base import TokenPair
 
-    client = await aiohttp_client(create_app(_settings(amo, database_url)))
+    # A long-lived token (no refresh token) that expires in 5 days, in the settings too, so
+    # the worker that starts with the app stores the same pair rather than a fresh one.
+    amo.access_ttl = 5 * 24 * 3600
+    access, _ = amo.issue_tokens()
+    settings = _settings(amo, database_url, AMO_ACCESS_TOKEN=access, AMO_REFRESH_TOKEN="")
+    client = await aiohttp_client(create_app(settings))
     store: Store = client.app[STORE]
     now = dt.datetime.now(dt.UTC)
     await store.set_crm_state(
@@ -170,7 +175,7 @@ async def test_the_dashboard_raises_an_account_block_and_an_expiring_token(
         now,
     )
     expires = now + dt.timedelta(days=5)
-    await store.save_tokens("amocrm", TokenPair(access_token="long.lived.jwt", expires_at=expires))
+    await store.save_tokens("amocrm", TokenPair(access_token=access, expires_at=expires))
     html = await (await client.get("/admin", headers={"Authorization": f"Bearer {TOKEN}"})).text()
     assert "amoCRM не принимает заявки" in html and "заявки ждут в очереди" in html
     assert "Долгосрочный токен amoCRM истекает" in html
