@@ -14,8 +14,13 @@ from aida.understanding.slots import SLOTS
 from aida.understanding.types import Intent
 
 
+# What a message wants (a question, a yes, a human…) is said in its first lines; a long paste
+# is read for intent only this far, so intent rules cost a bounded time whatever the length.
+INTENT_CHARS = 1000
+
+
 def normalise(text: str) -> str:
-    return text.lower().replace("ё", "е").strip()
+    return text[:INTENT_CHARS].lower().replace("ё", "е").strip()
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:
