@@ -40,10 +40,11 @@ ONBOARDING: tuple[str, ...] = (
     "Без камер",
     "Статический IP не нужен",
     "Волгоград, ул. Мира, д. 5, кв. 12",
+    "Согласен",  # consent to personal data, before the contacts
     "Иван",
     "+7 999 123-45-67",
     "без почты",
-    "завтра в 10:00",
+    "через 3 дня в 10:00",  # a phrase that means one day at any hour
     "Да",
 )
 UTM = {"utm_source": "bench", "utm_medium": "cpc", "landing_page": "https://example.test/"}

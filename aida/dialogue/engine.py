@@ -58,6 +58,7 @@ class Engine:
             now=now.astimezone(self.tz),
             catalog=self.catalog,
             history=state.history[-CONTEXT_MESSAGES:],
+            began=state.history[0].at if state.history else None,
         )
 
     async def _understand(self, text: str, ctx: TurnContext) -> Understanding:

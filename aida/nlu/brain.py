@@ -36,6 +36,18 @@ def _offers_extras(space: AnswerSpace | None) -> bool:
     return bool(space and space.slot and SLOTS[space.slot].step is Step.extras)
 
 
+# Until this hour, in a conversation begun the day before, «завтра» may mean the day that
+# has just begun: it is read back.
+NIGHT_ENDS = 5
+
+
+def _day_turned(ctx: TurnContext) -> bool:
+    """It is night, and the conversation began the day before."""
+    began = ctx.began
+    return (ctx.now.hour < NIGHT_ENDS and began is not None
+            and began.astimezone(ctx.now.tzinfo).date() < ctx.now.date())
+
+
 class OfflineBrain:
     name = "offline"
 
@@ -71,6 +83,9 @@ class OfflineBrain:
             setattr(slots, heard.slot, heard.value)
         if slots.address is None and (fixed := fixed_address(message, ctx.slots.address)):
             slots.address = fixed
+        if slots.date is not None and _day_turned(ctx) and intents.RELATIVE_DAY.search(
+                intents.normalise(message)):
+            slots.doubtful.append("date")  # «завтра» may still count from the day just ended
         if slots.tariff is None and space is not None and space.key == "tariff":
             slots.tariff = self._ranked_tariff(message, slots.segment or ctx.slots.segment)
             if slots.tariff is None and intents.picks_the_one(message):

@@ -351,8 +351,7 @@ _BARE_TIME = re.compile(
     rf"^\W*(?:в|к|на|около|часов\s+в)?\s*(?P<h>{_H})(?:[:.](?P<m>[0-5]\d))?\s*{_HOURS_WORD}?"
     rf"(?:\s+{_QUAL})?\W*$"
 )
-_CLAUSE_REACH = 120
-_NIGHT_ENDS = 5  # hour; until then «завтра» and «послезавтра» are read back  # how far a clause is searched around a candidate (keeps the cost linear)
+_CLAUSE_REACH = 120  # how far a clause is searched around a candidate (keeps the cost linear)
 
 
 @dataclass
@@ -658,8 +657,8 @@ def _dates(
         add(m, 1, today + dt.timedelta(days=7 - today.weekday()))
     for m in _first(_RELATIVE, text):
         days = _RELATIVE_DAYS[" ".join(m.group("w").split())]
-        # after midnight «завтра» may still count from the day that has just ended
-        add(m, 2, today + dt.timedelta(days=days), doubtful=now.hour < _NIGHT_ENDS and days > 0)
+        # (after midnight in a conversation begun the day before, the brain reads it back)
+        add(m, 2, today + dt.timedelta(days=days))
     if not any(c.rank == 0 for c in found):
         monday = today - dt.timedelta(days=today.weekday())
         week = (

@@ -13,7 +13,6 @@ from aida.catalog import Catalog
 from aida.understanding.slots import SLOTS
 from aida.understanding.types import Intent
 
-
 # What a message wants (a question, a yes, a human…) is said in its first lines; a long paste
 # is read for intent only this far, so intent rules cost a bounded time whatever the length.
 INTENT_CHARS = 1000
@@ -112,6 +111,7 @@ NO_MORE = _words(
     r"ничего\s+(больше|еще|дополнительно(го)?|лишнего)\s+не\s+(надо|нужно)",
     r"ничего\s+не\s+(надо|нужно)", r"только\s+интернет",
 )
+RELATIVE_DAY = _words(r"завтра", r"послезавтра", r"после\s*завтра")
 THANKS = _rx(r"^(спасибо|благодарю|спс|сенкс)\b")
 SKIP = _rx(r"^(пропустить|пропусти|не\s+скажу|не\s+важно|неважно|не\s+помню)\b")
 QUESTION_WORD = _rx(r"^(а\s+)?(сколько|какие|какой|какая|каки\w+|есть\s+ли|а\s+есть|можно\s+ли"

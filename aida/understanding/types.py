@@ -136,6 +136,8 @@ class TurnContext(BaseModel):
     history: list[ChatMessage] = Field(default_factory=list)
     # Lets an LLM brain count tokens per conversation; None where no session exists.
     session_id: str | None = None
+    # When the conversation's oldest message kept was written (None: it begins now).
+    began: dt.datetime | None = None
 
     @field_validator("expect", mode="before")
     @classmethod

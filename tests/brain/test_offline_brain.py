@@ -126,3 +126,24 @@ def test_unknown_topics_and_resets_are_dropped() -> None:
                                              topics=["router", "free_money", "tariff:Вечный"],
                                              reset=["phone", "price"]), ctx())
     assert u.topics == ["router"] and u.reset == ["phone"]
+
+
+def test_after_midnight_tomorrow_is_read_back_in_a_conversation_begun_the_day_before() -> None:
+    import datetime as dt
+
+    from aida.domain import ChatMessage, Slots
+
+    catalog = default_catalog()
+    night = NOW.replace(day=NOW.day + 1, hour=0, minute=10)
+    before = ChatMessage(role="user", text="здравствуйте", at=night - dt.timedelta(minutes=20))
+
+    def read(history: list[ChatMessage], now: dt.datetime) -> Extraction:
+        ctx = TurnContext(step=Step.schedule, expect="date", slots=Slots(), now=now,
+                          catalog=catalog, history=history,
+                          began=history[0].at if history else None)
+        return OfflineBrain(catalog).read("послезавтра после обеда", ctx).slots
+
+    late = read([before], night)  # begun at 23:50: «послезавтра» may count from yesterday
+    assert late.date == night.date() + dt.timedelta(days=2) and "date" in late.doubtful
+    assert read([], night).doubtful == []  # begun after midnight: the calendar's tomorrow
+    assert read([before], NOW).doubtful == []  # in the daytime it is plain

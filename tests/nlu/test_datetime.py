@@ -333,13 +333,6 @@ def test_a_genitive_number_of_something_else_is_no_day(read):
     assert read("на 2-го этажа").date is None
 
 
-def test_after_midnight_tomorrow_is_read_back(read):
-    night = dt.datetime(2027, 1, 19, 0, 10, tzinfo=TZ)  # «послезавтра» may count from the 18th
-    found = read("послезавтра после обеда", now=night)
-    assert found.date == dt.date(2027, 1, 21) and "date" in found.doubtful
-    assert read("послезавтра после обеда").doubtful == []  # in the daytime it is plain
-
-
 _DATE_WORDS = [
     "через",
     "назад",
