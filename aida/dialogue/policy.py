@@ -86,6 +86,9 @@ def _onboarding(t: Turn) -> Decision:
         conv.misunderstood = 0
         if t.u.intent is Intent.chitchat and t.u.thanks:
             t.parts.append("Пожалуйста!")
+        if ask.expect == "consent" == t.pending and ask.again:
+            # Contacts or a date typed instead of an answer: the same words would go unread.
+            ask = replace(ask, text=ask.again)
     elif conv.misunderstood >= 1 and ask_operator(env, "missed") is not None:
         conv.misunderstood = 0  # missed twice: a manager (or when they are back)
         return repairs.operator(t, "missed")

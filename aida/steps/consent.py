@@ -28,7 +28,11 @@ def ask(env: Env) -> Ask:
              "Текст согласия — по ссылке «Согласие на обработку данных» под окном чата.")
     return Ask("consent", "Чтобы оформить заявку, мне понадобятся ваши имя и телефон. Вы "
                           f"согласны на обработку персональных данных? {where}",
-               [AGREE, DECLINE], _VALUES)
+               [AGREE, DECLINE], _VALUES,
+               # asked again (contacts typed instead of an answer): say plainly what unblocks it
+               again="Записать контакты и оформить заявку я смогу только с вашего согласия. Вы "
+                     "согласны на обработку персональных данных? Нажмите «Согласен» или "
+                     f"«Не согласен». {where}")
 
 
 def given(msg: Message) -> bool:
