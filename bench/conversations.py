@@ -42,7 +42,7 @@ def main() -> int:
     ap.add_argument("files", nargs="*", type=Path)
     ap.add_argument("--holdout", action="store_true", help="the holdout nobody tuned on")
     ap.add_argument("--worst", type=int, default=5, help="how many worst dialogues to print")
-    ap.add_argument("--only", default="", help="comma-separated dialogue ids")
+    ap.add_argument("--only", default="", help="comma-separated dialogue ids (each shown in full)")
     ap.add_argument("--llm", action="store_true", help="the LLM brain on the stand-in server")
     ap.add_argument("--wording", choices=["spare", "off", "both"], default="both",
                     help="--llm: whether the model words replies (default: both runs)")
@@ -64,7 +64,9 @@ def main() -> int:
     if args.llm:
         return _llm(scripts, summary, args.wording, args.each)
 
-    for run in summary.worst(args.worst):
+    # Dialogues asked for by id are shown in full, right or not.
+    shown = summary.runs if args.only else summary.worst(args.worst)
+    for run in shown:
         print(run.show(), end="\n\n")
     turns = sum(len(r.transcript) // 2 for r in summary.runs)
     print(summary.figures())

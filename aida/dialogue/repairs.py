@@ -19,7 +19,7 @@ from aida.dialogue.turn import Decision, Turn
 from aida.domain import SlotValues, Step
 from aida.fsm import FIRST, flow_for
 from aida.replies.format import phone as phone_display
-from aida.steps import STEPS, Env, Message, Note, consent
+from aida.steps import STEPS, Ask, Env, Message, Note, consent
 from aida.steps.confirm import lead_from
 from aida.understanding import questions as q
 from aida.understanding.slots import SLOTS, forget
@@ -33,6 +33,9 @@ REFERRER_SUGGESTIONS = ["От друзей или знакомых", "Нашёл
 REFERRER_VALUES: dict[str, str | int | bool] = {"Пропустить": q.SKIP}
 
 Handler = Callable[[Turn], Decision | None]
+NO_NAME = "Без имени"
+CALLBACK_NAME = Ask("name", "Как к вам обращаться? Передам оператору вместе с номером.",
+                    [NO_NAME], {NO_NAME: q.SKIP})
 
 
 @dataclass(frozen=True)
@@ -88,15 +91,24 @@ def support_issue(t: Turn) -> Decision:
 
 
 def offer_callback(t: Turn) -> Decision:
-    """Offer a call back by an operator; the next message may accept it (`callback`)."""
+    """Offer a call back by an operator; the next message may accept it (`callback`). A
+    phone in the same message («перезвоните мне, 8 917 …») takes it at once; a call back
+    already requested is not offered twice."""
+    if t.conv.callback_lead_id is not None:
+        t.parts.append("Заявка на звонок уже передана: оператор перезвонит вам по номеру "
+                       f"{phone_display(t.conv.slots.phone or '')} в рабочее время.")
+        t.expect(None)  # nothing is asked now; «Продолжить здесь» asks the step's question
+        return t.decision([CONTINUE] if t.conv.step is not Step.done else [RESTART])
+    if t.u.slots.phone:
+        return callback(t)
     t.conv.offer = "callback"
     if t.conv.slots.phone:
         t.parts.append(f"Если удобнее, оператор перезвонит вам по номеру "
                        f"{phone_display(t.conv.slots.phone)} в рабочее время.")
         suggestions = [CALL_ME, CONTINUE]
     else:
-        t.parts.append("Если удобнее, напишите номер телефона — оператор перезвонит "
-                       "вам в рабочее время.")
+        t.parts.append("Если удобнее, напишите ваше имя и номер телефона — оператор "
+                       "перезвонит вам в рабочее время.")
         suggestions = [CONTINUE]
     t.expect("callback", {CALL_ME: q.YES, CONTINUE: q.CONTINUE}, suggestions)
     return t.decision(suggestions)
@@ -121,6 +133,10 @@ def callback(t: Turn) -> Decision:
         t.events.append("consent_asked")
         return t.reply(consent.ask(t.env))
     if conv.callback_lead_id is None:
+        if not conv.slots.name and t.offer != "callback_name":
+            # The manager calls someone by name; asked once, any answer makes the request.
+            conv.offer = "callback_name"
+            return t.reply(CALLBACK_NAME)
         t.lead = lead_from(conv, t.env, t.session_id, t.now, kind="callback",
                            tags=["AIDA", "обратный звонок"])
         conv.callback_lead_id = t.lead.id
@@ -225,7 +241,7 @@ def _answers(t: Turn) -> list[str]:
         t.conv.offer = f"tariff:{advised}"  # «давайте его» next takes the advised tariff
     if not out and t.pending == "consent":
         out = [consent.WHY]  # «а это обязательно? зачем вам мои данные?»
-    if not out and not t.u.slots.has_slots():
+    if not out and not t.u.slots.tells_news(t.conv.slots):
         t.events.append("unanswered_question")
         if ask_operator(t.env, "question") is not None:
             return []  # a manager is asked for instead (the policy ends the turn with it)
@@ -249,7 +265,8 @@ REPAIRS: list[Repair] = [
     Repair("consent", lambda t: t.pending == "consent" and (
         consent.given(Message(t.u, t.pending)) or consent.declined(Message(t.u, t.pending))),
         consent_answer),
-    Repair("callback", lambda t: t.offer == "callback" and wants_callback(t), callback),
+    Repair("callback", lambda t: t.offer == "callback" and wants_callback(t)
+           or t.offer == "callback_name", callback),
     Repair("advised", lambda t: (t.offer or "").startswith("tariff:") and t.u.intent is Intent.yes
            and t.u.slots.tariff is None, take_advised),
     Repair("operator", lambda t: t.u.intent is Intent.handoff, operator),

@@ -118,9 +118,10 @@ _ANNOUNCED = re.compile(
     r"(?<![\w-])(?:адрес\w*|живу|живем|проживаю|находимся|находится)\s*(?:[:\-]\s*)?(?:(?:на|по|в)\s+)?"
     + _NAME_THEN_HOUSE
 )
-# The answer to "какой адрес?" may be just "Тверская 12".
+# The answer to "какой адрес?" may be just "Тверская 12", or "Волжский, Энгельса 20".
 _ANSWERED = re.compile(
-    r"^\W*(?:(?:" + alternation(FILLERS) + r")(?![\w-])\W*)*(?:(?:на|по)\s+)?" + _NAME_THEN_HOUSE
+    r"^\W*(?:(?:" + alternation(FILLERS) + r")(?![\w-])\W*)*(?:[а-я-]+\s?,\s?)?"
+    r"(?:(?:на|по)\s+)?" + _NAME_THEN_HOUSE
 )
 # (No two quantifiers in a row over the same characters in these patterns: `\s*[:]?\s*` over
 # a long run of blanks, which masking leaves, backtracks quadratically.)

@@ -90,12 +90,13 @@ class OfflineBrain:
             slots.tariff = self._ranked_tariff(message, slots.segment or ctx.slots.segment)
             if slots.tariff is None and intents.picks_the_one(message):
                 heard.intent = Intent.yes  # «давайте его»: the one just advised, if any
-        reading = intents.read(message, ctx.catalog, has_slots=slots.has_slots())
+        has_slots = slots.tells_news(ctx.slots)
+        reading = intents.read(message, ctx.catalog, has_slots=has_slots)
         intent = reading.intent
         # «да, для стримов пригодится» answers the question; the need only says why.
         questioned = intent is Intent.question and all(
             t.startswith("need:") for t in reading.topics)
-        if heard.intent is not None and not slots.has_slots() and (questioned or intent in (
+        if heard.intent is not None and not has_slots and (questioned or intent in (
                 Intent.yes, Intent.no, Intent.unknown, Intent.chitchat, Intent.cancel)):
             # «нет спасибо», «ага», «-» answer the yes/no question asked; «ничего не надо»
             # there declines it, it does not end the conversation.

@@ -416,11 +416,17 @@ class _Spans:
         self.taken[a:b] = b"\x01" * (b - a)
 
 
+# A letter right after the number makes it a name («доступ к 1С», «к 3G»), unless it is the
+# number's own ending written in letters («к 10ти», «в 5ть»).
+_GLUED = re.compile(r"(?!(?:ти|и|ть|ми)(?![а-я]))[а-яa-z]")
+
+
 def _hour_ok(text: str, m: re.Match[str], hour: int) -> bool:
-    """A number is a clock hour unless it is too big, a count (`в 2 раза`) or a span."""
+    """A number is a clock hour unless it is too big, a count (`в 2 раза`), a span or part
+    of a name (`1С`)."""
     if hour > 23:
         return False
-    if _NOT_AN_HOUR.match(text, m.end()):
+    if _NOT_AN_HOUR.match(text, m.end()) or _GLUED.match(text, m.end()):
         return False
     return not _NO_CLOCK_BEFORE.search(text[max(0, m.start() - 12) : m.start()])
 

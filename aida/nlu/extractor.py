@@ -26,6 +26,7 @@ from aida.understanding.types import Expect, Extraction, Problem
 
 # Longer input is not a chat message; reading only its start keeps the cost bounded.
 MAX_CHARS = 4000
+ADDRESS_ASKED = ("address", "house", "flat")
 
 
 def extract(
@@ -55,7 +56,8 @@ def extract(
         problems += [p.problem for p in phones if p.problem][:1]
     s.mask((p.start, p.end) for p in phones)
 
-    address = find_address(s.text, catalog, expect)
+    # The house or the flat asked: the customer often writes the whole address again.
+    address = find_address(s.text, catalog, "address" if expect in ADDRESS_ASKED else expect)
     out.address = address.address
     problems += address.problems
     if address.doubtful:

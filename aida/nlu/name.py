@@ -89,6 +89,10 @@ def _wordlike(word: str) -> bool:
     return morph.parses(word)[0].tag.POS not in _NOT_NAME_POS
 
 
+def _nominative_reading(word: str) -> bool:
+    return any("nomn" in p.tag for p in morph.parses(word))
+
+
 def _capitalise(word: str) -> str:
     return "-".join(p.capitalize() for p in word.split("-"))
 
@@ -204,8 +208,11 @@ def find_name(text: str, original: str, expect: Expect | None = None) -> FoundNa
         if got:
             named = any(_name_parse(w) for w in got[0])
             # a dictionary word with no name reading («работа», «кошка») is not a name; an
-            # unknown one (a rare name) is taken with doubt and read back
-            if named or not morph.is_known(got[0][0]):
+            # unknown one (a rare name), or one that cannot stand alone as an answer (only an
+            # oblique case: «толик» is «толика» in the genitive plural) is taken with doubt
+            # and read back
+            first_word = got[0][0]
+            if named or not morph.is_known(first_word) or not _nominative_reading(first_word):
                 hits.append(_Hit(*got, doubtful=not named))
     if not hits:
         hits = _untriggered(text, original)

@@ -96,7 +96,7 @@ def validate_understanding(u: Understanding, ctx: TurnContext) -> Understanding:
             topics.append(topic)
     slots = validate_slots(u.slots, catalog)
     intent = u.intent
-    if intent is Intent.question and not topics and slots.has_slots():
+    if intent is Intent.question and not topics and slots.tells_news(ctx.slots):
         intent = Intent.answer
     free_text = u.free_text[:500] if u.free_text else None
     reset = [f for f in dict.fromkeys(u.reset) if f in CHANGEABLE]

@@ -20,10 +20,14 @@ PRIVATE_HOUSE = "Частный дом"
 NO_NUMBER = "Без номера"
 
 
+def _same_house(a: Address | None, b: Address | None) -> bool:
+    return a is not None and b is not None and (
+        a.model_copy(update={"flat": None}) == b.model_copy(update={"flat": None}))
+
+
 def _set_address(conv: ConversationState, address: Address, env: Env) -> None:
     slots = conv.slots
-    same_house = slots.address is not None and address.model_copy(
-        update={"flat": None}) == slots.address.model_copy(update={"flat": None})
+    same_house = _same_house(address, slots.address)
     slots.address = address
     slots.coverage = "covered" if env.catalog.is_covered(address) else "not_covered"
     if not same_house:  # only the flat added or changed: the technical check still stands
@@ -79,12 +83,15 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
                           street=conv.partial_street, house=msg.u.house, flat=msg.u.flat)
 
     if address is not None and address != slots.address:
+        # The house already known, written again with its flat, is not read back again.
+        flat_added = _same_house(address, slots.address)
+        doubtful = "address" in found.doubtful and not flat_added
         _set_address(conv, address, env)
-        if "address" in found.doubtful:
+        if doubtful:
             notes.append(Note("", STEP, Ask(
                 "verify_address", f"Правильно понимаю, адрес: {address.display()}?",
                 list(VERIFY), VERIFY)))
-        elif slots.coverage == "covered":
+        elif slots.coverage == "covered" or flat_added:
             notes.append(Note(_coverage_ack(conv), STEP))
         return notes
 

@@ -59,6 +59,11 @@ class Extraction(SlotValues):
     def has_slots(self) -> bool:
         return bool(self.found()) or self.segment is not None
 
+    def tells_news(self, known: SlotValues) -> bool:
+        """Slots that say something: not only the known segment again («счёт на юрлицо
+        выставляете?» in an office order is a question, not an answer)."""
+        return bool(self.found()) or self.segment not in (None, known.segment)
+
 
 # What a question may be about (`Understanding.topics`), answered from the catalog's data
 # (aida.dialogue.answers and .advice). Besides these: a catalog FAQ's topic, "need:<topic>"
