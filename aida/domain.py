@@ -186,6 +186,9 @@ class ConversationState(BaseModel):
     # A street understood without its house number, waiting for "Уточните номер дома".
     partial_street: str | None = None
     partial_city: str | None = None
+    # The other reading of a date being read back («послезавтра» just after midnight): taken
+    # when the customer says the one read back is wrong.
+    other_date: dt.date | None = None
     lead_id: str | None = None
     callback_lead_id: str | None = None
     referrer_asked: bool = False

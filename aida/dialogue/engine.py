@@ -59,6 +59,7 @@ class Engine:
             catalog=self.catalog,
             history=state.history[-CONTEXT_MESSAGES:],
             began=state.history[0].at if state.history else None,
+            city=None if state.partial_street else state.partial_city,
         )
 
     async def _understand(self, text: str, ctx: TurnContext) -> Understanding:

@@ -622,8 +622,10 @@ def _street_name(m: _Mention, city: str, index: StreetIndex) -> tuple[str, list[
     return name, problems, doubtful
 
 
-def find_address(text: str, catalog: Catalog, expect: Expect | None = None) -> FoundAddress:
-    """The first address in `text` (folded, phones and emails masked).
+def find_address(text: str, catalog: Catalog, expect: Expect | None = None,
+                 city: str | None = None) -> FoundAddress:
+    """The first address in `text` (folded, phones and emails masked); `city` is the one
+    named earlier in the conversation, for an address written without a city.
 
     A street with no house gives no address but a `no_house` problem whose `value` is the
     street and `options` its city, so the step can ask for the house and combine the answer
@@ -645,19 +647,24 @@ def find_address(text: str, catalog: Catalog, expect: Expect | None = None) -> F
         return _city_alone(cities, index)
 
     city_hit = next(iter(cities), None)
-    city = city_hit[2] if city_hit else catalog.default_city
+    served_in = {s.city for s in chosen.candidates}
+    # A city named earlier in the conversation is the address's city when the street is
+    # there (or is not in our list at all); when it is not, the address is read back.
+    earlier = city if city and (not served_in or fold(city) in map(fold, served_in)) else None
+    other_than_said = city_hit is None and city is not None and earlier is None
+    city = city_hit[2] if city_hit else earlier or catalog.default_city
     # No city named: a street only another of our cities has is read back in that city
     # («Карбышева» is Волжский's — unless it is a street of the default city we do not serve);
     # a street several have («Ленина») is in the default city.
-    served_in = {s.city for s in chosen.candidates}
-    elsewhere = city_hit is None and len(served_in) == 1 and fold(city) not in map(fold, served_in)
+    elsewhere = (city_hit is None and earlier is None and len(served_in) == 1
+                 and fold(city) not in map(fold, served_in))
     if elsewhere:
         city = next(iter(served_in))
     spans = [(chosen.start, chosen.house_end or chosen.end)]
     if city_hit:
         spans.append((city_hit[0], city_hit[1]))
     name, problems, doubtful = _street_name(chosen, city, index)
-    doubtful = doubtful or chosen.unclear_house or elsewhere
+    doubtful = doubtful or chosen.unclear_house or elsewhere or other_than_said
     if chosen.house is None:
         problems.insert(0, Problem(slot="address", code="no_house", value=name, options=[city]))
         return FoundAddress(None, problems, doubtful, spans)
@@ -668,12 +675,12 @@ def find_address(text: str, catalog: Catalog, expect: Expect | None = None) -> F
 def _city_alone(cities: list[tuple[int, int, str]], index: StreetIndex) -> FoundAddress:
     """«Хочу интернет в Москве»: a city we do not serve, named without a street, is reported
     (`no_street`, the city in `options`) so the customer hears at once that it is outside
-    coverage; one of our cities alone says nothing."""
+    coverage; one of our cities alone (`city_only`) is remembered for the address."""
     ours = {fold(c) for c in index.cities.values()}
     for start, end, city in cities:
-        if fold(city) not in ours:
-            problem = Problem(slot="address", code="no_street", value=city, options=[city])
-            return FoundAddress(None, [problem], False, [(start, end)])
+        code = "city_only" if fold(city) in ours else "no_street"
+        problem = Problem(slot="address", code=code, value=city, options=[city])
+        return FoundAddress(None, [problem], False, [(start, end)])
     return FoundAddress(None)
 
 

@@ -25,6 +25,7 @@ from aida.understanding.types import (
     Expect,
     Extraction,
     Intent,
+    Problem,
     ReplyDraft,
     TurnContext,
     Understanding,
@@ -64,7 +65,7 @@ class OfflineBrain:
     def extract(self, text: str, ctx: TurnContext, expect: Expect | None) -> Extraction:
         """The slots in `text` as if the customer had typed it after question `expect` (an
         LLM brain re-reads the model's values with it)."""
-        return extract(text, now=ctx.now, catalog=ctx.catalog, expect=expect)
+        return extract(text, now=ctx.now, catalog=ctx.catalog, expect=expect, city=ctx.city)
 
     def warm_up(self, now: dt.datetime) -> None:
         """Load the dictionaries now, not on the first customer's turn."""
@@ -78,14 +79,21 @@ class OfflineBrain:
         heard = read_space(message, space)
         # A question that asks for a slot lets a bare value count as that slot.
         slots = extract(message, now=ctx.now, catalog=ctx.catalog,
-                        expect=space.key if space and space.slot else None)
+                        expect=space.key if space and space.slot else None, city=ctx.city)
         if heard.slot and getattr(slots, heard.slot) is None:
             setattr(slots, heard.slot, heard.value)
         if slots.address is None and (fixed := fixed_address(message, ctx.slots.address)):
             slots.address = fixed
         if slots.date is not None and _day_turned(ctx) and intents.RELATIVE_DAY.search(
                 intents.normalise(message)):
-            slots.doubtful.append("date")  # «завтра» may still count from the day just ended
+            # «завтра» may still count from the day just ended: read back, with that day as
+            # the other reading
+            slots.doubtful.append("date")
+            other = slots.date - dt.timedelta(days=1)
+            if other >= ctx.now.date():
+                slots.problems.append(Problem(slot="date", code="ambiguous",
+                                              value=slots.date.isoformat(),
+                                              options=[other.isoformat()]))
         if slots.tariff is None and space is not None and space.key == "tariff":
             slots.tariff = self._ranked_tariff(message, slots.segment or ctx.slots.segment)
             if slots.tariff is None and intents.picks_the_one(message):

@@ -30,13 +30,15 @@ ADDRESS_ASKED = ("address", "house", "flat")
 
 
 def extract(
-    text: str, *, now: dt.datetime, catalog: Catalog, expect: Expect | None = None
+    text: str, *, now: dt.datetime, catalog: Catalog, expect: Expect | None = None,
+    city: str | None = None,
 ) -> Extraction:
     """The slots in `text`, with what was unusable (`problems`) and what is unsure (`doubtful`).
 
     `now` is the current time in the provider's time zone; relative dates count from it.
     `expect` is the slot just asked for: it lets a bare answer count (`2` for cameras,
-    `ольга` for the name, `к 10` for the time). Never raises on any text.
+    `ольга` for the name, `к 10` for the time). `city` is one named earlier in the
+    conversation: an address without a city is there. Never raises on any text.
     """
     s = Scratch(text[:MAX_CHARS])
     s.mask(m.span() for m in GREETING_PHRASE.finditer(s.text))  # «доброе утро» is not 09:00
@@ -57,7 +59,8 @@ def extract(
     s.mask((p.start, p.end) for p in phones)
 
     # The house or the flat asked: the customer often writes the whole address again.
-    address = find_address(s.text, catalog, "address" if expect in ADDRESS_ASKED else expect)
+    address = find_address(s.text, catalog, "address" if expect in ADDRESS_ASKED else expect,
+                           city=city)
     out.address = address.address
     problems += address.problems
     if address.doubtful:

@@ -96,6 +96,8 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         return notes
 
     for problem in found.problems:
+        if problem.slot == "address" and problem.code == "city_only" and not conv.partial_street:
+            conv.partial_city = problem.value  # «в Волжском»: the address later is there
         if problem.slot == "address" and problem.code == "no_house" and problem.value:
             conv.partial_street = problem.value
             conv.partial_city = problem.options[0] if problem.options else None

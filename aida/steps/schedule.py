@@ -66,7 +66,12 @@ def _problem_text(code: str, env: Env) -> str:
 def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
     slots, found = conv.slots, msg.u.slots
     new_date, new_time = found.date, parse_time(found.time)
+    other, conv.other_date = conv.other_date, None
     if msg.answers("verify_date") and new_date is None and slots.date is not None:
+        if msg.no and other is not None and problem(other, None, env) is None:
+            slots.date = other  # the other reading, read back in its turn
+            return [Note("", STEP, Ask("verify_date", f"Значит, {date_label(other, env.today)}"
+                                       f"{_at(slots.time)}?", list(_VERIFY), _VERIFY))]
         if msg.no:
             slots.date = None
             return [Note("", STEP, Ask("date", "На какой день записать мастера?", NEAREST))]
@@ -108,6 +113,9 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         # "В пятницу" said on a Friday: next week's, but worth a word before it counts
         # (with the time when that is unsure too: «в пятницу в 8»).
         at = f", в {slots.time}" if new_time is not None and "time" in found.doubtful else ""
+        conv.other_date = next((dt.date.fromisoformat(p.options[0]) for p in found.problems
+                                if p.slot == "date" and p.code == "ambiguous" and p.options),
+                               None)
         return [Note("", STEP, Ask("verify_date", f"Правильно понимаю: "
                                    f"{date_label(new_date, env.today)}{at}?",
                                    list(_VERIFY), _VERIFY))]
@@ -120,6 +128,10 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         return [Note(f"Перенесла визит мастера: {date_label(date, env.today)}, "
                      f"{slots.time}.", STEP)]
     return []
+
+
+def _at(time: str | None) -> str:
+    return f", {time}" if time else ""
 
 
 def complete(conv: ConversationState, env: Env) -> bool:

@@ -26,7 +26,8 @@ class Problem(BaseModel):
 
     `slot` is a slot name (phone, email, address, date, time, tariff, ...); `code` one of:
     invalid, foreign (phone outside Russia), past, too_far, outside_hours, no_house, no_street,
-    unknown_street, ambiguous, not_in_catalog. `options` lists candidates for `ambiguous`.
+    city_only (one of our cities named without a street: remembered for the address), unknown_street,
+    ambiguous, not_in_catalog. `options` lists candidates for `ambiguous`.
     """
 
     slot: str
@@ -143,6 +144,9 @@ class TurnContext(BaseModel):
     session_id: str | None = None
     # When the conversation's oldest message kept was written (None: it begins now).
     began: dt.datetime | None = None
+    # One of our cities named earlier without a street («нужен интернет в Волжском»): the
+    # city of an address given later without one.
+    city: str | None = None
 
     @field_validator("expect", mode="before")
     @classmethod

@@ -145,5 +145,29 @@ def test_after_midnight_tomorrow_is_read_back_in_a_conversation_begun_the_day_be
 
     late = read([before], night)  # begun at 23:50: «послезавтра» may count from yesterday
     assert late.date == night.date() + dt.timedelta(days=2) and "date" in late.doubtful
+    # the other reading, counted from the day just ended, goes with it
+    other = [p for p in late.problems if p.slot == "date" and p.code == "ambiguous"]
+    assert [p.options for p in other] == [[(night.date() + dt.timedelta(days=1)).isoformat()]]
     assert read([], night).doubtful == []  # begun after midnight: the calendar's tomorrow
     assert read([before], NOW).doubtful == []  # in the daytime it is plain
+
+
+def test_a_city_named_earlier_is_the_city_of_an_address_without_one() -> None:
+    from aida.domain import Slots
+
+    catalog = default_catalog()
+
+    def read(text: str, city: str | None) -> Extraction:
+        ctx = TurnContext(step=Step.address, expect="address", slots=Slots(), now=NOW,
+                          catalog=catalog, city=city)
+        return OfflineBrain(catalog).read(text, ctx).slots
+
+    said = read("нужен интернет в Волжском", None)
+    assert [(p.code, p.value) for p in said.problems] == [("city_only", "Волжский")]
+    there = read("Ленина 12 кв 34", "Волжский")  # both cities have a проспект Ленина
+    assert there.address is not None and there.address.city == "Волжский"
+    assert "address" not in there.doubtful
+    assert read("Ленина 12 кв 34", None).address.city == "Волгоград"  # type: ignore[union-attr]
+    # a street the city named earlier does not have: read back, not silently moved
+    elsewhere = read("Землячки 20 кв 4", "Волжский")
+    assert elsewhere.address is not None and "address" in elsewhere.doubtful

@@ -256,7 +256,8 @@ SCRIPTS: list[Script] = [
         TO_EXTRAS,
         T("позовите оператора", S.extras, "callback", has=("support@smit34.ru", "@smit_support")),
         T("89995554433", S.extras, "consent", has=CONSENT, lead=False),
-        T("Согласен", S.extras, "cctv", has="перезвонит", lead=True),
+        T("Согласен", S.extras, "name", has="Как к вам обращаться", lead=False),
+        T("Иван", S.extras, "cctv", has="перезвонит", lead=True),
         T("без камер", S.extras, "static_ip"),
     ),
     script(

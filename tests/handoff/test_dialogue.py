@@ -89,7 +89,8 @@ async def test_outside_hours_the_customer_hears_when_and_gets_a_callback(
     assert "перезвонит" in answer["reply"]
     asked = await _say(client, s, "+7 999 123-45-67")
     assert "согласны на обработку персональных данных" in asked["reply"]  # 152-FZ, first
-    done = await _say(client, s, "Согласен")
+    await _say(client, s, "Согласен")  # the name is asked once: «Как к вам обращаться?»
+    done = await _say(client, s, "Без имени")
     assert "перезвонит вам по номеру +7 999 123-45-67" in done["reply"]
     assert amojo.chats == {}
 

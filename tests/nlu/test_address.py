@@ -224,7 +224,9 @@ def test_street_and_city_by_preposition_without_house(read):
 def test_a_city_we_do_not_serve_is_reported_at_once(read):
     found = read("здравствуйте, хочу интернет в Москве")
     assert [(p.code, p.value) for p in found.problems] == [("no_street", "Москва")]
-    assert read("хочу интернет в Волжском").problems == []
+    # one of our cities alone is remembered for the address, not refused
+    assert [(p.code, p.value) for p in read("хочу интернет в Волжском").problems] == [
+        ("city_only", "Волжский")]
 
 
 def test_an_address_outside_coverage_in_the_first_message(read):

@@ -25,7 +25,8 @@ ONBOARDING: tuple[str, ...] = (
     "Согласен",
     "Иван, +7 999 123-45-67",
     "ivan@mail.ru",
-    "Завтра вечером",
+    # Not «завтра»: just after midnight (the clock here is the real one) that is read back.
+    "Через 3 дня вечером",
     "Да, всё верно",
 )
 TURN_GAP = dt.timedelta(seconds=30)

@@ -55,10 +55,14 @@ async def test_a_call_back_waits_for_consent(store: Store) -> None:
     assert "согласны на обработку персональных данных" in asked.reply
     assert await store.leads() == []
 
-    done = await service.handle("s1", "Согласен")
+    named = await service.handle("s1", "Согласен")
+    assert "Как к вам обращаться" in named.reply
+    assert await store.leads() == []
+    done = await service.handle("s1", "Иван")
     assert "перезвонит" in done.reply
     [record] = await store.leads()
     assert record.lead.kind == "callback" and record.lead.phone == "+79995554433"
+    assert record.lead.name == "Иван"
     assert record.lead.consent_at == NOW and record.lead.consent_method == "button"
     assert record.lead.consent_version == ENGINE.catalog.privacy.version
     assert len(await store.claim_jobs(NOW, 10, LEASE)) == 1
