@@ -81,6 +81,7 @@ def _onboarding(t: Turn) -> Decision:
     t.parts.extend(a for a in answers if a.lower().rstrip(".") not in said)
 
     understood = (changed or bool(notes) or bool(answers) or bool(flow.moves)
+                  or bool(t.u.slots.found())  # a value said again is understood, not a miss
                   or t.u.intent in (Intent.greeting, Intent.chitchat))
     if understood:
         conv.misunderstood = 0

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 from aida.nlu.address import parse_house
 from aida.nlu.intents import normalise
 from aida.understanding import questions as q
@@ -52,6 +54,8 @@ class SpaceReading:
     house: str | None = None
     flat: str | None = None
     free_text: str | None = None
+    # The yes or no came after a question of the customer's own («камеры? не, нафиг»).
+    after_question: bool = False
 
 
 def _plain(text: str) -> str:
@@ -73,12 +77,37 @@ _SHORT_REPLY_WORDS = 8
 _REFUSAL = re.compile(r"(?<!\w)(нет\w*|неа|нее+|не-а|нету|ненад\w*|не\s*надо\w*|не\s*нуж\w*"
                       r"|не\s+хочу|не\s+буду|не\s+пользуюсь|не\s+имею|не\s+дам|не\s+стоит"
                       r"|не\s+требуется|обойд\w+|без\s+(него|нее|них|этого)|не)(?!\w)")
-_OPENS_YES = re.compile(r"^(да+|ага|угу|конечно|давайте|давай|хочу|нужен|нужна|нужно|надо"
-                        r"|(теперь|вот|ну|тогда)\s+да)(?!\w)")
+_OPENS_YES = re.compile(r"^((теперь|вот|ну|тогда)\s+)?(да+|ага|угу|конечно|давайте|давай|хочу"
+                        r"|нужен|нужна|нужно|надо)(?!\w)")
 _BUT = re.compile(r"(?<!\w)(но|только|подожд\w*|погод\w*|стоп|хотя)(?!\w)")
 
 
-def _yes_no(plain: str, raw: str) -> Intent | None:
+# One word typed with a slip of the finger («нит», «согдасна», «конечн»): the nearest yes or
+# no word within one edit, when it is not as near to the other side.
+_TYPO_YES = ("ага", "угу", "конечно", "давайте", "давай", "согласен", "согласна", "хорошо",
+             "подтверждаю", "нужен", "нужна", "нужно", "ладно", "верно")
+_TYPO_NO = ("нет", "неа", "ненадо", "ненужно", "обойдусь", "обойдемся")
+_TYPO_SHORTEST = 3
+
+
+def _typo(word: str) -> Intent | None:
+    if len(word) < _TYPO_SHORTEST or " " in word:
+        return None
+    near = {side for side, words in ((Intent.yes, _TYPO_YES), (Intent.no, _TYPO_NO))
+            if any(Levenshtein.distance(word, w, score_cutoff=1) <= 1 for w in words)}
+    return near.pop() if len(near) == 1 else None
+
+
+def _yes_no(plain: str, raw: str) -> tuple[Intent | None, bool]:
+    """Yes, no or None; and whether it answers after a question («а это зачем? ну давай»)."""
+    if "?" in raw.rstrip(" ?!.)"):
+        tail = raw[raw.rindex("?") + 1:]
+        if (after := _said_yes_no(_plain(tail), tail)) is not None:
+            return after, True
+    return _said_yes_no(plain, raw), False
+
+
+def _said_yes_no(plain: str, raw: str) -> Intent | None:
     text = plain or raw.strip()
     if _NO.match(text) or (not plain and raw.strip().startswith("-")):
         return Intent.no
@@ -90,7 +119,7 @@ def _yes_no(plain: str, raw: str) -> Intent | None:
         return Intent.yes
     if _REFUSAL.search(text):
         return Intent.no
-    return None
+    return _typo(text)
 
 
 def read_space(text: str, space: AnswerSpace | None) -> SpaceReading:
@@ -111,7 +140,7 @@ def read_space(text: str, space: AnswerSpace | None) -> SpaceReading:
     if space.key == "consent":
         out.intent = _consent(plain, text)
     if space.yes_no and out.intent is None:
-        out.intent = _yes_no(plain, text)
+        out.intent, out.after_question = _yes_no(plain, text)
     if space.key == "tech_check":
         out.choice = _tech_check(plain)
         if out.choice is None and _declines_both(plain):

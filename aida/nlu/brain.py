@@ -96,15 +96,22 @@ class OfflineBrain:
                                               options=[other.isoformat()]))
         if slots.tariff is None and space is not None and space.key == "tariff":
             slots.tariff = self._ranked_tariff(message, slots.segment or ctx.slots.segment)
-            if slots.tariff is None and intents.picks_the_one(message):
+            if slots.tariff is not None:
+                # «самый простой офисный»: the rank settles which of the office tariffs
+                slots.problems = [p for p in slots.problems if p.slot != "tariff"]
+            elif intents.picks_the_one(message):
                 heard.intent = Intent.yes  # «давайте его»: the one just advised, if any
+            elif (asked := self._asked_then_picked(message, ctx)) is not None:
+                slots.tariff = asked
+                slots.problems = [p for p in slots.problems if p.slot != "tariff"]
         has_slots = slots.tells_news(ctx.slots)
         reading = intents.read(message, ctx.catalog, has_slots=has_slots)
         intent = reading.intent
         # «да, для стримов пригодится» answers the question; the need only says why.
         questioned = intent is Intent.question and all(
             t.startswith("need:") for t in reading.topics)
-        if heard.intent is not None and not has_slots and (questioned or intent in (
+        if heard.intent is not None and not has_slots and (questioned or heard.after_question
+                                                           or intent in (
                 Intent.yes, Intent.no, Intent.unknown, Intent.chitchat, Intent.cancel)):
             # «нет спасибо», «ага», «-» answer the yes/no question asked; «ничего не надо»
             # there declines it, it does not end the conversation.
@@ -156,6 +163,14 @@ class OfflineBrain:
         if rank == "fastest":
             return self.catalog.fastest(segment).name
         return None
+
+    def _asked_then_picked(self, message: str, ctx: TurnContext) -> str | None:
+        """«безлимитище на 500? беру»: one tariff asked about, then taken after the question."""
+        head, mark, tail = message.rpartition("?")
+        if not mark or not intents.PICK.search(intents.normalise(tail)):
+            return None
+        named = self._asked_about(head, ctx)
+        return named[0] if len(named) == 1 else None
 
     def _asked_about(self, message: str, ctx: TurnContext) -> list[str]:
         """Tariffs a question names ("сколько стоит премиум?"): the extractor does not take

@@ -79,20 +79,24 @@ _OPTIONS: list[tuple[RouterOption, re.Pattern[str]]] = [
     ),
     ("included", re.compile(r"(?<![\w-])(?:подар\w*)")),
 ]
+# «камер» as typed on a phone too: «камкру», «камееры» (as the object pattern reads them).
+_CAMERA = r"(?:видео)?кам\w?[еркы]р"
 _COUNT_BEFORE = re.compile(
-    rf"(?:на\s+)?(?P<n>{NUMBER})(?:-?(?:х|ух|ти|ми|е))?\s*(?:шт\w*\.?\s*)?(?:видео)?камер"
+    rf"(?:на\s+)?(?P<n>{NUMBER})(?:-?(?:х|ух|ти|ми|е))?\s*(?:шт\w*\.?\s*)?{_CAMERA}"
 )
 _COUNT_AFTER = re.compile(
-    rf"(?:видео)?(?:камер\w*|наблюдени\w*)\s*(?:[:\-–,]\s*)?(?:(?:да|нужн\w*|надо)[\s,]+)?"
+    rf"(?:{_CAMERA}\w*|(?:видео)?наблюдени\w*)\s*(?:[:\-–,]\s*)?(?:(?:да|нужн\w*|надо)[\s,]+)?"
     rf"(?:на\s+)?(?P<n>{NUMBER})(?![\w-])(?:\s*шт\w*\.?)?"
 )
+# «камеры я всё-таки хочу, две штуки»: a count in pieces, anywhere in the cameras' sentence.
+_PIECES = re.compile(rf"(?<![\w-])(?P<n>{NUMBER})\s*(?:шт\.?|штук\w*|штуч\w*)(?![\w-])")
 _SINGULAR = re.compile(r"(?:видео)?камер(?:а|у|ой)$")
 # The answer to "сколько камер?": «2», «парочку», «одной хватит», «четыре штуки», «давайте три».
 _BARE_COUNT = re.compile(
     r"^\W*(?:(?:давайте|нужно|нужны|нужна|хочу|хотим|на|ну|наверное|думаю|пожалуй|пусть|"
     r"поставьте|ставьте|мне|нам|тогда|да)[\s,]+)*"
     rf"(?P<n>{NUMBER})"
-    r"(?:[\s,]*(?:шт\w*|штук\w*|камер\w*|хватит|достаточно|будет|нужно|надо|давайте|"
+    rf"(?:[\s,]*(?:шт\w*|штук\w*|{_CAMERA}\w*|хватит|достаточно|будет|нужно|надо|давайте|"
     r"пожалуйста|наверное|пока))*(?:[\s,]+(?:на|в|у|для|над|возле|около)\s+[^\d?]*)?\W*$"
 )
 # «статический ip тоже»: the object takes what was said about the one before it.
@@ -273,6 +277,13 @@ class _Extras:
                 if target is not None and target.count is None and self._live(m):
                     target.count = int(m.group("n"))
                     target.polarity.append((1, True, "count"))  # "две камеры" is a yes
+        cameras = [o for o in self.objs if o.kind == "cctv"]
+        for m in islice(_PIECES.finditer(self.text), MOST_MATCHES):
+            first, _ = self.r.span(m)
+            there = [o for o in cameras if o.sentence == self.r.sentence_of[first]]
+            if len(there) == 1 and there[0].count is None and self._live(m):
+                there[0].count = int(m.group("n"))
+                there[0].polarity.append((1, True, "count"))
         if expect == "cctv" and not self.objs and (bare := _BARE_COUNT.match(self.text)):
             self.found.spans.append(bare.span("n"))
             _set_cameras(self.found, int(bare.group("n")), self.catalog)

@@ -7,6 +7,7 @@ from tests.dialogue.scripts import (
     TO_ADDRESS,
     TO_CONFIRM,
     TO_EXTRAS,
+    TO_SCHEDULE,
     S,
     Script,
     T,
@@ -244,4 +245,35 @@ UNDERSTANDING_SCRIPTS += [
              has="точно ответит оператор", lacks=HUH)),
     script("«давай инет подключим» opens the talk",
            T("давай инет подключим", S.tariff, "segment", lacks=HUH)),
+]
+
+# -- found in the first holdout, folded into the corpus once reported ---------------------------
+TO_CONSENT = [*TO_ADDRESS, T("ул. Мира, 5, кв 12", S.contacts, "consent")]
+UNDERSTANDING_SCRIPTS += [
+    script("a count before a mistyped «камеру»", CCTV_ASKED,
+           T("да одну камкру на входнуб дверь", S.extras, "static_ip", has="1 камера",
+             lacks=HUH)),
+    script("cameras changed at the date question, counted in pieces", TO_SCHEDULE,
+           T("Слушайте, а камеры я всё-таки хочу, четыре штуки, на балкон и в коридор",
+             S.schedule, "date", has="4 камеры", lacks=HUH)),
+    script("a value said again is no miss", TO_SCHEDULE,
+           T("камеры хочу, две штуки", S.schedule, "date", lacks=HUH)),
+    script("consent with a slip of the finger", TO_CONSENT,
+           T("согдасна", S.contacts, "name", has="согласие записала", lacks=HUH)),
+    script("a no with a slip of the finger", IP_ASKED,
+           T("нит", S.address, "address", lacks=(HUH, "Постоянный IP —"))),
+    script("a question of one's own, then the answer", IP_ASKED,
+           T("а это зачем? ну давай, для сервака пригодится", S.address, "address",
+             has="Постоянный IP — 300 ₽/мес", lacks=HUH)),
+    script("the thing asked echoed, then a no", CCTV_ASKED,
+           T("камеры? не, нафиг", S.extras, "static_ip", lacks=HUH)),
+    script("the simplest of the office tariffs", GREET,
+           T("для офиса", S.tariff, "tariff"),
+           T("самый простой офисный", S.extras, "router", has="«Пакет Офисный СТАРТ»",
+             lacks="Уточните")),
+    script("a tariff asked about, then taken", *HOME_TARIFFS,
+           T("безлимитище на 500? беру", S.extras, "cctv", has="Отличный выбор: «Безлимитище»")),
+    script("no email, said at length", TO_PHONE,
+           T("89991234567", S.contacts, "email"),
+           T("у меня нет электронной почты это у внука только", S.schedule, "date", lacks=HUH)),
 ]
