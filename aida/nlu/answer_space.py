@@ -155,7 +155,12 @@ def read_space(text: str, space: AnswerSpace | None) -> SpaceReading:
         elif flat := _FLAT.fullmatch(plain.strip(" .")):
             out.flat = flat.group(1)
     if space.free_text:
-        out.free_text = " ".join(text.split())[:FREE_TEXT_CHARS] or None
+        said = text
+        if "?" in text.rstrip(" ?!.)"):
+            # «а это важно? ну из интернета»: the answer follows a question of their own
+            said = text[text.rindex("?") + 1:]
+            out.intent, out.after_question = Intent.answer, True
+        out.free_text = " ".join(said.split())[:FREE_TEXT_CHARS] or None
     return out
 
 

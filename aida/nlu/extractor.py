@@ -87,6 +87,10 @@ def extract(
     s.mask(when.spans)
 
     name = find_name(s.text, s.original, expect)
+    if name.name is None and out.phone and expect != "name":
+        # «Надежда, 8 904 …»: contacts given unasked; a name that is also a word is read back
+        name = find_name(s.text, s.original, "name")
+        name.doubtful = name.name is not None
     out.name = name.name
     if name.doubtful:
         doubtful.append("name")

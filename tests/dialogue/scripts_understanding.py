@@ -277,3 +277,12 @@ UNDERSTANDING_SCRIPTS += [
            T("89991234567", S.contacts, "email"),
            T("у меня нет электронной почты это у внука только", S.schedule, "date", lacks=HUH)),
 ]
+UNDERSTANDING_SCRIPTS += [
+    script("contacts typed at the consent question: the name is kept, read back, not asked again",
+           TO_CONSENT,
+           T("Надежда, 8 904 123-45-67, почты нет", S.contacts, "verify_name",
+             has="Вас зовут Надежда, верно?"),
+           T("да", S.contacts, "consent", has="Приятно познакомиться, Надежда!"),
+           T("да", S.schedule, "date", has="согласие записала",
+             lacks=("Как к вам обращаться", "телефон"))),
+]
