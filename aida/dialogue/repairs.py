@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from aida.dialogue.advice import advised_tariff
 from aida.dialogue.answers import answer, support_text
+from aida.dialogue.explain import explain
 from aida.dialogue.operator import Reason, ask_operator
 from aida.dialogue.turn import Decision, Turn
 from aida.domain import SlotValues, Step
@@ -239,6 +240,8 @@ def _answers(t: Turn) -> list[str]:
     out = answer(t.u.topics, t.conv, t.env)
     if t.conv.step is Step.tariff and (advised := advised_tariff(t.u.topics, t.conv, t.env)):
         t.conv.offer = f"tariff:{advised}"  # «давайте его» next takes the advised tariff
+    if "asked" in t.u.topics and (why := explain(t.pending, t.conv, t.env)):
+        out.append(why)  # «а это зачем?» to the question just asked
     if not out and t.pending == "consent":
         out = [consent.WHY]  # «а это обязательно? зачем вам мои данные?»
     if not out and not t.u.slots.tells_news(t.conv.slots):

@@ -104,6 +104,9 @@ class OfflineBrain:
             elif (asked := self._asked_then_picked(message, ctx)) is not None:
                 slots.tariff = asked
                 slots.problems = [p for p in slots.problems if p.slot != "tariff"]
+        if (slots.segment and ctx.slots.segment and not slots.found()
+                and intents.is_question(intents.normalise(message))):
+            slots.segment = None  # «а счёт на юрлицо выставляете?» asks; it does not switch
         has_slots = slots.tells_news(ctx.slots)
         reading = intents.read(message, ctx.catalog, has_slots=has_slots)
         intent = reading.intent

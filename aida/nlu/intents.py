@@ -170,6 +170,7 @@ TOPICS: dict[str, re.Pattern[str]] = {
                          r"когда\s+(\w+\s+)?(приедет|придет|мастер|сможет|подключ)",
                          r"ближайш\w+\s+(время|дат\w*|день|запис)"),
     "phone_required": _words(r"телефон\w*\s+(обязательн|нужен|надо|зачем)",
+                             r"зачем\s+(вам\s+)?(мой\s+|мои\s+)?(телефон|номер)",
                              r"(обязательн\w*|зачем)\s+(\w+\s+)?телефон", r"без\s+телефона"),
     "support": _words(r"поддержк", r"контакт", r"телефон\s+(поддержки|для\s+связи|оператор)"),
 }
@@ -189,9 +190,24 @@ class Reading:
     no_more: bool = False
 
 
+# «а это зачем?», «какая разница?», «а это обязательно?»: about the question just asked, as a
+# whole (short) message.
+_IT = r"(?:это|он|она|оно|они)"
+ASKED = _rx(
+    rf"^(?:а\s+|ну\s+)?(?:{_IT}\s+)?(?:зачем|для\s+чего|почему|что\s+это|что\s+за|чо\s+это)"
+    rf"(?:\s+(?:{_IT}|нужно|нужен|нужна|нужны|вообще|такое|надо))*\s*\??$",
+    r"^(?:а\s+)?(?:какая|в\s+чем)\s+разниц\w*\s*\??$",
+    rf"^(?:а\s+)?(?:{_IT}\s+)?(?:обязательн\w*|нужн\w*\s+ли|так\s+нужн\w*)\s*\??$",
+    r"^(?:а\s+)?можно\s+без\s+(?:этого|него|нее|них)\s*\??$",
+    rf"^(?:а\s+)?{_IT}\s+чо\s*\??$",
+)
+
+
 def topics_of(text: str, catalog: Catalog) -> list[str]:
     t = normalise(text)
     found = [name for name, rx in TOPICS.items() if rx.search(t)]
+    if ASKED.search(t):
+        found.append("asked")
     if "tariffs" in found or ("total" not in found and re.search(r"\bцен|стоит|стоимост", t)
                               and not found):
         found = [f for f in found if f != "tariffs"]

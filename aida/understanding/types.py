@@ -74,6 +74,8 @@ BUILTIN_TOPICS: tuple[str, ...] = (
     "coverage", "hours", "support",
     # a consultant's advice
     "cheapest", "fastest", "compare", "connection_fee", "visit_soon", "phone_required",
+    # «а это зачем?» about the question just asked: why it is asked
+    "asked",
 )
 
 

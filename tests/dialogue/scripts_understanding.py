@@ -286,3 +286,20 @@ UNDERSTANDING_SCRIPTS += [
            T("да", S.schedule, "date", has="согласие записала",
              lacks=("Как к вам обращаться", "телефон"))),
 ]
+
+# -- «а это зачем?» about the question just asked: why it is asked, then the question again ----
+UNDERSTANDING_SCRIPTS += [
+    script("«а какая разница?» to home or office", GREET,
+           T("а какая разница?", S.tariff, "segment",
+             has=("в домашних роутер в подарок", "от 1 090 ₽/мес"), lacks=("оператор", HUH))),
+    script("«а это обязательно?» to the cameras", CCTV_ASKED,
+           T("а это обязательно?", S.extras, "cctv", has="Видеонаблюдение не обязательно",
+             lacks=("оператор", HUH))),
+    script("«а зачем он?» to the static IP", IP_ASKED,
+           T("а зачем он?", S.extras, "static_ip", has="Постоянный IP не обязателен",
+             lacks=("оператор", HUH)),
+           T("не нужен тогда", S.address, "address")),
+    script("a question about something else is still for the operator", IP_ASKED,
+           T("а счёт на юрлицо выставляете?", S.extras, "static_ip", has="оператор",
+             lacks="Постоянный IP не обязателен")),
+]
