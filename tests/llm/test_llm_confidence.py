@@ -60,6 +60,10 @@ CASES: list[tuple[Step, Expect | None, str, bool]] = [
     (S.tariff, "segment", "а можно узнать, что у вас вообще есть?", False),  # no topic
     (S.contacts, "name", "+7 999 123-45-67", False),  # out of order: is the name in it?
     (S.confirm, "confirm", "да, всё правильно, всё устраивает, оформляйте заявку поскорее", False),
+    # a long yes or no that says so first, a consent refusal at length, no email in words
+    (S.extras, "static_ip", "Да, нужен, хочу к камерам снаружи подключаться", True),
+    (S.contacts, "consent", "Нет. Я не согласна передавать данные в чат", True),
+    (S.contacts, "email", "у меня нет электронной почты это у внука только", True),
 ]
 
 

@@ -7,6 +7,8 @@ fuzzy matchers could not settle, long messages the rules read only in part).
 
 from __future__ import annotations
 
+import re
+
 from aida.understanding.questions import AnswerSpace
 from aida.understanding.types import Intent, TurnContext, Understanding
 
@@ -18,6 +20,9 @@ _ANSWERING = frozenset({Intent.unknown, Intent.answer, Intent.yes, Intent.no})
 # A greeting, a "спасибо" or a "да" is short; a longer message read as one was likely misread.
 _SMALL_TALK_WORDS = 4
 _YES_NO_WORDS = 6
+# A longer yes or no that says so in its first word («Да, нужен, хочу к камерам снаружи…»,
+# «Нет. Я не согласна…») is as clear as a short one.
+_OPENS_YES_NO = re.compile(r"^\W*(да|нет|неа|не-а|ага|конечно)(?![\w-])", re.IGNORECASE)
 
 
 def _answers(u: Understanding, space: AnswerSpace) -> bool:
@@ -56,11 +61,17 @@ def confident(u: Understanding, message: str, ctx: TurnContext) -> bool:
         return True
     if u.intent is Intent.unknown:
         return False
+    if space is not None and space.key == "email" and u.email_declined:
+        return True  # «у меня нет электронной почты, это у внука только»
     if u.intent in (Intent.yes, Intent.no) and not u.slots.has_slots():
         # Elsewhere ("Какой тариф?" — "давайте самый быстрый") a yes read by the rules is
-        # likely a misreading.
+        # likely a misreading. Consent is read in so many words whatever the length; a long
+        # yes to the summary, which makes the request, is still checked.
         yes_no_asked = space is None or space.yes_no
-        return yes_no_asked and len(message.split()) <= _YES_NO_WORDS
+        key = space.key if space is not None else None
+        clear = (len(message.split()) <= _YES_NO_WORDS or key == "consent"
+                 or (key != "confirm" and _OPENS_YES_NO.match(message) is not None))
+        return yes_no_asked and clear
     if u.intent is Intent.question:
         return bool(u.topics)
     if u.intent in (Intent.greeting, Intent.chitchat):
