@@ -18,7 +18,7 @@ from aida.nlu.datetime import find_date_time
 from aida.nlu.email import find_emails
 from aida.nlu.extras import find_extras
 from aida.nlu.intents import GREETING_PHRASE
-from aida.nlu.name import find_name
+from aida.nlu.name import FoundName, find_name, has_name_reading
 from aida.nlu.phone import find_phones
 from aida.nlu.tariff import find_tariff
 from aida.nlu.text import Scratch
@@ -89,8 +89,9 @@ def extract(
     name = find_name(s.text, s.original, expect)
     if name.name is None and out.phone and expect != "name":
         # «Надежда, 8 904 …»: contacts given unasked; a name that is also a word is read back
-        name = find_name(s.text, s.original, "name")
-        name.doubtful = name.name is not None
+        unasked = find_name(s.text, s.original, "name")
+        if unasked.name is not None and has_name_reading(unasked.name.split()[0]):
+            name = FoundName(unasked.name, doubtful=True)
     out.name = name.name
     if name.doubtful:
         doubtful.append("name")

@@ -89,6 +89,11 @@ def _wordlike(word: str) -> bool:
     return morph.parses(word)[0].tag.POS not in _NOT_NAME_POS
 
 
+def has_name_reading(word: str) -> bool:
+    """A first name, surname or patronymic by the dictionary (`Надежда`, not `E-Mail`)."""
+    return _name_parse(word.lower()) is not None
+
+
 def _nominative_reading(word: str) -> bool:
     return any("nomn" in p.tag for p in morph.parses(word))
 
