@@ -9,6 +9,7 @@ never a name. Emails go first because their local part may hold a phone-like dig
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import cast
 
 from aida.catalog import Catalog
@@ -27,6 +28,11 @@ from aida.understanding.types import Expect, Extraction, Problem
 # Longer input is not a chat message; reading only its start keeps the cost bounded.
 MAX_CHARS = 4000
 ADDRESS_ASKED = ("address", "house", "flat")
+# Between two phone numbers: the later one corrects the earlier.
+PHONE_CORRECTED = re.compile(r"(?<![\w-])(?:нов\w*|правильн\w*|верн\w*|точнее|вернее|ошиб\w*"
+                             r"|не\s+тот|актуальн\w*|теперь|сейчас|а\s+не|исправ\w*|опечат\w*)"
+                             r"(?![\w-])")
+PHONE_EITHER = re.compile(r"(?<![\w-])(?:или|либо)(?![\w-])")
 
 
 def extract(
@@ -53,8 +59,20 @@ def extract(
     s.mask((e.start, e.end) for e in emails)
 
     phones = find_phones(s.text, expect)
-    out.phone = next((p.e164 for p in phones if p.e164), None)
-    if out.phone is None:
+    numbers = list(dict.fromkeys(p.e164 for p in phones if p.e164))
+    out.phone = numbers[0] if numbers else None
+    if len(numbers) > 1:
+        # «старый номер …, новый …» takes the one after the word that corrects; «… или …»
+        # offers either (the first is taken); two numbers and neither word: which one is
+        # asked, neither is guessed
+        valid = [p for p in phones if p.e164]
+        between = s.text[valid[0].end : valid[-1].start]
+        if PHONE_CORRECTED.search(between):
+            out.phone = numbers[-1]
+        elif not PHONE_EITHER.search(between):
+            out.phone = None
+            problems.append(Problem(slot="phone", code="ambiguous", options=numbers[:3]))
+    if out.phone is None and len(numbers) <= 1:
         problems += [p.problem for p in phones if p.problem][:1]
     s.mask((p.start, p.end) for p in phones)
 

@@ -64,7 +64,13 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
                                         [NO_EMAIL], _NO_EMAIL)))
 
     for problem in found.problems:
-        if problem.slot == "phone" and problem.code in _PHONE_PROBLEMS:
+        if problem.slot == "phone" and problem.code == "ambiguous" and problem.options:
+            # two numbers and no word saying which: asked, with each as a button
+            shown = {phone_display(n): n for n in problem.options}
+            notes.append(Note("", STEP, Ask(
+                "phone", "Какой номер записать: " + " или ".join(shown) + "?",
+                list(shown), dict(shown))))
+        elif problem.slot == "phone" and problem.code in _PHONE_PROBLEMS:
             notes.append(Note("", STEP, Ask("phone", _PHONE_PROBLEMS[problem.code])))
         elif problem.slot == "email" and problem.code == "invalid":
             notes.append(Note("", STEP, Ask(

@@ -303,3 +303,19 @@ UNDERSTANDING_SCRIPTS += [
            T("а счёт на юрлицо выставляете?", S.extras, "static_ip", has="оператор",
              lacks="Постоянный IP не обязателен")),
 ]
+
+# -- two phone numbers in one message: the corrected one, or asked which -----------------------
+TO_NAME = [*TO_ADDRESS, T("ул. Мира, 5, кв 12", S.contacts, "consent"),
+           T("Согласен", S.contacts, "name")]
+UNDERSTANDING_SCRIPTS += [
+    script("an old number and a new one: the new one", TO_NAME,
+           T("Иван, старый номер 8 999 111 22 33, новый 8 999 444 55 66", S.contacts, "email",
+             lacks=HUH),
+           T("без почты", S.schedule, "date"),
+           T("завтра вечером", S.confirm, "confirm", has="Телефон: +7 999 444-55-66",
+             lacks="111-22-33")),
+    script("two numbers and no word saying which: asked, never guessed", TO_NAME,
+           T("Иван, мой 8 999 111 22 33, жены 8 999 444 55 66", S.contacts, "phone",
+             has="Какой номер записать", suggests=("+7 999 111-22-33", "+7 999 444-55-66")),
+           T("+7 999 444-55-66", S.contacts, "email")),
+]
