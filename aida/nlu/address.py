@@ -77,7 +77,10 @@ _HOUSE_BODY = (
     r"|\s(?P<lit3>[а-я])(?=\s*(?:$|[,.;!?)]|кв|к\b|корп)))?"
     r"(?:\s*/\s*(?P<slash>\d{1,3}))?"
     r"(?:[\s,]*(?P<bkind>корпус|корп|к|строение|стр)\.?\s*(?P<bld>\d{1,3}))?"
-    r"(?:(?:[\s,]*" + _FLAT_WORD + r"\.?\s*(?:№\s*)?|\s*-\s*|[ \t]+)"
+    # the flat after a flat word, «-», a blank, or (the postal «Землячки, 33, 18») a comma
+    # when the number ends the address
+    r"(?:(?:[\s,]*" + _FLAT_WORD + r"\.?\s*(?:№\s*)?|\s*-\s*|[ \t]+"
+    r"|\s*,\s*(?=\d{1,4}\s*(?:$|[,.;!?)])))"
     r"(?P<flat>\d{1,4})(?!\d)(?![:.,]\d)" + _UNIT_AFTER + ")?"
 )
 _HOUSE_MARK = r"(?P<mark>(?:д|дом)\.?\s*(?:№|номер)?\s*)"

@@ -37,6 +37,9 @@ def _offers_extras(space: AnswerSpace | None) -> bool:
     return bool(space and space.slot and SLOTS[space.slot].step is Step.extras)
 
 
+# Questions whose answer a phone is («звоните мне, 8 903 …» there is the phone, not a call back).
+CONTACT_QUESTIONS = ("consent", "name", "phone", "email", "verify_name", "callback")
+
 # Until this hour, in a conversation begun the day before, «завтра» may mean the day that
 # has just begun: it is read back.
 NIGHT_ENDS = 5
@@ -110,6 +113,10 @@ class OfflineBrain:
         has_slots = slots.tells_news(ctx.slots)
         reading = intents.read(message, ctx.catalog, has_slots=has_slots)
         intent = reading.intent
+        if (slots.phone and intent is not Intent.handoff and (space is None or space.key not in
+                CONTACT_QUESTIONS) and intents.CALL_ME.search(intents.normalise(message))):
+            # «позвоните мне, Нина Петровна, 8 961 …» before any contact is asked: a call back
+            intent = Intent.handoff
         # «да, для стримов пригодится» answers the question; the need only says why.
         questioned = intent is Intent.question and all(
             t.startswith("need:") for t in reading.topics)

@@ -167,12 +167,14 @@ _SPANS_OF_DAY: list[tuple[re.Pattern[str], dt.time, str]] = [
     (re.compile(r"(?:в\s+)?1-й\s+половине\s+дня"), dt.time(9), "morning"),
     (re.compile(r"(?:во\s+)?2-й\s+половине\s+дня"), dt.time(14), "afternoon"),
     (re.compile(r"(?<![\w-])до\s+обеда"), dt.time(9), "morning"),
+    # «к обеду»: by lunch, so before it; read back
+    (re.compile(r"(?<![\w-])к\s+обеду"), dt.time(12), "day"),
 ]
 _PARTS_OF_DAY: list[tuple[re.Pattern[str], dt.time, str]] = [
     *_SPANS_OF_DAY,
     (re.compile(r"после\s*обеда|после\s+обед(?![а-я])"), dt.time(14), "afternoon"),
     (re.compile(r"(?<![\w-])(?:в|к)\s+полдень|(?<![\w-])полдень"), dt.time(12), "noon"),
-    (re.compile(r"(?<![\w-])(?:в\s+обед|к\s+обеду|в\s+обеденное\s+время)"), dt.time(13), "day"),
+    (re.compile(r"(?<![\w-])(?:в\s+обед|в\s+обеденное\s+время)"), dt.time(13), "day"),
     (
         re.compile(
             r"(?<![\w-])(?:ближе\s+к\s+вечеру|под\s+вечер|к\s+вечеру|вечером|вечерком|"
@@ -655,10 +657,11 @@ def _dates(
             shifted = _shifted(now, sign * n, "день" if unit in ("д", "д.") else unit)
             if shifted is not None:  # «через 2-3 дня»: the earliest, read back
                 add(m, 1, shifted[0], time=shifted[1], doubtful=bool(m.groupdict().get("alt")))
+    # «после праздников, числа 12-го»: a day of the month said with it is the day meant
     for m in _first(_AFTER_NEW_YEAR, text, "после"):
-        add(m, 1, _after_new_year(today), doubtful=True)
+        add(m, 2, _after_new_year(today), doubtful=True)
     for m in _first(_AFTER_HOLIDAYS, text, "после", "окончании"):
-        add(m, 1, _after_holidays(today), doubtful=True)
+        add(m, 2, _after_holidays(today), doubtful=True)
     for m in _first(_AFTER_WEEKEND, text, "после"):
         add(m, 1, today + dt.timedelta(days=7 - today.weekday()))
     for m in _first(_RELATIVE, text):

@@ -106,7 +106,10 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         return [Note("", STEP, Ask("time", _problem_text("too_soon", env),
                                    _time_suggestions(date, env)))]
 
-    changed = slots.date is not None and slots.time is not None
+    # A new date or time given while one is on record, not in answer to the question asking
+    # for it (or reading it back), moves the visit.
+    changed = (slots.date is not None and slots.time is not None
+               and not msg.answers("date", "time", "verify_date"))
     slots.date = date
     slots.time = time.strftime("%H:%M") if time else None
     if new_date is not None and "date" in found.doubtful:

@@ -319,3 +319,27 @@ UNDERSTANDING_SCRIPTS += [
              has="Какой номер записать", suggests=("+7 999 111-22-33", "+7 999 444-55-66")),
            T("+7 999 444-55-66", S.contacts, "email")),
 ]
+
+# -- found in batch C (a fifth writer) ---------------------------------------------------------
+UNDERSTANDING_SCRIPTS += [
+    script("a flat corrected at the summary, the new number first", TO_CONFIRM,
+           T("ой стоп, квартира 21 а не 12", S.confirm, "confirm",
+             has="Волгоград, улица Мира, д. 5, кв. 21", lacks=HUH, lead=False)),
+    script("«к обеду» is read back as noon, and the answer is no move", TO_SCHEDULE,
+           T("в понедельник к обеду", S.confirm, "time", has="Правильно понимаю: в 12:00?"),
+           T("к 12", S.confirm, "confirm", has="30 ноября (понедельник), 12:00",
+             lacks="Перенесла")),
+    script("the postal form: street, house, flat", TO_ADDRESS,
+           T("ул. Мира, 5, 12", S.contacts, "consent", has="улица Мира, д. 5, кв. 12")),
+    script("«нинада»", CCTV_ASKED, T("нинада", S.extras, "static_ip", lacks=HUH)),
+    script("a holiday greeting is a greeting",
+           T("С Рождеством вас", S.tariff, "segment", has="Здравствуйте", lacks=HUH)),
+    script("«позвоните мне» with a name and a phone, before anything is asked: a call back", GREET,
+           T("позвоните мне пожалуйста по телефону, Нина Петровна 8 961 222 33 44", S.tariff,
+             "consent"),
+           T("да", S.tariff, "segment", has="оператор перезвонит вам по номеру +7 961 222-33-44",
+             lead=True),
+           T("да мне просто позвоните, там разберемся", S.tariff, None,
+             has="Заявка на звонок уже передана", lead=False),
+           lead={"kind": "callback", "name": "Нина Петровна"}),
+]

@@ -229,7 +229,6 @@ def test_parse_date_time_helper(catalog):
         ("в половине третьего", None, "14:30"),
         ("без четверти пять", None, "16:45"),
         ("без пятнадцати шесть", None, "17:45"),
-        ("к обеду", None, "13:00"),
         ("в 17ч10", None, "17:10"),
         ("１２:００", None, "12:00"),  # full-width digits
     ],
@@ -412,3 +411,24 @@ _DATE_WORDS = [
 def test_any_mix_of_date_words_never_raises(catalog, words, now, expect):
     found = extract(" ".join(words), now=now, catalog=catalog, expect=expect)
     assert found.time is None or len(found.time) == 5
+
+
+def test_a_day_of_the_month_said_with_after_the_holidays_is_the_day_meant():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from aida.catalog import default_catalog
+    from aida.nlu import extract
+
+    eve = dt.datetime(2026, 12, 31, 11, 0, tzinfo=ZoneInfo("Europe/Volgograd"))
+    found = extract("после праздников, числа 12-го, вечером", now=eve, catalog=default_catalog())
+    assert (found.date, found.time) == (dt.date(2027, 1, 12), "18:00")
+    assert "date" not in found.doubtful
+    alone = extract("после праздников", now=eve, catalog=default_catalog())
+    assert alone.date == dt.date(2027, 1, 9) and "date" in alone.doubtful
+
+
+def test_by_lunch_is_noon_read_back(read):
+    found = read("к обеду")  # by lunch: before it, which hour is not said
+    assert when(found) == (None, "12:00") and found.doubtful == ["time"]
+    assert when(read("в обед")) == (None, "13:00")
