@@ -16,6 +16,7 @@ from aida.nlu import extract, intents
 from aida.nlu.answer_space import read_space
 from aida.nlu.fixes import fixed_address
 from aida.nlu.tariff import QUESTION
+from aida.nlu.typos import fix_typos
 from aida.nlu.validate import validate_understanding
 from aida.understanding import questions as q
 from aida.understanding.brain import DeltaSink
@@ -79,6 +80,7 @@ class OfflineBrain:
 
     def read(self, message: str, ctx: TurnContext) -> Understanding:
         space = ctx.expect
+        message = fix_typos(message, ctx.catalog)  # «интернкт», «волжкий»: the words meant
         heard = read_space(message, space)
         # A question that asks for a slot lets a bare value count as that slot.
         slots = extract(message, now=ctx.now, catalog=ctx.catalog,

@@ -1,0 +1,37 @@
+"""Slips of the finger in the trade's words are put right before a message is read; names,
+streets and other unknown words stay as typed."""
+
+from __future__ import annotations
+
+import pytest
+
+from aida.catalog import default_catalog
+from aida.nlu.typos import MOST_FIXES, fix_typos
+
+CATALOG = default_catalog()
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("можно подклюяить интернкт?", "можно подключить интернет?"),
+        ("безлимитишк", "безлимитище"),
+        ("волжкий ленина 201 кв 88", "волжский ленина 201 кв 88"),
+        ("Здравствуйие", "Здравствуйте"),
+        ("камкры не нужны", "камеры не нужны"),
+    ],
+)
+def test_the_word_meant(typed: str, meant: str) -> None:
+    assert fix_typos(typed, CATALOG) == meant
+
+
+@pytest.mark.parametrize("typed", ["Оксана", "Вайнона Райдер", "Землячкм 33", "подркга",
+                                   "ivan@mail.ru", "ваще норм", ""])
+def test_what_is_not_a_slip_stays(typed: str) -> None:
+    assert fix_typos(typed, CATALOG) == typed
+
+
+def test_a_long_message_is_looked_at_only_in_part() -> None:
+    junk = " ".join(["интернкт"] * (MOST_FIXES + 10))
+    fixed = fix_typos(junk, CATALOG)
+    assert fixed.count("интернет") == MOST_FIXES and fixed.endswith("интернкт")
