@@ -41,6 +41,9 @@ def _offers_extras(space: AnswerSpace | None) -> bool:
 # Questions whose answer a phone is («звоните мне, 8 903 …» there is the phone, not a call back).
 CONTACT_QUESTIONS = ("consent", "name", "phone", "email", "verify_name", "callback")
 
+# «частный дом» there answers about the flat, not home or office.
+FLAT_QUESTIONS = ("house", "flat")
+
 # Until this hour, in a conversation begun the day before, «завтра» may mean the day that
 # has just begun: it is read back.
 NIGHT_ENDS = 5
@@ -106,12 +109,16 @@ class OfflineBrain:
                 slots.problems = [p for p in slots.problems if p.slot != "tariff"]
             elif intents.picks_the_one(message):
                 heard.intent = Intent.yes  # «давайте его»: the one just advised, if any
-            elif (asked := self._asked_then_picked(message, ctx)) is not None:
-                slots.tariff = asked
-                slots.problems = [p for p in slots.problems if p.slot != "tariff"]
-        if (slots.segment and ctx.slots.segment and not slots.found()
-                and intents.is_question(intents.normalise(message))):
-            slots.segment = None  # «а счёт на юрлицо выставляете?» asks; it does not switch
+        if slots.tariff is None and (asked := self._asked_then_picked(message, ctx)) is not None:
+            # «а стандарт 200 мбит? давайте его», at any question
+            slots.tariff = asked
+            slots.problems = [p for p in slots.problems if p.slot != "tariff"]
+        if slots.segment and ctx.slots.segment and (
+                space is not None and space.key in FLAT_QUESTIONS
+                or not slots.found() and intents.is_question(intents.normalise(message))):
+            # «а счёт на юрлицо выставляете?» asks, and «частный дом» to the flat question of
+            # a cafe's order answers the flat: neither switches home and office
+            slots.segment = None
         has_slots = slots.tells_news(ctx.slots)
         reading = intents.read(message, ctx.catalog, has_slots=has_slots)
         intent = reading.intent

@@ -367,6 +367,8 @@ class _Candidate:
     part_of_day: str | None = None
     # an hour said without утра/вечера, one digit (`в 3`, `полпятого`): read inside the hours
     flexible: bool = False
+    # «с 8», «после 8»: from that hour on, so the opening hour when that is earlier
+    since: bool = False
 
 
 @dataclass
@@ -385,6 +387,12 @@ def _first(rx: re.Pattern[str], text: str, *needles: str) -> Iterator[re.Match[s
     if needles and not any(n in text for n in needles):
         return iter(())
     return islice(rx.finditer(text), MOST_MATCHES)
+
+
+# Before the day that is chosen among two: «давайте в субботу», «лучше в понедельник».
+_CHOSEN = re.compile(r"(?<![\w-])(?:давайте|давай|лучше|тогда|запишите|пусть\s+будет|можно)"
+                     r"[\s,]+(?:\w+\s+)?$")
+_CHOSEN_REACH = 25
 
 
 def _refused(text: str, start: int, end: int) -> bool:
@@ -454,12 +462,14 @@ def _times(text: str) -> list[_Candidate]:
     found: list[_Candidate] = []
     taken = _Spans(len(text))
 
-    def add(m: re.Match[str], hour: int, minute: int, rank: int, flexible: bool) -> None:
+    def add(m: re.Match[str], hour: int, minute: int, rank: int, flexible: bool,
+            since: bool = False) -> None:
         if not taken.free(m.start(), m.end()):
             return
         taken.take(m.start(), m.end())
         at = dt.time(hour % 24, minute)
-        found.append(_Candidate(m.start(), m.end(), rank, time=at, flexible=flexible))
+        found.append(_Candidate(m.start(), m.end(), rank, time=at, flexible=flexible,
+                                since=since))
 
     for m in _first(_HALF_PAST, text, "пол"):
         hour = _ordinal_hour(m)
@@ -503,7 +513,8 @@ def _times(text: str) -> list[_Candidate]:
             continue  # "на 2" is a count; "на 10 утра" is a time
         hour = int(m.group("n"))
         if _hour_ok(text, m, hour):
-            add(m, _qualified(hour, m.group("q")), 0, 2, _flexible(m.group("n"), m.group("q")))
+            add(m, _qualified(hour, m.group("q")), 0, 2, _flexible(m.group("n"), m.group("q")),
+                since=m.group("p") in ("с", "после"))
     for m in _first(_HOUR_QUAL, text):
         digits = m.group("n") or m.group("n2")
         hour = int(digits)
@@ -786,6 +797,10 @@ def find_date_time(
             found.doubtful.append("time")
     if clock is None and part is not None and part.doubtful:
         found.doubtful.append("time")  # «до обеда»: from 09:00, but which hour?
+    if clock is not None and clock.since and time is not None and time < catalog.hours.start:
+        # «с утра, мы с 8 открыты»: from 8 on, so the opening hour; read back
+        time = catalog.hours.start
+        found.doubtful.append("time")
 
     used = [(c.start, c.end) for c in clocks + parts]
     try:
@@ -793,6 +808,16 @@ def find_date_time(
     except (OverflowError, ValueError):  # arithmetic past year 1 or 9999: no date to book
         dates = []
     day = _pick(dates, t)
+    other_days = {c.date for c in dates if c.date is not None and c is not day
+                  and c.date != (day.date if day else None)
+                  and not _refused(t, c.start, c.end) and not _about_calls(t, c.start, c.end)}
+    if day is not None and other_days:
+        # «в пятницу у нас заседание, давайте в субботу»: two days; the one chosen in words, if
+        # any, and read back either way
+        chosen = [c for c in dates if c.date is not None
+                  and _CHOSEN.search(t[max(0, c.start - _CHOSEN_REACH) : c.start])]
+        day = chosen[-1] if chosen else day
+        found.doubtful.append("date")
     if day is not None:
         found.date = day.date
         time = time or day.time  # "через 2 часа"

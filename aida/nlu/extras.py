@@ -43,14 +43,20 @@ _NEG = re.compile(
     r"(?<![\w-])(?:не\s+(?:очень\s+)?(?:нужн\w*|надо|требу\w*|хочу|хотим|будем|буду|"
     r"интересу\w*|ставьте|ставить|подключайте|подключать|устанавливайте|стоит|"
     r"обязательно|планиру\w*|нуж\w*)|ненужн\w*|ненадо|нет|не|отказ\w*|откаж\w*|обойд\w*|"
-    r"лишн\w*)(?![\w-])"
+    r"лишн\w*|убер\w*|убра\w*|убира\w*|отмени\w*|вычеркн\w*)(?![\w-])"
 )
 # "не хочу покупать", "не буду брать в аренду": the option after it is ruled out.
 _OPTION_NEGATED = re.compile(
     r"(?<![\w-])не\s+(?:(?:хочу|хотим|буду|будем|надо|нужно|стоит|планирую|собираюсь)\s+)?"
     r"(?:брать\s+|взять\s+)?(?:в\s+|на\s+)?$"
 )
+# «аренду уберите», «покупку не надо»: the option before it is ruled out.
+_OPTION_REMOVED = re.compile(r"\w*[\s,]+(?P<verb>убер\w*|убра\w*|отмени\w*|не\s+над\w*|"
+                             r"не\s+нуж\w*)(?![\w-])")
 _WITHOUT = re.compile(r"(?<![\w-])(?:без|ни)(?![\w-])")
+# «без него»; not «без него никак» (it is needed)
+_IT_AFTER = re.compile(r"\s+(?:него|нее|неё|них|этого|этой|этих)(?![\w-])"
+                       r"(?![\s,]+(?:никак|нельзя|не\s+обой\w*|не\s+мо\w+|не\s+получится))")
 _POS = re.compile(
     r"(?<![\w-])(?:нужн\w*|нуж[еа]н|надо|хочу|хотим|хотел\w*|давайте|добав\w*|подключ\w*|"
     r"постав\w*|установ\w*|требуется|возьм\w*|бер[уе]м?|интересу\w*|плюс|да)(?![\w-])"
@@ -237,6 +243,10 @@ class _Extras:
                 if negated:  # "не хочу покупать": this option is ruled out
                     self.option_negations.add(offset + negated.start())
                     continue
+                if (removed := _OPTION_REMOVED.match(self.text, m.end())) is not None:
+                    # «аренду уберите»: ruled out too, and the «уберите» is about the option
+                    self.option_negations.add(removed.start("verb"))
+                    continue
                 # "камеры уже есть" is about the cameras: an option goes to its nearest object
                 first, last = self.r.span(m)
                 target = _nearest(self.r, self._same_sentence(first), first, last, "")
@@ -262,7 +272,12 @@ class _Extras:
                 target.polarity.append((_distance(target, first, last), positive, m.group()))
         for m in islice(_WITHOUT.finditer(self.text), MOST_MATCHES):  # "без камер": the next object
             first, _ = self.r.span(m)
-            target = next((o for o in self.objs if 0 < o.first - first <= 3), None)
+            if _IT_AFTER.match(self.text, m.end()):
+                # «IP давайте лучше без него»: the object before, in the same sentence
+                target = next((o for o in reversed(self._same_sentence(first))
+                               if o.last < first), None)
+            else:
+                target = next((o for o in self.objs if 0 < o.first - first <= 3), None)
             if target is not None and self._live(m):
                 target.polarity.append((0, False, m.group()))
 

@@ -48,6 +48,13 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         if msg.yes and slots.address is not None:
             return [Note(_coverage_ack(conv), STEP)]
 
+    city = next((p.value for p in found.problems if p.code == "city_only"), None)
+    if (city and found.address is None and slots.address is not None
+            and city != slots.address.city and slots.coverage != "covered"):
+        # «волжский» to «по адресу Волгоград, … не подключаем»: the same address, that city
+        _set_address(conv, slots.address.model_copy(update={"city": city}), env)
+        return [Note(_coverage_ack(conv), STEP)] if slots.coverage == "covered" else []
+
     if msg.answers("tech_check") and found.address is None:
         # The way named wins over the yes or no around it («другого адреса нет, проверку»).
         choice = msg.u.choice

@@ -67,6 +67,7 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
     slots, found = conv.slots, msg.u.slots
     new_date, new_time = found.date, parse_time(found.time)
     other, conv.other_date = conv.other_date, None
+    said_time = slots.time
     if msg.answers("verify_date") and new_date is None and slots.date is not None:
         if msg.no and other is not None and problem(other, None, env) is None:
             slots.date = other  # the other reading, read back in its turn
@@ -122,7 +123,9 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         return [Note("", STEP, Ask("verify_date", f"Правильно понимаю: "
                                    f"{date_label(new_date, env.today)}{at}?",
                                    list(_VERIFY), _VERIFY))]
-    if new_time is not None and "time" in found.doubtful:
+    said_again = msg.answers("time") and time is not None and said_time == f"{time:%H:%M}"
+    if new_time is not None and "time" in found.doubtful and not said_again:
+        # (the same words again to «Правильно понимаю: в 09:00?» confirm it)
         # "в 8": 20:00 is inside the working hours, but 08:00 may have been meant.
         verify_time = {f"Да, в {slots.time}": q.YES, "Другое время": q.NO}
         return [Note("", STEP, Ask("time", f"Правильно понимаю: в {slots.time}?",

@@ -343,3 +343,48 @@ UNDERSTANDING_SCRIPTS += [
              has="Заявка на звонок уже передана", lead=False),
            lead={"kind": "callback", "name": "Нина Петровна"}),
 ]
+
+# -- found in batch D (a sixth writer: offices, changes of mind, Волжский) ----------------------
+OFFICE_ROUTER = [GREET, T("для офиса", S.tariff, "tariff"), T("старт", S.extras, "router")]
+OFFICE_ADDRESS = [*OFFICE_ROUTER, T("в аренду", S.extras, "cctv"), T("нет", S.extras, "static_ip"),
+                  T("нет", S.address, "address")]
+UNDERSTANDING_SCRIPTS += [
+    *[script(f"a business in a word: «{say}»", GREET,
+             T(say, S.tariff, "tariff", has="Тарифы для офиса", lacks=HUH))
+      for say in ("Для конторы", "для точки", "ларек, торговля", "для пекарни")],
+    script("«частный дом» to the flat question of an office keeps the office", *OFFICE_ADDRESS,
+           T("советская 12", S.address, "flat"),
+           T("частный дом", S.contacts, "consent", lacks=("для дома", "Тарифы для дома"))),
+    script("a pavilion's number is the flat", *OFFICE_ADDRESS,
+           T("Рабоче-Крестьянская 45, павильон 3", S.contacts, "consent",
+             has="Рабоче-Крестьянская улица, д. 45, кв. 3")),
+    script("whichever router is cheaper: bought", *OFFICE_ROUTER,
+           T("купим какой подешевле", S.extras, "cctv", lacks=HUH)),
+    script("another tariff asked about and taken at the router question", *OFFICE_ROUTER,
+           T("хм, 1850 много? а стандарт 200 мбит? давайте его", S.extras, "router",
+             has="«Пакет Офисный СТАНДАРТ»")),
+    script("the rent removed at the summary, an own router instead", *OFFICE_ADDRESS,
+           T("ул. Мира, 5, оф 12", S.contacts, "consent"), T("да", S.contacts, "name"),
+           T("Иван, 89991234567", S.contacts, "email"), T("нет", S.schedule, "date"),
+           T("завтра в 10", S.confirm, "confirm"),
+           T("ой, роутер у меня свой оказывается есть, аренду уберите", S.confirm, "confirm",
+             has="Роутер: свой")),
+    script("cameras removed and the IP dropped at the summary", TO_CONFIRM,
+           T("камеру уберите, я сам потом поставлю", S.confirm, "confirm",
+             has="Видеонаблюдение: нет")),
+    script("«без него» is about the thing before it", TO_CONFIRM,
+           T("а IP давайте лучше без него", S.confirm, "confirm", has="Постоянный IP: нет",
+             lacks=HUH)),
+    script("two days in one message: the one chosen, read back", TO_CONFIRM,
+           T("Ой, в субботу у нас гости. Давайте в воскресенье в 11", S.confirm, "verify_date",
+             has="29 ноября (воскресенье)")),
+    script("«с 8» before opening is the opening hour, read back; the same words confirm it",
+           TO_SCHEDULE,
+           T("завтра с утра, мы с 8 открыты", S.confirm, "time", has="в 09:00?"),
+           T("завтра с утра, мы с 8 открыты", S.confirm, "confirm", has="09:00")),
+    script("outside coverage, then only the city: the same address there", TO_ADDRESS,
+           T("Ленина 300 кв 5", S.address, "tech_check"),
+           T("волжский", S.contacts, "consent", has="Волжский, проспект Ленина, д. 300")),
+    script("«нет, не надо пока» to the tariff question stops politely", *HOME_TARIFFS,
+           T("нет, не надо пока", S.tariff, None, has="не оформляю", lead=False)),
+]
