@@ -129,6 +129,8 @@ _ANSWERED = re.compile(
 )
 # (No two quantifiers in a row over the same characters in these patterns: `\s*[:]?\s*` over
 # a long run of blanks, which masking leaves, backtracks quadratically.)
+# After a city's stem: the region or district named after it («Волгоградская обл.»).
+_REGION = re.compile(r"[а-я]*\s*(?:обл\w*|р-н|район\w*|кра[йя]\w*)(?![а-я])")
 _CITY_MARK = re.compile(r"(?<![\w-])(?:г|гор|город|городе)\.?\s+(?P<w>[а-я][а-я-]+)")
 _CITY_PREP = re.compile(r"(?<![\w-])(?:в|из|во)\s+(?P<w>[а-я][а-я-]+)")
 # Not street names even when followed by a number.
@@ -514,6 +516,8 @@ def _city_mentions(text: str, index: StreetIndex) -> list[tuple[int, int, str]]:
     """Cities named in the text: coverage cities in any case form, `г. X`, `в <city>`."""
     found: list[tuple[int, int, str]] = []
     for m in islice(index.city_words.finditer(text), MOST_MATCHES):
+        if _REGION.match(text, m.end()):
+            continue  # «Волгоградская обл.» is the region, not the city
         if city := _our_city(m.group(), index):
             found.append((m.start(), m.end(), city))
     for rx in (_CITY_MARK, _CITY_PREP):

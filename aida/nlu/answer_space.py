@@ -26,7 +26,7 @@ _PUNCT = re.compile(r"[^\w+\-]+")
 # Yes and no as people type them; read only as the answer to a yes/no question.
 _YES = re.compile(r"^(\+{1,3}|да+|ага|угу|ок|окей|конечно|разумеется|естественно|давайте|давай"
                   r"|хочу|нужен|нужна|нужно|надо|подтверждаю|согласен|согласна|верно|точно"
-                  r"|именно|ладно|лады|хорошо|го|yes|y|👍)(\s+(да|давайте|конечно|нужен|нужна"
+                  r"|именно|ладно|лады|хорошо|го|yes|y|👍|так точно)(\s+(да|давайте|конечно|нужен|нужна"
                   r"|нужно|надо|хочу|подтверждаю|верно|спасибо|пожалуйста))*$")
 _NO = re.compile(r"^(-{1,3}|нет+|неа|не-а|не|no|n|нафиг|обойдусь|обойдемся|не надо|не нужно"
                  r"|не нужен|не нужна|не нужны|не хочу|не требуется|ни к чему|да нет"
@@ -107,7 +107,15 @@ def _yes_no(plain: str, raw: str) -> tuple[Intent | None, bool]:
     return _said_yes_no(plain, raw), False
 
 
+_YES_SIGNS = re.compile(r"^\W*(?:✅|✔️?|☑️?|👍|👌|🆗)[\W]*$")
+_NO_SIGNS = re.compile(r"^\W*(?:❌|✖️?|🚫|👎|⛔|❎)[\W]*$")
+
+
 def _said_yes_no(plain: str, raw: str) -> Intent | None:
+    if not plain and _YES_SIGNS.match(raw):
+        return Intent.yes
+    if not plain and _NO_SIGNS.match(raw):
+        return Intent.no
     text = plain or raw.strip()
     if _NO.match(text) or (not plain and raw.strip().startswith("-")):
         return Intent.no

@@ -808,13 +808,14 @@ def find_date_time(
     except (OverflowError, ValueError):  # arithmetic past year 1 or 9999: no date to book
         dates = []
     day = _pick(dates, t)
+    # (of the same kind as the one picked: «после праздников, числа 12-го» names one day)
     other_days = {c.date for c in dates if c.date is not None and c is not day
-                  and c.date != (day.date if day else None)
+                  and day is not None and c.rank == day.rank and c.date != day.date
                   and not _refused(t, c.start, c.end) and not _about_calls(t, c.start, c.end)}
     if day is not None and other_days:
         # «в пятницу у нас заседание, давайте в субботу»: two days; the one chosen in words, if
         # any, and read back either way
-        chosen = [c for c in dates if c.date is not None
+        chosen = [c for c in dates if c.date is not None and c.rank == day.rank
                   and _CHOSEN.search(t[max(0, c.start - _CHOSEN_REACH) : c.start])]
         day = chosen[-1] if chosen else day
         found.doubtful.append("date")

@@ -105,6 +105,7 @@ _BARE_COUNT = re.compile(
     rf"(?:[\s,]*(?:шт\w*|штук\w*|{_CAMERA}\w*|хватит|достаточно|будет|нужно|надо|давайте|"
     r"пожалуйста|наверное|пока))*(?:[\s,]+(?:на|в|у|для|над|возле|около)\s+[^\d?]*)?\W*$"
 )
+_ANY_COUNT = re.compile(rf"(?<![\w-])(?P<n>{NUMBER})(?![\w-])(?![.,:/]\d)")
 # «статический ip тоже»: the object takes what was said about the one before it.
 _TOO = re.compile(r"[\s,]*(?:тоже|также)(?![\w-])")
 _LINK = re.compile(r"[\s,]*(?:(?:и|или|да\s+и|а\s+также|плюс)[\s,]*)?")
@@ -299,6 +300,15 @@ class _Extras:
             if len(there) == 1 and there[0].count is None and self._live(m):
                 there[0].count = int(m.group("n"))
                 there[0].polarity.append((1, True, "count"))
+        uncounted = [o for o in cameras if o.count is None]
+        if expect == "cctv" and len(uncounted) == 1 and len(cameras) == 1:
+            # «камеры на все четыре угла дома, значит четыре»: to «сколько камер?» the one
+            # number said (however often) is the count
+            said = {int(m.group("n")) for m in islice(_ANY_COUNT.finditer(self.text),
+                                                     MOST_MATCHES)}
+            if len(said) == 1:
+                uncounted[0].count = said.pop()
+                uncounted[0].polarity.append((1, True, "count"))
         if expect == "cctv" and not self.objs and (bare := _BARE_COUNT.match(self.text)):
             self.found.spans.append(bare.span("n"))
             _set_cameras(self.found, int(bare.group("n")), self.catalog)

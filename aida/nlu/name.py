@@ -38,7 +38,8 @@ _TOKEN = re.compile(r"[а-яёa-z]+(?:-[а-яёa-z]+)?")
 _RELATION = word_set(
     "сына сын дочь дочку дочери жену жена мужа муж маму мать матери папу отца бабушку "
     "дедушку брата сестру тещу свекровь свекра зятя невестку внука внучку племянника "
-    "племянницу родственника родственницу меня себя него нее"
+    "племянницу родственника родственницу меня себя него нее "
+    "сестра брат мама папа отец бабушка дедушка внук внучка тетя дядя теща свекор"
 )
 _AFTER_RELATION = re.compile(r"[\s,:;—–-]*(?:(?:его|ее)\s+(?:зовут|имя)\s*[:\-–—]?\s*)?")
 # Job titles and words customers put anywhere: never a name, whatever pymorphy3 guesses.
@@ -208,7 +209,9 @@ def find_name(text: str, original: str, expect: Expect | None = None) -> FoundNa
                 odd = not any(_name_parse(w) for w in got[0]) and morph.is_known(got[0][0])
                 hits.append(_Hit(*got, doubtful=odd, governed=governed))
     if not hits and expect == "name":
-        first = next((t for t in _TOKEN.finditer(text) if t.group() not in _FILLERS), None)
+        # «сестра Тамара Ильинична»: who she is to the customer is not her name
+        first = next((t for t in _TOKEN.finditer(text)
+                      if t.group() not in _FILLERS and t.group() not in _RELATION), None)
         got = _collect(text, first.start(), False) if first else None
         if got:
             named = any(_name_parse(w) for w in got[0])

@@ -70,6 +70,7 @@ _REQUEST = re.compile(
     r"запишите|поставьте|сможете|получится|удобно)(?![\w-])"
 )
 _CLAUSE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
+_NOT_TARIFF = re.compile(r"(?<![\w-])(?:домашн|офисн|рабоч|мобильн)\w*\s+(?:телефон|номер|адрес)\w*")
 # A number right after a tariff name: "премиум 250", "офисный на 100", "домашний за 1090".
 _AFTER_NAME = re.compile(r"\s*(?:(?:на|за)\s*)?(?P<n>\d{2,5})(?![\d\w])")
 _GENERIC_SHARE = 0.5  # a word in more than half of the names ("пакет") says nothing
@@ -98,7 +99,9 @@ _SEGMENT_ANSWERS: list[tuple[Segment, re.Pattern[str]]] = [
     (
         "office",
         re.compile(
-            r"(?<![\w-])(?:работ\w*|магазин\w*|кафе|салон\w*|фирм\w*|организаци\w*|"
+            # («работаю из дома» is home: the office words but not a work done at home)
+            r"(?<![\w-])(?:работ\w*(?!\s+(?:из\s+)?дом\w*)(?!\s+удал[её]нн?о)|магазин\w*|кафе|"
+            r"салон\w*|фирм\w*|организаци\w*|"
             r"компани\w*|предприяти\w*|склад\w*|клиник\w*|аптек\w*|бизнес\w*|ип|ооо|"
             r"контор\w*|точк[аиуе]|ларе?к\w*|ларьк\w*|киоск\w*|павильон\w*|пекарн\w*|"
             r"кофейн\w*|ресторан\w*|столов\w*|мастерск\w*|торгов\w*|производств\w*|цех\w*|"
@@ -298,7 +301,9 @@ def find_tariff(text: str, catalog: Catalog, expect: Expect | None = None) -> Fo
     questions = question_spans(text)
     # «Премиум вместо Оптимального», «не оптимальный, а премиум»: the tariff ruled out
     ruled_out = [m.span() for m in islice(_RULED_OUT.finditer(text), MOST_MATCHES)]
-    skip = segment_spans + questions + ruled_out
+    # «на домашний телефон»: the phone's kind, not the tariff
+    not_tariffs = [m.span() for m in islice(_NOT_TARIFF.finditer(text), MOST_MATCHES)]
+    skip = segment_spans + questions + ruled_out + not_tariffs
     by_name, found.doubtful, name_spans = _name_evidence(text, index, skip)
     ev = _number_evidence(text, index, questions, [end for _, end in name_spans])
     evidence = ([by_name] if by_name else []) + ev.sets

@@ -388,3 +388,32 @@ UNDERSTANDING_SCRIPTS += [
     script("«нет, не надо пока» to the tariff question stops politely", *HOME_TARIFFS,
            T("нет, не надо пока", S.tariff, None, has="не оформляю", lead=False)),
 ]
+
+# -- found in batch E (a seventh writer: voice input, the elderly, pasted addresses) ------------
+UNDERSTANDING_SCRIPTS += [
+    script("an address pasted with the index and the region", TO_ADDRESS,
+           T("404130, Волгоградская обл., г. Волжский, пр-кт Ленина, д. 300, кв. 45", S.contacts,
+             "consent", has="Волжский, проспект Ленина, д. 300, кв. 45")),
+    script("«мне бы человека живого»", GREET,
+           T("мне бы человека живого", S.tariff, "callback", lacks=HUH)),
+    script("«позвоните пожалуйста на домашний телефон»: a call back, not the tariff «Домашний»",
+           T("Здравствуйте. Позвоните пожалуйста на домашний телефон 8442 93 44 12 Николай "
+             "Петрович, хочу интернет подключить", S.tariff, "consent",
+             lacks="Пакет Домашний")),
+    script("whether the visit is called ahead is answered, not a call back", TO_CONFIRM,
+           T("А мастер мне позвонит перед приходом?", S.confirm, "confirm",
+             has="менеджер позвонит накануне", lacks="перезвонит вам по номеру")),
+    script("who the customer is to her is not her name", TO_NAME,
+           T("сестра Тамара Ильинична", S.contacts, lacks="Сестра")),
+    script("«работаю из дома» is home", GREET,
+           T("дом, но работаю из дома", S.tariff, "tariff", has="Тарифы для дома")),
+    script("the count said with a reason, to «сколько камер?»", CCTV_ASKED,
+           T("да", S.extras, "cctv"),
+           T("камеры на все четыре угла дома, значит четыре", S.extras, "static_ip",
+             has="4 камеры")),
+    *[script(f"yes and no in signs and words: «{say}»", TO_CONFIRM,
+             T(say, step, pending, lead=lead))
+      for say, step, pending, lead in [("✅", S.done, "referrer", True),
+                                       ("так точно", S.done, "referrer", True),
+                                       ("❌", S.confirm, "change", False)]],
+]
