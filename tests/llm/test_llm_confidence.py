@@ -53,7 +53,8 @@ CASES: list[tuple[Step, Expect | None, str, bool]] = [
     (S.tariff, "tariff", "давайте самый быстрый", True),  # a tariff picked by its rank
     (S.address, "address", "живу на Ленина пятнадцать, квартира 3", True),  # numbers in words
     (S.address, "address", "ленина, дом где магазин магнит, квартира 3", False),  # no house
-    (S.contacts, "name", "меня Ольгой зовут", False),  # a doubtful name
+    (S.contacts, "name", "меня зовут Лебедь", False),  # a doubtful name
+    (S.contacts, "name", "меня Ольгой зовут", True),  # «меня» is no name; «Ольгой» is Ольга
     (S.schedule, "date", "давайте на следующей неделе в среду часика в три", True),
     (S.schedule, "date", "давайте когда-нибудь на той неделе ближе к вечеру", False),  # no day
     (S.schedule, "date", "давайте после праздников часика в три", False),  # doubt: which day?

@@ -121,7 +121,7 @@ def test_home_or_office_answered_with_the_adjective_is_the_segment(read):
         ("в офис нам", "office"),
         ("для работы", "office"),
         ("магазин", "office"),
-        ("работаю из дома", None),  # both named: asked again, not guessed
+        ("работаю из дома", "home"),  # work done at home: the internet goes home
     ],
 )
 def test_short_answers_to_the_segment_question(read, text, segment):
