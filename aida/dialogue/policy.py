@@ -90,12 +90,12 @@ def _onboarding(t: Turn) -> Decision:
         if ask.expect == "consent" == t.pending and ask.again:
             # Contacts or a date typed instead of an answer: the same words would go unread.
             ask = replace(ask, text=ask.again)
-    elif t.offer == "callback" and not conv.slots.phone and not conv.misunderstood:
+    elif t.offer in repairs.CALLBACK_OFFERS and not conv.slots.phone and not conv.misunderstood:
         # Not understood right after a call back was offered: the offer stands.
         conv.misunderstood += 1
         t.events.append("not_understood")
         t.parts.append("Не совсем поняла вас.")
-        return repairs.offer_callback(t)
+        return repairs.offer_callback(t, t.offer)
     elif conv.misunderstood >= 1 and ask_operator(env, "missed") is not None:
         conv.misunderstood = 0  # missed twice: a manager (or when they are back)
         return repairs.operator(t, "missed")

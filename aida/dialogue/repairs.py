@@ -34,6 +34,9 @@ REFERRER_SUGGESTIONS = ["От друзей или знакомых", "Нашёл
 REFERRER_VALUES: dict[str, str | int | bool] = {"Пропустить": q.SKIP}
 
 Handler = Callable[[Turn], Decision | None]
+# What a call back was offered after: a request for a person, or a subscriber's problem.
+CALLBACK, SUPPORT_CALLBACK = "callback", "support_callback"
+CALLBACK_OFFERS = (CALLBACK, SUPPORT_CALLBACK)
 NO_NAME = "Без имени"
 CALLBACK_NAME = Ask("name", "Как к вам обращаться? Передам оператору вместе с номером.",
                     [NO_NAME], {NO_NAME: q.SKIP})
@@ -88,10 +91,10 @@ def support_issue(t: Turn) -> Decision:
     t.events.append("support_issue")
     t.parts.append("С подключённым интернетом, оплатой и договором помогает служба "
                    "поддержки. " + support_text(t.env))
-    return offer_callback(t)
+    return offer_callback(t, SUPPORT_CALLBACK)
 
 
-def offer_callback(t: Turn) -> Decision:
+def offer_callback(t: Turn, offer: str = CALLBACK) -> Decision:
     """Offer a call back by an operator; the next message may accept it (`callback`). A
     phone in the same message («перезвоните мне, 8 917 …») takes it at once; a call back
     already requested is not offered twice."""
@@ -102,7 +105,7 @@ def offer_callback(t: Turn) -> Decision:
         return t.decision([CONTINUE] if t.conv.step is not Step.done else [RESTART])
     if t.u.slots.phone:
         return callback(t)
-    t.conv.offer = "callback"
+    t.conv.offer = offer
     if t.conv.slots.phone:
         t.parts.append(f"Если удобнее, оператор перезвонит вам по номеру "
                        f"{phone_display(t.conv.slots.phone)} в рабочее время.")
@@ -113,6 +116,18 @@ def offer_callback(t: Turn) -> Decision:
         suggestions = [CONTINUE]
     t.expect("callback", {CALL_ME: q.YES, CONTINUE: q.CONTINUE}, suggestions)
     return t.decision(suggestions)
+
+
+def decline_callback(t: Turn) -> Decision:
+    """«нет» to the call back offered: the subscriber is not pressed on; a customer who asked
+    for a person mid-way goes on here."""
+    t.events.append("callback_declined")
+    if t.offer == SUPPORT_CALLBACK:
+        t.expect(None)
+        t.parts.append("Хорошо. Если понадобится помощь — напишите в поддержку или мне.")
+        return t.decision([RESTART])
+    t.parts.append("Хорошо, продолжим здесь.")
+    return t.reply(t.step_ask())
 
 
 def wants_callback(t: Turn) -> bool:
@@ -186,6 +201,7 @@ def decline_consent(t: Turn) -> Decision:
 def cancel(t: Turn) -> Decision:
     t.events.append("cancel")
     t.expect(None)  # nothing is asked now; «Продолжить» asks the step's question again
+    t.parts.extend(answer(t.u.topics, t.conv, t.env))  # «мне только тв»: the answer first
     t.parts.append("Хорошо, заявку пока не оформляю. Если передумаете — напишите, "
                    "продолжим с того же места.")
     return t.decision(["Продолжить", RESTART])
@@ -268,8 +284,10 @@ REPAIRS: list[Repair] = [
     Repair("consent", lambda t: t.pending == "consent" and (
         consent.given(Message(t.u, t.pending)) or consent.declined(Message(t.u, t.pending))),
         consent_answer),
-    Repair("callback", lambda t: t.offer == "callback" and wants_callback(t)
+    Repair("callback", lambda t: t.offer in CALLBACK_OFFERS and wants_callback(t)
            or t.offer == "callback_name", callback),
+    Repair("callback_declined", lambda t: t.offer in CALLBACK_OFFERS and t.u.intent is Intent.no
+           and not t.u.slots.has_slots(), decline_callback),
     Repair("advised", lambda t: (t.offer or "").startswith("tariff:") and t.u.intent is Intent.yes
            and t.u.slots.tariff is None, take_advised),
     Repair("operator", lambda t: t.u.intent is Intent.handoff, operator),

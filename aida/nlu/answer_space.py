@@ -39,6 +39,7 @@ _CONSENT_NO = re.compile(r"\bне\s+(согл\w*|даю|дам|хочу|буду
 # «согласен», «согласна», «согласны», and their typos («соглачна», «согласнв»); not «согласие».
 _AGREE_WORD = r"согла\w{0,2}н\w{0,2}"
 _AGREED = re.compile(rf"\b{_AGREE_WORD}\b")
+_SENTENCES = re.compile(r"[.!]+")
 _CONSENT_YES = re.compile(r"^(да|ага|ок|окей|конечно|хорошо|ладно|давайте|подтверждаю|разрешаю"
                           rf"|даю\s+согласие|я\s+{_AGREE_WORD}|{_AGREE_WORD})\b")
 
@@ -77,7 +78,7 @@ _SHORT_REPLY_WORDS = 8
 _REFUSAL = re.compile(r"(?<!\w)(нет\w*|неа|нее+|не-а|нету|ненад\w*|нинад\w*|не\s*надо\w*|не\s*нуж\w*"
                       r"|не\s+хочу|не\s+буду|не\s+пользуюсь|не\s+имею|не\s+дам|не\s+стоит"
                       r"|не\s+требуется|обойд\w+|без\s+(него|нее|них|этого)|не)(?!\w)")
-_OPENS_YES = re.compile(r"^((теперь|вот|ну|тогда)\s+)?(да+|ага|угу|конечно|давайте|давай|хочу"
+_OPENS_YES = re.compile(r"^((теперь|вот|ну|тогда)\s+){0,2}(да+|ага|угу|конечно|давайте|давай|хочу"
                         r"|нужен|нужна|нужно|надо)(?!\w)")
 _BUT = re.compile(r"(?<!\w)(но|только|подожд\w*|погод\w*|стоп|хотя)(?!\w)")
 
@@ -180,6 +181,10 @@ def _consent(plain: str, text: str) -> Intent | None:
     short = len(plain.split()) <= 4
     if _CONSENT_YES.match(plain) or ("?" not in text and short and _AGREED.search(plain)):
         return Intent.yes
+    # «всё, я тут, продолжим. да, согласна»: the last sentence agrees
+    last = _plain(_SENTENCES.split(text.strip(" .!"))[-1])
+    if last != plain and "?" not in text and _CONSENT_YES.match(last):
+        return Intent.yes
     return None
 
 
@@ -196,7 +201,7 @@ _NO_CHECK = re.compile(r"провер\w*\s+(тоже\s+)?не\s+(надо|нуж
 _NO_FLAT = re.compile(r"частн\w*|\bсвой\s+дом|нет\s+квартир\w*|квартир\w*\s+нет|без\s+квартир\w*"
                       r"|\bкоттедж\w*|\bдача\b|\bнет\b|^-$")
 # «18», «кв 18», «квартира 18а», «офис 305»: the flat alone.
-_FLAT = re.compile(r"(?:(?:кв|квартир\w*|офис|оф|помещени\w*|пом|кабинет|каб|павильон|пав|"
+_FLAT = re.compile(r"(?:(?:кв|kv|квартир\w*|офис|оф|помещени\w*|пом|кабинет|каб|павильон|пав|"
                    r"студия|секция|бокс)\.?\s*(?:№\s*)?)?(\d{1,4}[а-я]?)")
 
 

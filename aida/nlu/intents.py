@@ -55,7 +55,7 @@ CALL_ME = _rx(r"\b(по|пере)?звони(те|ть)?\s+мне\b",
               r"\bмне\s+(бы\s+|просто\s+|лучше\s+)?(по|пере)?звони(те|ть)\b",
               r"\b(просто|лучше)\s+(по|пере)звоните\b",
               r"^(по|пере)звоните\b", r"\b(по|пере)звоните\s+(пожалуйста|нам|на)\b",
-              r"\b(можно|пусть)\s+(мне\s+)?(по|пере)?звон(ите|ить|ят|ят\w*)\b")
+              r"\b(можно|пусть)\s+(мне\s+)?(лучше\s+|просто\s+)?(по|пере)?звон(ите|ить|ят|ят\w*)\b")
 CANCEL = _rx(r"^(отмена|отменить|отмените|стоп|хватит)\b",
              r"\bпередумал\w*\b",
              r"\bне\s+(хочу|буду)\s+(ничего\s+)?(подключать|оформлять|заявку)\b",
@@ -94,7 +94,8 @@ SUPPORT = _words(
     r"(нет|пропал\w*)\s+(интернет\w*|инет\w*|связ\w*|сети)\b",
     r"(интернет\w*|инет\w*|связи)\s+(нет|пропал\w*)\b",
     r"(у\s+меня|у\s+нас)\s+уже\s+(есть\s+ваш|подключ\w*|ваш)", r"(мне|нам)\s+(нужно\s+|надо\s+)?оплатить",
-    r"оплатил\w*", r"я\s+(уже\s+)?(ваш\s+)?абонент\w*",
+    r"оплатил\w*", r"я\s+(уже\s+)?(ваш\s+)?абонент\w*", r"я\s+уже\s+подключ\w*",
+    r"(по)?чинить", r"(отремонтир|ремонтир)\w*\s+(интернет|инет|роутер|связь)",
     r"у\s+(меня|нас)\s+(ничего\s+|опять\s+|снова\s+|все\s+)?не\s+работает",
     r"не\s+работает\s+(интернет|инет|роутер|связь)",
     r"(как|где|куда|чем)\s+(можно\s+)?(оплатить|заплатить|платить|пополнить)",
@@ -107,11 +108,13 @@ SUPPORT = _words(
 )
 # Not now: «я подумаю», «пока не буду», «просто узнать» (read after questions, without slots).
 SOFT_CANCEL = _words(r"подума(ю|ем)\b", r"пока\s+не\s+(буду|надо|нужно|хочу|стоит)\b",
+                     r"(мне|нам)\s+только\s+(тв|телевиден\w*|телевизор\w*)",
+                     r"интернет\s+(мне\s+|нам\s+)?не\s+нуж\w*",
                      r"не\s+(надо|нужно)\s+пока\b",
                      r"просто\s+(узна|спрос|интерес|смотр)\w*", r"поищу\s+друг\w*",
                      r"дорого\b")
 # «интернет не работает, хочу подключиться к вам»: a new customer after all.
-NEW_CONNECTION = _words(r"(?<!не )подключ", r"(?<!не )провести", r"перейти", r"переход")
+NEW_CONNECTION = _words(r"(?<!не )подключ(?!ен)", r"(?<!не )провести", r"перейти", r"переход")
 # «доп услуги не нужны», «ничего больше не надо»: declines the rest of what is offered.
 NO_MORE = _words(
     r"(доп\w*|дополнительн\w*)\s*(услуг\w*|опци\w*)?\s+(не\s+(надо|нужн\w*)|ни\s+к\s+чему)",
@@ -296,9 +299,13 @@ def _intent(t: str, catalog: Catalog, *, has_slots: bool) -> Reading:
         if topics or not has_slots:
             return Reading(Intent.question, topics, email_declined)
     if SOFT_CANCEL.search(t) and not has_slots:
-        return Reading(Intent.cancel)
+        # «мне только тв»: stopped, and what was asked about answered
+        return Reading(Intent.cancel, topics_of(t, catalog))
     if not has_slots and (needs := [x for x in topics_of(t, catalog) if x.startswith("need:")]):
         return Reading(Intent.question, needs)  # «мне для игр»: advice is the answer
+    if not has_slots and (faq := [f.topic for f in catalog.faq
+                                  if _faq_keywords(tuple(f.keywords)).search(t)]):
+        return Reading(Intent.question, faq)  # «мне только тв»: the catalog's answer
     if has_slots:
         # "Давайте вечером", "да, 2 камеры": the values answer; the yes is only a manner.
         return Reading(Intent.answer, email_declined=email_declined)

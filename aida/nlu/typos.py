@@ -1,5 +1,7 @@
-"""Words of the trade typed with a slip of the finger («интернкт», «подклюяить», «волжкий»,
-«безлимитишк»), put right before a message is read, so every rule after sees the word meant.
+"""Words typed as they were not meant, put right before a message is read, so every rule after
+sees the word meant: a slip of the finger in the trade's words («интернкт», «подклюяить»,
+«волжкий», «безлимитишк»), Russian in Latin letters («doma», «internet nuzhen») or on the
+English layout («ghbdtn»), a preposition glued to its word («длядома»).
 
 Only a word the dictionary does not know, of 5+ letters, close to exactly one word of the
 vocabulary (≥ 80% similar, its length within a letter) is replaced; names, streets and anything
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 
 from rapidfuzz import fuzz, process
 
@@ -21,6 +24,22 @@ from aida.nlu.cache import per_catalog
 from aida.nlu.text import word_list
 
 READ_CHARS = 1000
+_LATIN = re.compile(r"(?<![\w@.\-/])[A-Za-z]+(?![\w@\-/]|\.\w)")
+# Short Latin words read as Russian only in a message written in Latin letters («ne nado»),
+# and never these: they are what they are in Russian texts too.
+_SHORT = 2
+_LATIN_AS_IS = frozenset({"ip", "tv", "ok", "no", "pc", "id", "wi", "fi", "hd", "tp"})
+# Russian typed in Latin letters, longest spellings first.
+_TRANSLIT = (("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ch", "ч"), ("sh", "ш"),
+             ("ts", "ц"), ("yu", "ю"), ("ju", "ю"), ("ya", "я"), ("ja", "я"), ("yo", "ё"),
+             ("jo", "ё"), ("iy", "ий"), ("yy", "ый"), ("a", "а"), ("b", "б"), ("v", "в"),
+             ("w", "в"), ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"), ("i", "и"), ("j", "й"),
+             ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"),
+             ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("c", "ц"), ("y", "ы"),
+             ("x", "кс"), ("q", "к"))
+_LAYOUT = str.maketrans("qwertyuiop[]asdfghjkl;'zxcvbnm,.`",
+                        "йцукенгшщзхъфывапролджэячсмитьбюё")
+_GLUED = re.compile(r"^(для|без|на|по|в|с|к|до|из|от|за|под)([а-яё]{3,})$")
 MOST_FIXES = 40
 _SIMILAR = 80
 _WORD = re.compile(r"[А-Яа-яЁё]{5,}")
@@ -58,9 +77,65 @@ def _meant(word: str, vocabulary: tuple[str, ...]) -> str | None:
     return str(best[0][0])
 
 
+def _known(word: str, vocabulary: tuple[str, ...]) -> bool:
+    return word in vocabulary or morph.is_known(word)
+
+
+@lru_cache(maxsize=4096)
+def _cyrillic(word: str, vocabulary: tuple[str, ...]) -> str | None:
+    """A Latin word that is a Russian word in Latin letters or on the English layout."""
+    lower = word.lower()
+    spelled = lower
+    for latin, cyr in _TRANSLIT:
+        spelled = spelled.replace(latin, cyr)
+    if _known(spelled, vocabulary):
+        return spelled
+    keyed = lower.translate(_LAYOUT)
+    return keyed if keyed.isalpha() and _known(keyed, vocabulary) else None
+
+
+@lru_cache(maxsize=4096)
+def _unglued(word: str) -> str | None:
+    """«длядома» → «для дома», when the rest is a word and the whole is not."""
+    m = _GLUED.match(word)
+    if m is None or morph.is_known(word) or not morph.is_known(m.group(2)):
+        return None
+    return f"{m.group(1)} {m.group(2)}"
+
+
+def _from_latin(text: str, vocabulary: tuple[str, ...]) -> str:
+    words = list(islice(_LATIN.finditer(text[:READ_CHARS]), MOST_FIXES))
+    if not words:
+        return text
+    found = {m.start(): _cyrillic(m.group(), vocabulary) for m in words
+             if len(m.group()) > _SHORT}
+    alone = len(words) == 1 and text.strip(" !.?,") == words[0].group()  # «da», «ne»
+    if not any(found.values()) and not alone:
+        return text
+    for m in words:  # «ne nado»: the short words too, now that the message is in Latin letters
+        if len(m.group()) <= _SHORT and m.group().lower() not in _LATIN_AS_IS:
+            found[m.start()] = _cyrillic(m.group(), vocabulary)
+    out, pos = [], 0
+    for m in words:
+        cyr = found.get(m.start())
+        if cyr is not None:
+            out += [text[pos : m.start()], cyr.capitalize() if m.group()[0].isupper() else cyr]
+            pos = m.end()
+    return "".join(out) + text[pos:]
+
+
+# Latin letters that look like Cyrillic ones, inside a Cyrillic word («нe нужен»).
+_HOMOGLYPHS = str.maketrans("aeopcxykmtbhAEOPCXYKMTBH", "аеорсхукмтвнАЕОРСХУКМТВН")
+_MIXED = re.compile(r"\b(?=\w*[а-яёА-ЯЁ])(?=\w*[A-Za-z])\w+\b")
+
+
 def fix_typos(text: str, catalog: Catalog) -> str:
-    """`text` with the slips in the trade's words put right (letter case of the first kept)."""
+    """`text` with the words put right (letter case of the first kept)."""
     vocabulary = _vocabulary(catalog)
+    head = text[:READ_CHARS]
+    if _MIXED.search(head):
+        text = _MIXED.sub(lambda m: m.group().translate(_HOMOGLYPHS), head) + text[READ_CHARS:]
+    text = _from_latin(text, vocabulary)
     head = text[:READ_CHARS]
     out: list[str] = []
     pos = fixes = 0
@@ -72,7 +147,7 @@ def fix_typos(text: str, catalog: Catalog) -> str:
         fixes += 1
         if fixes > MOST_FIXES:
             break
-        meant = _meant(lower, vocabulary)
+        meant = _unglued(lower) or _meant(lower, vocabulary)
         if meant is None:
             continue
         out.append(text[pos : m.start()])

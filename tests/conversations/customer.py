@@ -160,8 +160,9 @@ class Customer:
             "referrer": "пропустить",
             # Asked "another address or a technical check?": writers answer as to the address.
             "tech_check": a.get("address_again", "да" if outcome == "tech_check" else "нет"),
-            # Offered a call back: the ones who came for one leave a phone, the rest leave.
-            "callback": a.get("phone") if outcome == "callback" else None,
+            # Offered a call back: the ones who came for one leave a phone; the rest say their
+            # no (and go on) if the writer gave one, else leave.
+            "callback": a.get("phone") if outcome == "callback" else a.get("no"),
             "change": "всё верно",
         }
         return defaults.get(key)

@@ -417,3 +417,28 @@ UNDERSTANDING_SCRIPTS += [
                                        ("так точно", S.done, "referrer", True),
                                        ("❌", S.confirm, "change", False)]],
 ]
+
+# -- found in batch F (an eighth writer: translit, glued words, hesitation) ---------------------
+UNDERSTANDING_SCRIPTS += [
+    script("the segment in Latin letters", GREET,
+           T("doma", S.tariff, "tariff", has="Тарифы для дома", lacks=HUH)),
+    script("a flat as «kv»", TO_ADDRESS,
+           T("Мира 5 kv 9", S.contacts, "consent", has="улица Мира, д. 5, кв. 9")),
+    script("consent in the last sentence", TO_CONSENT,
+           T("всё, я тут, продолжим. да, согласна", S.contacts, "name", lacks=HUH)),
+    script("«вот теперь да» to the summary", TO_CONFIRM,
+           T("вот теперь да", S.done, "referrer", lead=True)),
+    script("«пусть мне лучше перезвонят» is a call back", *HOME_TARIFFS,
+           T("я не знаю, пусть мне лучше перезвонят и объяснят", S.tariff, "callback",
+             lacks=HUH)),
+    script("«мне только тв»: answered, and not pressed", GREET,
+           T("мне только тв", S.tariff, None, has=("Телевидения в наших тарифах нет",
+                                                   "не оформляю"))),
+    script("a subscriber's repair goes to support, and a «нет» to the call back is not pressed",
+           T("я уже подключен!!! мне починить надо, а не новый", S.tariff, "callback",
+             has="служба поддержки"),
+           T("нет", S.tariff, None, has="Если понадобится помощь", lacks=HUH)),
+    script("a «нет» to the call back after asking for a person goes on here", IP_ASKED,
+           T("а можно оператора?", S.extras, "callback"),
+           T("нет", S.extras, "static_ip", has="продолжим здесь")),
+]

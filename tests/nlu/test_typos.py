@@ -35,3 +35,27 @@ def test_a_long_message_is_looked_at_only_in_part() -> None:
     junk = " ".join(["интернкт"] * (MOST_FIXES + 10))
     fixed = fix_typos(junk, CATALOG)
     assert fixed.count("интернет") == MOST_FIXES and fixed.endswith("интернкт")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("internet nuzhen", "интернет нужен"),
+        ("doma", "дома"),
+        ("statichesky ip ne nado", "statichesky ip не надо"),  # short words too, «ip» as is
+        ("zavtra v 10", "завтра в 10"),
+        ("da", "да"),
+        ("ghbdtn", "привет"),  # the English layout
+        ("нe нужен", "не нужен"),  # a Latin «e» inside a Russian word
+        ("длядома", "для дома"),
+        ("Anna", "Анна"),
+    ],
+)
+def test_russian_in_latin_letters_and_glued_words(typed: str, meant: str) -> None:
+    assert fix_typos(typed, CATALOG) == meant
+
+
+@pytest.mark.parametrize("typed", ["ok", "ip", "tp-link", "xiaomi", "https://smit34.ru",
+                                   "Премиум, wi-fi роутер свой"])
+def test_latin_that_is_not_russian_stays(typed: str) -> None:
+    assert fix_typos(typed, CATALOG) == typed
