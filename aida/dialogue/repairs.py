@@ -122,7 +122,7 @@ def decline_callback(t: Turn) -> Decision:
     """«нет» to the call back offered: the subscriber is not pressed on; a customer who asked
     for a person mid-way goes on here."""
     t.events.append("callback_declined")
-    if t.offer == SUPPORT_CALLBACK:
+    if t.offer == SUPPORT_CALLBACK or t.conv.step is Step.done:
         t.expect(None)
         t.parts.append("Хорошо. Если понадобится помощь — напишите в поддержку или мне.")
         return t.decision([RESTART])

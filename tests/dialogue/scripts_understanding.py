@@ -442,3 +442,9 @@ UNDERSTANDING_SCRIPTS += [
            T("а можно оператора?", S.extras, "callback"),
            T("нет", S.extras, "static_ip", has="продолжим здесь")),
 ]
+UNDERSTANDING_SCRIPTS += [
+    script("a «нет» to the call back offered after the request is made", TO_CONFIRM,
+           T("да", S.done, "referrer", lead=True),
+           T("позовите оператора", S.done, "callback"),
+           T("Не согласен", S.done, None, has="Если понадобится помощь")),
+]
