@@ -32,6 +32,8 @@ ADDRESS_ASKED = ("address", "house", "flat")
 PHONE_CORRECTED = re.compile(r"(?<![\w-])(?:нов\w*|правильн\w*|верн\w*|точнее|вернее|ошиб\w*"
                              r"|не\s+тот|актуальн\w*|теперь|сейчас|а\s+не|исправ\w*|опечат\w*)"
                              r"(?![\w-])")
+# Contacts typed unasked come in a short message; a long one is not read twice for a name.
+UNASKED_NAME_CHARS = 200
 PHONE_EITHER = re.compile(r"(?<![\w-])(?:или|либо)(?![\w-])")
 
 
@@ -105,7 +107,7 @@ def extract(
     s.mask(when.spans)
 
     name = find_name(s.text, s.original, expect)
-    if name.name is None and out.phone and expect != "name":
+    if name.name is None and out.phone and expect != "name" and len(s.text) <= UNASKED_NAME_CHARS:
         # «Надежда, 8 904 …»: contacts given unasked; a name that is also a word is read back
         unasked = find_name(s.text, s.original, "name")
         if unasked.name is not None and has_name_reading(unasked.name.split()[0]):

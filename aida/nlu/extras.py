@@ -294,7 +294,7 @@ class _Extras:
                     target.count = int(m.group("n"))
                     target.polarity.append((1, True, "count"))  # "две камеры" is a yes
         cameras = [o for o in self.objs if o.kind == "cctv"]
-        for m in islice(_PIECES.finditer(self.text), MOST_MATCHES):
+        for m in islice(_PIECES.finditer(self.text) if cameras else (), MOST_MATCHES):
             first, _ = self.r.span(m)
             there = [o for o in cameras if o.sentence == self.r.sentence_of[first]]
             if len(there) == 1 and there[0].count is None and self._live(m):
