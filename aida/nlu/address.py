@@ -85,7 +85,9 @@ _HOUSE_BODY = (
     r"(?P<flat>\d{1,4})(?!\d)(?![:.,]\d)" + _UNIT_AFTER + ")?"
 )
 _HOUSE_MARK = r"(?P<mark>(?:д|дом)\.?\s*(?:№|номер)?\s*)"
-_HOUSE_AFTER = re.compile(r"[\s,.:]*" + _HOUSE_MARK + "?" + _HOUSE_BODY)
+# («на краснопресненской живу дом 18»: a verb of living between the street and its house)
+_HOUSE_AFTER = re.compile(r"[\s,.:]*(?:(?:живу|живем|живём|проживаю|проживаем|находимся|"
+                          r"находится)[\s,]+(?=д))?" + _HOUSE_MARK + "?" + _HOUSE_BODY)
 # "дом 15 по улице Мира": the house said before the street.
 _HOUSE_BEFORE = re.compile(
     r"(?<![\w-])(?:д|дом)\.?\s*(?:№|номер)?\s*" + _HOUSE_BODY + r"[\s,]*(?:по|на)?\s*$"

@@ -317,6 +317,18 @@ _WEEKDAY = re.compile(
     r"(?P<wd>понедельник\w*|вторник\w*|сред[уаы]|четверг\w*|пятниц\w*|суббот\w*|"
     r"воскресень\w*|воскресени\w*|пнд|пн|вт|срд|ср|чтв|чт|птн|пт|сбт|сб|вск|вс)\.?(?![\w-])"
 )
+# «пн», «вс»: a weekday only with something of a date around it (a preposition before, a time
+# after, a modifier) or alone.
+_ABBREVIATION = 3
+_DATE_BEFORE = re.compile(r"(?:^|(?<![\w-])(?:в|во|на|до|к|с|по|и|или|кроме))[\s,]*$")
+_DATE_AFTER = re.compile(r"\.?[\s,]*(?:\d|в\s+\d|к\s+\d|утр|веч|дн[её]м|после|с\s+\d|$)")
+
+
+def _dated(text: str, m: re.Match[str]) -> bool:
+    return bool(m.group("mod") or _DATE_BEFORE.search(text[max(0, m.start() - 8) : m.start()])
+                or _DATE_AFTER.match(text, m.end()))
+
+
 _WEEKEND = re.compile(
     r"(?<![\w-])(?:на|в)\s+(?:эти\s+|этих\s+|ближайшие\s+|ближайших\s+)?выходн\w*"
 )
@@ -691,6 +703,8 @@ def _dates(
             else None
         )
         for m in _first(_WEEKDAY, text):
+            if len(m.group("wd")) <= _ABBREVIATION and not _dated(text, m):
+                continue  # «да вс верно»: «вс» is «всё» here, not Sunday
             wd = next(n for stem, n in _WEEKDAYS if m.group("wd").startswith(stem))
             mod = m.group("mod") or ""
             if mod.startswith("прош"):

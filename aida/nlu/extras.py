@@ -103,7 +103,8 @@ _BARE_COUNT = re.compile(
     r"поставьте|ставьте|мне|нам|тогда|да)[\s,]+)*"
     rf"(?P<n>{NUMBER})"
     rf"(?:[\s,]*(?:шт\w*|штук\w*|{_CAMERA}\w*|хватит|достаточно|будет|нужно|надо|давайте|"
-    r"пожалуйста|наверное|пока))*(?:[\s,]+(?:на|в|у|для|над|возле|около)\s+[^\d?]*)?\W*$"
+    r"пожалуйста|наверное|пока))*(?:[\s,]+(?:на|в|у|для|над|возле|около)\s+[^\d?]*)?"
+    r"(?:,[^\d?]*)?\W*$"  # «4, двор смотреть»: why, after a comma
 )
 _ANY_COUNT = re.compile(rf"(?<![\w-])(?P<n>{NUMBER})(?![\w-])(?![.,:/]\d)")
 # «статический ip тоже»: the object takes what was said about the one before it.
@@ -309,9 +310,12 @@ class _Extras:
             if len(said) == 1:
                 uncounted[0].count = said.pop()
                 uncounted[0].polarity.append((1, True, "count"))
-        if expect == "cctv" and not self.objs and (bare := _BARE_COUNT.match(self.text)):
-            self.found.spans.append(bare.span("n"))
-            _set_cameras(self.found, int(bare.group("n")), self.catalog)
+        if expect == "cctv" and not any(o.kind == "cctv" for o in self.objs):
+            # «2», «парочку»; or after a question of one's own: «а сколько 4 камеры? давайте 4»
+            start = self.text.rfind("?") + 1
+            if bare := _BARE_COUNT.match(self.text[start:]):
+                self.found.spans.append((start + bare.start("n"), start + bare.end("n")))
+                _set_cameras(self.found, int(bare.group("n")), self.catalog)
 
 
 def find_extras(text: str, catalog: Catalog, expect: Expect | None = None) -> FoundExtras:

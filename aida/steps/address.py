@@ -89,6 +89,8 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         address = Address(city=conv.partial_city or env.catalog.default_city,
                           street=conv.partial_street, house=msg.u.house, flat=msg.u.flat)
 
+    if address is not None and address == slots.address:
+        conv.partial_street = conv.partial_city = None  # the address on record, said again
     if address is not None and address != slots.address:
         # The house already known, written again with its flat, is not read back again.
         flat_added = _same_house(address, slots.address)

@@ -11,6 +11,7 @@ reads only the assistant's question kind (the state's answer space) and, for a r
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -89,6 +90,12 @@ def _same_words(v: Any) -> set[str]:
     return set(str(v).casefold().replace("ё", "е").split())
 
 
+def _same_house(a: Any, b: Any) -> bool:
+    """«7 к2», «7к2», «7 корп. 2»: one building."""
+    norm = lambda v: re.sub(r"корп(?:ус)?\.?", "к", str(v or "").casefold()).replace(" ", "")
+    return norm(a) == norm(b)
+
+
 def _address_dict(value: Any) -> dict[str, Any] | None:
     if value is None:
         return None
@@ -102,7 +109,7 @@ def same_value(field_name: str, got: Any, meant: Any) -> bool:
         # «улица Садовая» and «Садовая улица» (a street outside the list has no one spelling)
         return g is not None and m is not None and all(
             _same_words(g[k] or "") == _same_words(m[k] or "") if k == "street"
-            else _same(g[k], m[k]) for k in g)
+            else _same_house(g[k], m[k]) if k == "house" else _same(g[k], m[k]) for k in g)
     if field_name == "name" and got and meant:
         # «Геннадий Степанович» for «Геннадий Степанович Фомин»: what was said, not a wrong name
         said, whole = _same_words(got), _same_words(meant)

@@ -448,3 +448,17 @@ UNDERSTANDING_SCRIPTS += [
            T("позовите оператора", S.done, "callback"),
            T("Не согласен", S.done, None, has="Если понадобится помощь")),
 ]
+
+# -- found in batch G (a ninth writer) ---------------------------------------------------------
+UNDERSTANDING_SCRIPTS += [
+    script("«да вс верно»: «вс» is «всё», not Sunday", TO_CONFIRM,
+           T("да вс верно", S.done, "referrer", lead=True)),
+    script("the right street with a verb before its house, then yes to the summary",
+           TO_ADDRESS,
+           T("ой я на краснопресненской живу дом 18 квартира 22", S.contacts, "consent",
+             has="Краснопресненская улица, д. 18, кв. 22")),
+    script("a count after a question of one's own, to «сколько камер?»", CCTV_ASKED,
+           T("да", S.extras, "cctv"),
+           T("а сколько 4 камеры? давайте 4, двор смотреть", S.extras, "static_ip",
+             has="4 камеры")),
+]
