@@ -462,3 +462,8 @@ UNDERSTANDING_SCRIPTS += [
            T("а сколько 4 камеры? давайте 4, двор смотреть", S.extras, "static_ip",
              has="4 камеры")),
 ]
+UNDERSTANDING_SCRIPTS += [
+    script("a price in words as said: «за тыщу двести девяносто»", *HOME_TARIFFS,
+           T("средний какой там, за тыщу двести девяносто", S.extras, "cctv",
+             has="«Пакет Оптимальный»", lacks=HUH)),
+]
