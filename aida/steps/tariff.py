@@ -77,6 +77,12 @@ def ask(conv: ConversationState, env: Env) -> Ask:
                    again="Куда подключаем интернет: домой (в квартиру или частный дом) или "
                          "в офис?")
     names = [t.name for t in env.catalog.tariffs_for(segment)]
+    advised = (conv.offer or "").removeprefix("tariff:")
+    if advised in names and conv.pending == "tariff":
+        # just advised, the list shown before it: the advice is the question
+        return Ask("tariff", f"Оформим «{advised}»? Или выберите другой тариф.",
+                   [advised, *(n for n in names if n != advised)], {n: n for n in names},
+                   again="Выберите, пожалуйста, тариф кнопкой ниже или напишите его название.")
     return Ask("tariff", f"{tariff_list(env, segment)}\n\nКакой тариф вам подходит?", names,
                {n: n for n in names},
                again="Выберите, пожалуйста, тариф кнопкой ниже или напишите его название. "

@@ -467,3 +467,13 @@ UNDERSTANDING_SCRIPTS += [
            T("средний какой там, за тыщу двести девяносто", S.extras, "cctv",
              has="«Пакет Оптимальный»", lacks=HUH)),
 ]
+
+# -- read through `aida chat` at the end of the session --------------------------------------
+UNDERSTANDING_SCRIPTS += [
+    script("advice asked after the list: the advice is the question, the list not shown again",
+           *HOME_TARIFFS,
+           T("а какой посоветуете для сериалов?", S.tariff, "tariff",
+             has="Оформим «Пакет Оптимальный»?", lacks="Тарифы для дома",
+             suggests="Пакет Оптимальный"),
+           T("давайте его", S.extras, "cctv", has="«Пакет Оптимальный»")),
+]
