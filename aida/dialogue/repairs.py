@@ -147,7 +147,7 @@ def callback(t: Turn) -> Decision:
         # No call-back request (a lead) without consent: asked first, the request follows it.
         conv.after_consent = "callback"
         t.events.append("consent_asked")
-        return t.reply(consent.ask(t.env))
+        return t.reply(consent.ask(t.conv, t.env))
     if conv.callback_lead_id is None:
         if not conv.slots.name and t.offer != "callback_name":
             # The manager calls someone by name; asked once, any answer makes the request.

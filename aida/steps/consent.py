@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from aida.domain import Consent, ConversationState
+from aida.replies.format import phone as phone_display
 from aida.steps.base import Ask, Env, Message
 from aida.understanding import questions as q
 
@@ -22,10 +23,21 @@ WHY = ("Так требует закон о персональных данны�
        "вами и согласовал визит.")
 
 
-def ask(env: Env) -> Ask:
+def ask(conv: ConversationState, env: Env) -> Ask:
     url = env.catalog.privacy.consent_url
     where = (f"Текст согласия: {url}" if url else
              "Текст согласия — по ссылке «Согласие на обработку данных» под окном чата.")
+    slots = conv.slots
+    given = ", ".join(v for v in (slots.name, slots.phone and phone_display(slots.phone)) if v)
+    if given:
+        # Contacts typed before consent: read back in the one question that unlocks them (a
+        # name taken with doubt is checked here too, not in a question before consent).
+        return Ask("consent", f"Записать вас как {given}? Для этого нужно ваше согласие: вы "
+                              "согласны на обработку персональных данных? Нажмите «Согласен» "
+                              f"или «Не согласен». {where}",
+                   [AGREE, DECLINE], _VALUES,
+                   again=f"Записываю вас как {given}: вы согласны на обработку персональных "
+                         f"данных? {where}")
     return Ask("consent", "Чтобы оформить заявку, мне понадобятся ваши имя и телефон. Вы "
                           f"согласны на обработку персональных данных? {where}",
                [AGREE, DECLINE], _VALUES,

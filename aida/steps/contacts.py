@@ -37,7 +37,7 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
     if found.name and found.name != slots.name:
         changed = slots.name is not None
         slots.name = found.name
-        if "name" in found.doubtful and not changed:
+        if "name" in found.doubtful and not changed and conv.consent is not None:
             notes.append(Note("", STEP, Ask(
                 "verify_name", f"Вас зовут {found.name}, верно?", list(_VERIFY), _VERIFY)))
         elif changed:
@@ -88,7 +88,7 @@ def complete(conv: ConversationState, env: Env) -> bool:
 def ask(conv: ConversationState, env: Env) -> Ask:
     slots = conv.slots
     if conv.consent is None:
-        return consent.ask(env)
+        return consent.ask(conv, env)
     if not slots.name and not slots.phone:
         return Ask("name", "Как к вам обращаться и по какому номеру телефона с вами связаться?",
                    again="Напишите, пожалуйста, ваше имя и телефон, например: «Анна, "

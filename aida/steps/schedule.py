@@ -113,6 +113,11 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
                and not msg.answers("date", "time", "verify_date"))
     slots.date = date
     slots.time = time.strftime("%H:%M") if time else None
+    if _ahead(conv) and not changed:
+        # Said before its step (at the contacts, say): kept and said back now; its question,
+        # or a read-back, would jump the steps, and the summary shows it before the request.
+        when = ", ".join(x for x in (date and date_label(date, env.today), slots.time) if x)
+        return [Note(f"Визит мастера записала: {when}.", STEP)]
     if new_date is not None and "date" in found.doubtful:
         # "В пятницу" said on a Friday: next week's, but worth a word before it counts
         # (with the time when that is unsure too: «в пятницу в 8»).
@@ -134,6 +139,12 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         return [Note(f"Перенесла визит мастера: {date_label(date, env.today)}, "
                      f"{slots.time}.", STEP)]
     return []
+
+
+def _ahead(conv: ConversationState) -> bool:
+    """The conversation has not reached this step yet."""
+    order = list(Step)
+    return order.index(conv.step) < order.index(STEP)
 
 
 def _at(time: str | None) -> str:

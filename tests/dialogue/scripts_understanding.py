@@ -278,13 +278,17 @@ UNDERSTANDING_SCRIPTS += [
            T("у меня нет электронной почты это у внука только", S.schedule, "date", lacks=HUH)),
 ]
 UNDERSTANDING_SCRIPTS += [
-    script("contacts typed at the consent question: the name is kept, read back, not asked again",
-           TO_CONSENT,
-           T("Надежда, 8 904 123-45-67, почты нет", S.contacts, "verify_name",
-             has="Вас зовут Надежда, верно?"),
-           T("да", S.contacts, "consent", has="Приятно познакомиться, Надежда!"),
-           T("да", S.schedule, "date", has="согласие записала",
-             lacks=("Как к вам обращаться", "телефон"))),
+    script("contacts typed at the consent question: read back in the consent question itself, "
+           "not asked before it nor again after it", TO_CONSENT,
+           T("Надежда, 8 904 123-45-67, почты нет", S.contacts, "consent",
+             has="Записываю вас как Надежда, +7 904 123-45-67",
+             lacks="Вас зовут Надежда, верно?"),
+           T("двадцать первого числа к обеду", S.contacts, "consent",
+             has=("Визит мастера записала: 21 декабря (понедельник), 12:00",
+                  "согласны на обработку персональных данных")),
+           T("да", S.confirm, "confirm", has=("согласие записала", "Имя: Надежда",
+                                              "12:00"),
+             lacks=("Как к вам обращаться", "Вас зовут"))),
 ]
 
 # -- «а это зачем?» about the question just asked: why it is asked, then the question again ----
