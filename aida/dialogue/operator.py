@@ -35,6 +35,11 @@ class OperatorTurn:
     events: list[str] = field(default_factory=list)
 
 
+def opener(reason: Reason) -> str:
+    """What comes before a person is offered, by why one is offered."""
+    return _OPENERS[reason]
+
+
 def managers_at_work(env: Env) -> bool | None:
     """True/False when the live chat is on (by the hours; no hours: always); None when off."""
     if not env.live_handoff:

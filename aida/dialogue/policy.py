@@ -96,12 +96,18 @@ def _onboarding(t: Turn) -> Decision:
         t.events.append("not_understood")
         t.parts.append("Не совсем поняла вас.")
         return repairs.offer_callback(t, t.offer)
-    elif conv.misunderstood >= 1 and ask_operator(env, "missed") is not None:
-        conv.misunderstood = 0  # missed twice: a manager (or when they are back)
+    elif (conv.misunderstood >= 1 and ask_operator(env, "missed") is not None
+          or conv.misunderstood >= MISSES_BEFORE_HELP):
+        # missed twice with the live chat (a manager, or when they are back); without it, a
+        # third miss gets the support contacts and a call back, not the same hint again
+        conv.misunderstood = 0
         return repairs.operator(t, "missed")
     else:
         ask = _not_understood(t, ask)
     return t.reply(ask)
+
+
+MISSES_BEFORE_HELP = 2
 
 
 def _reask(t: Turn, notes: list[Note]) -> Ask | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from aida.dialogue.advice import advised_tariff
 from aida.dialogue.answers import answer, support_text
 from aida.dialogue.explain import explain
-from aida.dialogue.operator import Reason, ask_operator
+from aida.dialogue.operator import Reason, ask_operator, opener
 from aida.dialogue.turn import Decision, Turn
 from aida.domain import SlotValues, Step
 from aida.fsm import FIRST, flow_for
@@ -71,7 +71,7 @@ def operator(t: Turn, reason: Reason = "customer") -> Decision:
     live = ask_operator(t.env, reason)
     if live is None:
         t.events.append("handoff")
-        t.parts.append(support_text(t.env))
+        t.parts.append(opener(reason) + support_text(t.env))
         return offer_callback(t)
     t.events.extend(live.events)
     t.parts.extend(live.parts)

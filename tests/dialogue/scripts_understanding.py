@@ -481,3 +481,14 @@ UNDERSTANDING_SCRIPTS += [
              suggests="Пакет Оптимальный"),
            T("давайте его", S.extras, "cctv", has="«Пакет Оптимальный»")),
 ]
+UNDERSTANDING_SCRIPTS += [
+    script("a third miss in a row gets support and a call back, not the same hint again", GREET,
+           T("абырвалг", S.tariff, "segment", has="Не совсем поняла"),
+           T("ыыы", S.tariff, "segment", has="не получается разобрать"),
+           T("ъъъ", S.tariff, "callback", has=("Похоже, я вас не совсем понимаю",
+                                               "support@smit34.ru"),
+             lacks="не получается разобрать"),
+           T("нет", S.tariff, "segment", has="продолжим здесь")),
+    script("«кв» to home or office is home", GREET,
+           T("кв", S.tariff, "tariff", has="Тарифы для дома")),
+]
