@@ -176,7 +176,9 @@ class ConversationState(BaseModel):
 
     step: Step = Step.tariff
     slots: Slots = Field(default_factory=Slots)
-    history: list[ChatMessage] = Field(default_factory=list)
+    history: list[ChatMessage] = Field(default_factory=list)  # the latest few messages
+    # When the conversation began (states stored before this field: their first message).
+    began: dt.datetime | None = None
     pending: str | None = None
     # The buttons offered with `pending` and what each stands for (its answer space's
     # choices); states stored before this field load with none.

@@ -22,11 +22,10 @@ from aida.understanding.questions import answer_space
 from aida.understanding.types import TurnContext, Understanding
 
 log = logging.getLogger(__name__)
-# Recent messages kept in the state, for a brain's context; the whole conversation is in the
-# store's messages table (the service takes the CRM note's transcript from there), so a long
-# conversation does not make every turn re-read and re-write all of it.
-HISTORY_LIMIT = 20
-CONTEXT_MESSAGES = 6
+# Recent messages kept in the state: a brain's context. The whole conversation is in the
+# store's messages table (the service takes the CRM note's transcript from there), so a turn
+# re-reads and re-writes only these, not the conversation.
+HISTORY_LIMIT = CONTEXT_MESSAGES = 6
 
 
 class Engine:
@@ -58,7 +57,7 @@ class Engine:
             now=now.astimezone(self.tz),
             catalog=self.catalog,
             history=state.history[-CONTEXT_MESSAGES:],
-            began=state.history[0].at if state.history else None,
+            began=state.began or (state.history[0].at if state.history else None),
             city=None if state.partial_street else state.partial_city,
         )
 
@@ -94,6 +93,7 @@ class Engine:
             ChatMessage(role="assistant", text=reply, suggestions=decision.draft.suggestions,
                         at=now),
         ][-HISTORY_LIMIT:]
+        conv.began = conv.began or conv.history[0].at
         if decision.forget_contacts is not None:
             gone = decision.forget_contacts
             conv.history = [m.model_copy(update={"text": redact(m.text, gone)})

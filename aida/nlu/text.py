@@ -90,6 +90,23 @@ class Scratch:
         self.text = "".join(chars)
 
 
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+_SCOPED_FLAGS = (("i", re.IGNORECASE), ("m", re.MULTILINE), ("s", re.DOTALL), ("x", re.VERBOSE))
+
+
+def any_of(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:
+    """One pattern matching wherever any of `patterns` could (their groups unnamed): a reader
+    with a family of patterns scans a message once to learn that none of them can match, and
+    skips the family, instead of paying for every pattern on every short message."""
+    parts = []
+    for rx in patterns:
+        flags = "".join(letter for letter, bit in _SCOPED_FLAGS if rx.flags & bit)
+        body = _NAMED_GROUP.sub("(?:", rx.pattern)
+        # (a verbose pattern may end in a comment: the closing bracket goes on a new line)
+        parts.append(f"(?{flags}:{body}\n)" if "x" in flags else f"(?{flags}:{body})")
+    return re.compile("|".join(parts))
+
+
 def alternation(words: Iterable[str]) -> str:
     """A regex matching any of `words`, as a prefix tree: compiles several times faster than
     a flat `a|b|c` list of a hundred words (this matters for the import time)."""

@@ -30,3 +30,20 @@ async def test_a_long_conversation_reaches_the_crm_note_whole(tmp_path: Path) ->
     assert [m.text for m in transcript if m.role == "user"] == said
     assert len(transcript) == 2 * len(said) > HISTORY_LIMIT
     assert transcript[-1].role == "assistant" and "Заявка принята" in transcript[-1].text
+
+
+async def test_the_state_remembers_when_the_conversation_began_after_its_window_slides() -> None:
+    # «завтра» just after midnight is read back when the conversation began the day before,
+    # however many messages have passed since (the state keeps only the latest few).
+    import datetime as dt
+
+    engine = make_engine()
+    state = engine.new_state()
+    evening = NOW.replace(hour=23, minute=50)
+    questions = ["сколько стоит роутер?", "есть ли телевидение?", "какие тарифы для офиса?"]
+    for n, text in enumerate([TO_DONE[0].say, *questions, *questions]):
+        at = evening + dt.timedelta(minutes=5 * n)
+        state = (await engine.turn(state, text, now=at, session_id="late")).state
+    assert len(state.history) == HISTORY_LIMIT
+    assert state.history[0].at > evening
+    assert engine.context(state, evening + dt.timedelta(hours=1)).began == evening
