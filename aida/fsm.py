@@ -94,7 +94,7 @@ class Flow:
         return first_open(self.conv, self.world)
 
     # -- guards --------------------------------------------------------------------------
-    def current_step_complete(self, event: EventData) -> bool:
+    def current_step_complete(self, event: EventData | None = None) -> bool:
         step = self.conv.step
         return step in SLOT_STEPS and STEPS[step].complete(self.conv, self.world)
 
@@ -124,8 +124,10 @@ class Flow:
         order = STEP_ORDER.index
         if self.conv.step is not Step.done and order(self.first_open()) < order(self.conv.step):
             self.trigger("rewind")
-        # `trigger` evaluates the guard and says whether the move happened.
-        while self.conv.step not in (Step.confirm, Step.done) and self.trigger("advance"):
+        # `trigger` evaluates the guard and says whether the move happened; the guard is
+        # asked first as well, since a refused trigger costs the machine more than the guard.
+        while (self.conv.step not in (Step.confirm, Step.done) and self.current_step_complete()
+               and self.trigger("advance")):
             pass
 
     # Provided by the machine when the model is attached.
@@ -146,6 +148,7 @@ def _machine_kwargs() -> dict[str, Any]:
 
 MACHINE = Machine(model=None, **_machine_kwargs())
 _IDLE: list[Flow] = []  # attached to MACHINE, waiting for a turn
+_NOBODY = ConversationState()  # what an idle Flow holds: no customer's data (never changed)
 
 
 @contextmanager
@@ -161,7 +164,7 @@ def flow_for(conv: ConversationState, env: Env, *,
     try:
         yield flow
     finally:
-        flow.bind(ConversationState(), env, False)  # hold no customer data while idle
+        flow.bind(_NOBODY, env, False)  # hold no customer data while idle
         flow.env = None
         _IDLE.append(flow)
 

@@ -49,8 +49,10 @@ class Engine:
         goes on where it was, with the step's question and buttons."""
         return resume(state, Env(self.catalog, dt.datetime.now(self.tz)), reason)
 
-    def context(self, state: ConversationState, now: dt.datetime) -> TurnContext:
+    def context(self, state: ConversationState, now: dt.datetime,
+                session_id: str | None = None) -> TurnContext:
         return TurnContext(
+            session_id=session_id,
             step=state.step,
             expect=answer_space(state.pending, state.choices),
             slots=state.slots,
@@ -72,7 +74,7 @@ class Engine:
     async def turn(self, state: ConversationState, text: str, *, now: dt.datetime,
                    session_id: str, on_delta: DeltaSink | None = None) -> TurnResult:
         """`now` is aware (any zone); relative dates are read in the provider's zone."""
-        ctx = self.context(state, now).model_copy(update={"session_id": session_id})
+        ctx = self.context(state, now, session_id)
         u = await self._understand(text, ctx)
         env = Env(self.catalog, ctx.now, live_handoff=self.live_handoff)
         decision = decide(state, u, env, session_id=session_id, now=now)

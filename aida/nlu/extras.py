@@ -19,7 +19,15 @@ from itertools import islice
 from aida.catalog import Catalog
 from aida.domain import RouterOption
 from aida.nlu.tariff import question_spans
-from aida.nlu.text import MOST_MATCHES, NUMBER, Token, in_sorted_spans, numerals, tokens
+from aida.nlu.text import (
+    MOST_MATCHES,
+    NUMBER,
+    Token,
+    any_of,
+    in_sorted_spans,
+    numerals,
+    tokens,
+)
 from aida.understanding.types import Expect, Problem
 
 _OBJECTS: dict[str, re.Pattern[str]] = {
@@ -85,6 +93,8 @@ _OPTIONS: list[tuple[RouterOption, re.Pattern[str]]] = [
     ),
     ("included", re.compile(r"(?<![\w-])(?:подар\w*)")),
 ]
+# Whatever a message says of the extras it says of an object or an option: none, nothing to read.
+_ANY_OBJECT_OR_OPTION = any_of([*_OBJECTS.values(), *(rx for _, rx in _OPTIONS)])
 # «камер» as typed on a phone too: «камкру», «камееры» (as the object pattern reads them).
 _CAMERA = r"(?:видео)?кам\w?[еркы]р"
 _COUNT_BEFORE = re.compile(
@@ -189,7 +199,7 @@ class _Extras:
     """One message being read for extras: its objects, then what is said about each."""
 
     def __init__(self, text: str, catalog: Catalog) -> None:
-        self.text = numerals(text)
+        self.text = text  # number words as digits (`numerals`)
         self.r = _Reader(self.text)
         self.questions = question_spans(self.text)
         self.catalog = catalog
@@ -320,6 +330,9 @@ class _Extras:
 
 def find_extras(text: str, catalog: Catalog, expect: Expect | None = None) -> FoundExtras:
     """Router, cameras and static IP in `text` (folded, earlier slots masked)."""
+    text = numerals(text)
+    if expect != "cctv" and not _ANY_OBJECT_OR_OPTION.search(text):
+        return FoundExtras()
     reading = _Extras(text, catalog)
     reading.read_objects()
     reading.read_options(expect)

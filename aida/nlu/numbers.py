@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Kind = Literal["cardinal", "ordinal", "prefix"]
@@ -341,6 +342,7 @@ def read_number(text: str, start: int = 0) -> Number | None:
     return Number(first.value, at + first.start, at + first.end, first.kind)
 
 
+@lru_cache(maxsize=64)  # several readers convert the same text (a message's tail unmasked)
 def to_digits(text: str, ordinals: bool = False) -> str:
     """Cardinals (and with `ordinals`, ordinals as `N-го`/`N-е`/`N-й`) as digits, same length."""
     out: list[str] = []

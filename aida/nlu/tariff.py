@@ -138,10 +138,16 @@ def question_spans(text: str) -> list[tuple[int, int]]:
     ]
 
 
+# Words whose evidence is remembered per catalog: the words customers use recur, and each
+# costs a fuzzy comparison with every name word; the cap bounds what random words can fill.
+EVIDENCE_MEMO = 20_000
+
+
 @dataclass
 class TariffIndex:
     tariffs: list[Tariff]
     words: dict[str, list[str]]  # folded name word → tariff names containing it
+    evidence: dict[str, tuple[frozenset[str], bool]] = field(default_factory=dict)
 
 
 @per_catalog
@@ -196,34 +202,37 @@ def _name_evidence(
     fuzzy = False
     spans: list[tuple[int, int]] = []
     skip = merged(skip)
-    seen: dict[str, tuple[set[str], bool]] = {}  # a word repeated is compared once
     for m in _WORD.finditer(text):
         if in_sorted_spans(m.start(), skip):
             continue
         token = m.group()
-        if token not in seen:
-            seen[token] = _token_evidence(token, index)
-        hit, by_fuzz = seen[token]
+        hit, by_fuzz = _token_evidence(token, index)
         fuzzy = fuzzy or by_fuzz
         if not hit:
             continue
         spans.append(m.span())
         union |= hit
-        result = hit if result is None else result & hit
+        result = set(hit) if result is None else result & hit
     if result is not None and not result:
         result = union  # two different tariffs named: ambiguous between them
     return result, fuzzy, spans
 
 
-def _token_evidence(token: str, index: TariffIndex) -> tuple[set[str], bool]:
+def _token_evidence(token: str, index: TariffIndex) -> tuple[frozenset[str], bool]:
     """The tariffs one word of the message names, and whether only by a fuzzy match."""
+    known = index.evidence.get(token)
+    if known is not None:
+        return known
     hit: set[str] = set()
     fuzzy = False
     for word, names in index.words.items():
         if _word_matches(token, word):
             hit.update(names)
             fuzzy = fuzzy or (token != word and morph.lemma(token) != morph.lemma(word))
-    return hit, fuzzy
+    found = frozenset(hit), fuzzy
+    if len(index.evidence) < EVIDENCE_MEMO:
+        index.evidence[token] = found
+    return found
 
 
 @dataclass
