@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Sequence
+from functools import lru_cache
 
 from aiohttp import web
 
@@ -26,9 +27,21 @@ LOOPBACK: tuple[IpNetwork, ...] = (
 )
 
 
+# The longest address text worth parsing (an IPv6 with a zone id); longer is no address.
+_LONGEST = 64
+
+
 def _ip(text: str) -> IpAddress | None:
+    text = text.strip()
+    if not text or len(text) > _LONGEST:  # (an empty header is the usual case: no raise)
+        return None
+    return _parsed(text)
+
+
+@lru_cache(maxsize=4096)  # the same few addresses (the proxy, a client's) on every request
+def _parsed(text: str) -> IpAddress | None:
     try:
-        ip = ipaddress.ip_address(text.strip())
+        ip = ipaddress.ip_address(text)
     except ValueError:
         return None
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
