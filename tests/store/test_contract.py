@@ -152,6 +152,27 @@ async def test_many_sessions_at_once_keep_their_own_state(store: Store) -> None:
         assert messages[0].text == f"m{i}"
 
 
+async def test_a_turn_that_cannot_be_written_fails_alone_among_turns_written_at_once(
+    store: Store,
+) -> None:
+    # (SQLite writes the turns of one pass of the event loop in one transaction)
+    taken = _lead("first")
+    await _turn(store, "first", lead=taken)
+    results = await asyncio.gather(
+        *(_turn(store, f"s{i}", f"m{i}") for i in range(5)),
+        _turn(store, "clash", "same lead id", lead=taken.model_copy(update={"session_id": "clash"})),
+        *(_turn(store, f"t{i}", f"n{i}") for i in range(5)),
+        return_exceptions=True,
+    )
+    assert [type(r).__name__ for r in results].count("NoneType") == 10
+    assert isinstance(results[5], Exception)
+    assert await store.history("clash") == (None, [])
+    for name in [f"s{i}" for i in range(5)] + [f"t{i}" for i in range(5)]:
+        step, messages = await store.history(name)
+        assert step is Step.tariff and len(messages) == 2
+    assert [r.lead.session_id for r in await store.leads()] == ["first"]
+
+
 async def test_state_survives_closing_and_reopening_the_store(database_url: str) -> None:
     first = open_store(database_url)
     await first.open()
