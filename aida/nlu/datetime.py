@@ -41,7 +41,7 @@ from aida.catalog import Catalog
 from aida.catalog.models import Hours
 from aida.nlu import morph
 from aida.nlu.numbers import read_number, to_digits
-from aida.nlu.text import MOST_MATCHES, NUMBER, any_of, fold, word_list
+from aida.nlu.text import MOST_MATCHES, NUMBER, Family, fold, word_list
 from aida.understanding.types import Expect, Problem
 
 # -- typo repair -------------------------------------------------------------------------
@@ -365,16 +365,15 @@ _BARE_TIME = re.compile(
     rf"^\W*(?:в|к|на|около|часов\s+в)?\s*(?P<h>{_H})(?:[:.](?P<m>[0-5]\d))?\s*{_HOURS_WORD}?"
     rf"(?:\s+{_QUAL})?\W*$"
 )
-# The patterns each reader below scans, and each family as one pattern: a message none of
-# them can match skips the reader.
-TIME_FAMILY = [_HALF_PAST, _TO_HOUR, _RANGE, _CLOCK, _AT_ONE, _AT_HOUR, _HOUR_QUAL]
-PART_OF_DAY_FAMILY = [rx for rx, _, _ in _PARTS_OF_DAY]
-DATE_FAMILY = [_ISO, _DAY_RANGE, _DAY_MONTH, _NUMERIC, _DAY_OF_MONTH, _ON_DAY, _DAY_GENITIVE,
-               _IN, _AGO, _AFTER_NEW_YEAR, _AFTER_HOLIDAYS, _AFTER_WEEKEND, _RELATIVE,
-               _WEEKDAY, _WEEKEND, _NEXT_WEEK]
-_ANY_TIME = any_of(TIME_FAMILY)
-_ANY_PART_OF_DAY = any_of(PART_OF_DAY_FAMILY)
-_ANY_DATE = any_of(DATE_FAMILY)
+# The patterns each reader below scans, as a family: a message none of them can match skips
+# the reader. (`digits`: the patterns that need a digit, which a test checks.)
+TIME_FAMILY = Family(digits=[_TO_HOUR, _RANGE, _CLOCK, _AT_HOUR, _HOUR_QUAL],
+                     words=[_HALF_PAST, _AT_ONE])
+PART_OF_DAY_FAMILY = Family(words=[rx for rx, _, _ in _PARTS_OF_DAY])
+DATE_FAMILY = Family(digits=[_ISO, _DAY_RANGE, _DAY_MONTH, _NUMERIC, _DAY_OF_MONTH, _ON_DAY,
+                             _DAY_GENITIVE],
+                     words=[_IN, _AGO, _AFTER_NEW_YEAR, _AFTER_HOLIDAYS, _AFTER_WEEKEND,
+                            _RELATIVE, _WEEKDAY, _WEEKEND, _NEXT_WEEK])
 _CLAUSE_REACH = 120  # how far a clause is searched around a candidate (keeps the cost linear)
 
 
@@ -482,7 +481,7 @@ def _ordinal_hour(m: re.Match[str]) -> int | None:
 
 def _times(text: str) -> list[_Candidate]:
     found: list[_Candidate] = []
-    if not _ANY_TIME.search(text):
+    if not TIME_FAMILY.may_match(text):
         return found
     taken = _Spans(len(text))
 
@@ -552,7 +551,7 @@ def _times(text: str) -> list[_Candidate]:
 
 def _parts_of_day(text: str) -> list[_Candidate]:
     found: list[_Candidate] = []
-    if not _ANY_PART_OF_DAY.search(text):
+    if not PART_OF_DAY_FAMILY.may_match(text):
         return found
     taken = _Spans(len(text))
     for rx, at, kind in _PARTS_OF_DAY:
@@ -646,7 +645,7 @@ def _dates(
 ) -> list[_Candidate]:
     today = now.date()
     found: list[_Candidate] = []
-    if expect != "date" and not _ANY_DATE.search(text):
+    if expect != "date" and not DATE_FAMILY.may_match(text):
         return found
     taken = _Spans(len(text))
 
