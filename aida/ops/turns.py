@@ -14,6 +14,7 @@ from aida.ops.metrics import LEADS_CONFIRMED, SESSIONS_STARTED, TURN_REPLAYS, TU
 from aida.privacy import session_ref
 
 log = logging.getLogger("aida.turn")
+_TURNS_BY_STEP = {step: TURNS.labels(step.value) for step in Step}  # labels() costs a lock
 
 
 def record_turn(
@@ -30,12 +31,14 @@ def record_turn(
     if replayed:
         TURN_REPLAYS.inc()
     else:
-        TURNS.labels(step.value).inc()
+        _TURNS_BY_STEP[step].inc()
         TURN_SECONDS.observe(seconds)
     if new_session:
         SESSIONS_STARTED.inc()
     if lead is not None:
         LEADS_CONFIRMED.labels(lead.kind).inc()
+    if not log.isEnabledFor(logging.INFO):
+        return
     ms = round(seconds * 1000, 1)
     session = session_ref(session_id)
     log.info(
