@@ -143,6 +143,11 @@ class OfflineBrain:
         if no_more and intent is Intent.cancel:
             intent = Intent.no  # «доп услуги не нужны» declines the extras, not the order
         topics = list(reading.topics)
+        if (intent is Intent.unknown and not (slots.segment or ctx.slots.segment)
+                and (rank := intents.picked_by_rank(message)) is not None):
+            # «самый дешёвый» before home or office is chosen: which tariff that is, and the
+            # question again (the rank picks no tariff of a segment not chosen)
+            intent, topics = Intent.question, [rank]
         if "compare" in topics:
             # «чем Безлимитище лучше Премиума» names two tariffs to compare, not to choose
             slots.problems = [p for p in slots.problems if p.slot != "tariff"]

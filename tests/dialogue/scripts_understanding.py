@@ -159,6 +159,10 @@ UNDERSTANDING_SCRIPTS += [
              has="Самый недорогой — «Пакет Домашний»", lacks=("оператор", HUH)),
            T("давайте самый дешевый", S.extras, "cctv", has="«Пакет Домашний»"),
            ),
+    *[script(f"«{say}» before home or office: that tariff named, the question again", GREET,
+             T(say, S.tariff, "segment", has=(named, "для дома или для офиса"), lacks=HUH))
+      for say, named in [("самый дешовый", "Самый недорогой — «Пакет Домашний»"),
+                         ("побыстрее", "Самый быстрый — «Безлимитище»")]],
     script("a faster one asked", *HOME_TARIFFS,
            T("а побыстрее есть?", S.tariff, "tariff", has="«Безлимитище»", lacks="оператор")),
     script("advice by need: games", *HOME_TARIFFS,
