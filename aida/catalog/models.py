@@ -140,6 +140,9 @@ class Catalog(BaseModel):
     def tariff(self, name: str | None) -> Tariff | None:
         if name is None:
             return None
+        for t in self.tariffs:  # (the canonical name, as the steps pass it: no casefolding)
+            if t.name == name:
+                return t
         key = name.casefold()
         return next((t for t in self.tariffs if t.name.casefold() == key), None)
 

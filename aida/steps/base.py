@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from aida.catalog import Catalog
-from aida.domain import Choice, ConversationState, Step
+from aida.domain import STEP_ORDER, Choice, ConversationState, Step
 from aida.understanding.types import Expect, Intent, Understanding
 
 
@@ -61,6 +61,11 @@ class Note:
     text: str
     step: Step
     ask: Ask | None = None
+
+
+def ahead_of(conv: ConversationState, step: Step) -> bool:
+    """The conversation has not reached `step` yet (what is said for it is said early)."""
+    return STEP_ORDER.index(conv.step) < STEP_ORDER.index(step)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from aida.domain import ConversationState, Step
 from aida.replies.format import phone as phone_display
 from aida.steps import consent
-from aida.steps.base import Ask, Env, Message, Note
+from aida.steps.base import Ask, Env, Message, Note, ahead_of
 from aida.understanding import questions as q
 
 STEP = Step.contacts
@@ -26,6 +26,14 @@ _PHONE_PROBLEMS = {
 def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
     slots, found = conv.slots, msg.u.slots
     notes: list[Note] = []
+    if ahead_of(conv, STEP):
+        # Contacts typed early are kept, said so now, and read back when consent is asked.
+        new = [k for k in ("name", "phone", "email")
+               if getattr(found, k) and getattr(found, k) != getattr(slots, k)]
+        if new == ["name"] and "name" not in found.doubtful:
+            notes.append(Note(f"Приятно познакомиться, {found.name}!", STEP))
+        elif new:
+            notes.append(Note("Контакты запомнила — уточню их, когда дойдём до заявки.", STEP))
 
     if msg.answers("verify_name") and found.name is None:
         if msg.no:

@@ -12,7 +12,7 @@ import datetime as dt
 
 from aida.domain import ConversationState, Step
 from aida.replies.format import date_label
-from aida.steps.base import Ask, Env, Message, Note
+from aida.steps.base import Ask, Env, Message, Note, ahead_of
 from aida.understanding import questions as q
 
 STEP = Step.schedule
@@ -113,7 +113,7 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
                and not msg.answers("date", "time", "verify_date"))
     slots.date = date
     slots.time = time.strftime("%H:%M") if time else None
-    if _ahead(conv) and not changed:
+    if ahead_of(conv, STEP) and not changed:
         # Said before its step (at the contacts, say): kept and said back now; its question,
         # or a read-back, would jump the steps, and the summary shows it before the request.
         when = ", ".join(x for x in (date and date_label(date, env.today), slots.time) if x)
@@ -139,12 +139,6 @@ def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
         return [Note(f"Перенесла визит мастера: {date_label(date, env.today)}, "
                      f"{slots.time}.", STEP)]
     return []
-
-
-def _ahead(conv: ConversationState) -> bool:
-    """The conversation has not reached this step yet."""
-    order = list(Step)
-    return order.index(conv.step) < order.index(STEP)
 
 
 def _at(time: str | None) -> str:

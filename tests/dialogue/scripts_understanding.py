@@ -295,6 +295,16 @@ UNDERSTANDING_SCRIPTS += [
              lacks=("Как к вам обращаться", "Вас зовут"))),
 ]
 
+UNDERSTANDING_SCRIPTS += [
+    script("contacts typed before their step: said to be kept, read back at the consent",
+           T("Премиум домой, тел 89991234567", S.extras, "cctv",
+             has=("«Пакет Премиум»", "Контакты запомнила")),
+           T("без камер", S.extras, "static_ip", lacks="Контакты запомнила")),
+    script("a name said at the start: greeted by it",
+           T("здравствуйте, меня зовут Ольга, хочу интернет домой", S.tariff, "tariff",
+             has="Приятно познакомиться, Ольга!", lacks="Контакты запомнила")),
+]
+
 # -- «а это зачем?» about the question just asked: why it is asked, then the question again ----
 UNDERSTANDING_SCRIPTS += [
     script("«а какая разница?» to home or office", GREET,
