@@ -22,10 +22,11 @@ from aida.understanding.questions import answer_space
 from aida.understanding.types import TurnContext, Understanding
 
 log = logging.getLogger(__name__)
-# Recent messages kept in the state: a brain's context. The whole conversation is in the
-# store's messages table (the service takes the CRM note's transcript from there), so a turn
-# re-reads and re-writes only these, not the conversation.
-HISTORY_LIMIT = CONTEXT_MESSAGES = 6
+# Recent messages kept in the state: a brain's context (the last two exchanges, who said
+# what). The whole conversation, buttons included, is in the store's messages table (the
+# service takes the CRM note's transcript from there), so a turn re-reads and re-writes only
+# these, not the conversation.
+HISTORY_LIMIT = CONTEXT_MESSAGES = 4
 
 
 class Engine:
@@ -92,8 +93,7 @@ class Engine:
         conv.history = [
             *conv.history,
             ChatMessage(role="user", text=text, at=now),
-            ChatMessage(role="assistant", text=reply, suggestions=decision.draft.suggestions,
-                        at=now),
+            ChatMessage(role="assistant", text=reply, at=now),
         ][-HISTORY_LIMIT:]
         conv.began = conv.began or conv.history[0].at
         if decision.forget_contacts is not None:

@@ -56,16 +56,8 @@ def json_response(data: Any, status: int = 200) -> web.Response:
 
 
 def requester(request: web.Request) -> str:
-    """The client's address (the key of per-address limits), as AIDA_TRUSTED_PROXIES says;
-    worked out once per request."""
-    key = request.get(_REQUESTER)
-    if key is None:
-        key = request[_REQUESTER] = client_address(
-            request, request.app[SETTINGS].trusted_proxy_networks)
-    return key
-
-
-_REQUESTER = "aida.requester"
+    """The client's address (the key of per-address limits), as AIDA_TRUSTED_PROXIES says."""
+    return client_address(request, request.app[SETTINGS].trusted_proxy_networks)
 
 
 async def _limit(request: web.Request, rule: Rule, key: str) -> None:

@@ -21,7 +21,6 @@ from aida.understanding.types import Intent, ReplyDraft, TurnContext, catalog_to
 
 _WEEKDAYS = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
 _CALENDAR_DAYS = 14
-_HISTORY_MESSAGES = 4
 
 _INTENTS: dict[Intent, str] = {
     Intent.answer: "gives information or answers the question asked",
@@ -187,7 +186,7 @@ def _recent(ctx: TurnContext, message: str, masker: Masker) -> list[dict[str, st
     history = list(ctx.history)
     if history and history[-1].role == "user" and history[-1].text == message:
         history.pop()  # the message itself is quoted below
-    return [{"role": m.role, "text": masker.mask(m.text)} for m in history[-_HISTORY_MESSAGES:]]
+    return [{"role": m.role, "text": masker.mask(m.text)} for m in history]
 
 
 def _expected(space: AnswerSpace | None) -> dict[str, Any] | None:

@@ -141,10 +141,10 @@ class TurnContext(BaseModel):
     slots: Slots
     now: dt.datetime  # aware, in AIDA_TIMEZONE
     catalog: Catalog
-    history: list[ChatMessage] = Field(default_factory=list)
+    history: list[ChatMessage] = Field(default_factory=list)  # the latest few, as a brain reads them
     # Lets an LLM brain count tokens per conversation; None where no session exists.
     session_id: str | None = None
-    # When the conversation's oldest message kept was written (None: it begins now).
+    # When the conversation began (None: it begins now).
     began: dt.datetime | None = None
     # One of our cities named earlier without a street («нужен интернет в Волжском»): the
     # city of an address given later without one.
