@@ -35,11 +35,6 @@ def _ip(text: str) -> IpAddress | None:
     text = text.strip()
     if not text or len(text) > _LONGEST:  # (an empty header is the usual case: no raise)
         return None
-    return _parsed(text)
-
-
-@lru_cache(maxsize=4096)  # the same few addresses (the proxy, a client's) on every request
-def _parsed(text: str) -> IpAddress | None:
     try:
         ip = ipaddress.ip_address(text)
     except ValueError:
@@ -59,12 +54,32 @@ def _key(ip: IpAddress) -> str:
     return str(ip)
 
 
+# Headers this short are remembered with their answer: every request of a client (behind the
+# same proxy) asks the same question, and the address arithmetic costs more than the lookup.
+_REMEMBERED_CHARS = 256
+
+
 def client_key(
     peer: str | None, real_ip: str, forwarded_for: str, trusted: Sequence[IpNetwork]
 ) -> str:
     """The client's address (IPv6: its /64) from the peer and, if the peer is a trusted proxy,
     its forwarding headers: X-Real-IP, else the right-most X-Forwarded-For entry that is not
     itself a trusted proxy (entries to its left could have been written by anyone)."""
+    if isinstance(trusted, tuple) and len(real_ip) + len(forwarded_for) <= _REMEMBERED_CHARS:
+        return _remembered_key(peer, real_ip, forwarded_for, trusted)
+    return _client_key(peer, real_ip, forwarded_for, trusted)
+
+
+@lru_cache(maxsize=4096)
+def _remembered_key(
+    peer: str | None, real_ip: str, forwarded_for: str, trusted: tuple[IpNetwork, ...]
+) -> str:
+    return _client_key(peer, real_ip, forwarded_for, trusted)
+
+
+def _client_key(
+    peer: str | None, real_ip: str, forwarded_for: str, trusted: Sequence[IpNetwork]
+) -> str:
     peer_ip = _ip(peer or "")
     if peer_ip is None:
         return peer or "unknown"
