@@ -388,8 +388,15 @@ class _StreetReader:
     def __init__(self, text: str, types: _Types, index: StreetIndex) -> None:
         self.text, self.types, self.index = text, types, index
         self.words = _words(text)
-        self.house_after = [bool(_HOUSE_AFTER.match(text, w.end)) for w in self.words]
+        # A house right after the word, or after a type word that follows it («Университетсктй
+        # проспект 88»: the name misspelt, the type after it).
+        self.house_after = [bool(_HOUSE_AFTER.match(text, w.end)) or self._typed_house(w.end)
+                            for w in self.words]
         self.fuzzy_left = MOST_MATCHES
+
+    def _typed_house(self, end: int) -> bool:
+        t = _type_after(self.text, self.types, end)
+        return t is not None and bool(_HOUSE_AFTER.match(self.text, t.end()))
 
     def mention_at(self, i: int) -> _Mention | None:
         """The coverage street named from word i: by the lemmas of its words, else (next to

@@ -74,12 +74,14 @@ def _button(text: str, space: AnswerSpace) -> Any:
 # In a short reply to a yes/no question, a refusal anywhere is a no («ненадо», «нетт», «не
 # тогда», «внук говорит не надо», «почты у меня нет», «не пользуюсь»), and a reply that opens
 # with a yes and refuses nothing is a yes («да, нужен, для удалённого доступа»).
-_SHORT_REPLY_WORDS = 8
+_SHORT_REPLY_WORDS = 10
 _REFUSAL = re.compile(r"(?<!\w)(нет\w*|неа|нее+|не-а|нету|ненад\w*|нинад\w*|не\s*надо\w*|не\s*нуж\w*"
                       r"|не\s+хочу|не\s+буду|не\s+пользуюсь|не\s+имею|не\s+дам|не\s+стоит"
-                      r"|не\s+требуется|обойд\w+|без\s+(него|нее|них|этого)|не)(?!\w)")
-_OPENS_YES = re.compile(r"^((теперь|вот|ну|тогда)\s+){0,2}(да+|ага|угу|конечно|давайте|давай|хочу"
-                        r"|нужен|нужна|нужно|надо)(?!\w)")
+                      r"|не\s+требуется|обойд\w+|без\s+(него|нее|них|этого)"
+                      # a bare «не», but not «не знаю», «не разбираюсь»: those only hedge
+                      r"|не(?!\s+(?:зна\w*|понима\w*|разбира\w*|уверен\w*|помн\w*|в\s+курсе)))(?!\w)")
+_OPENS_YES = re.compile(r"^((теперь|вот|ну|тогда|все|всё)\s+){0,2}(да+|ага|угу|конечно|давайте|давай"
+                        r"|хочу|нужен|нужна|нужно|надо|верно|правильно)(?!\w)")
 _BUT = re.compile(r"(?<!\w)(но|только|подожд\w*|погод\w*|стоп|хотя)(?!\w)")
 
 
@@ -174,6 +176,15 @@ def read_space(text: str, space: AnswerSpace | None) -> SpaceReading:
 
 
 def _consent(plain: str, text: str) -> Intent | None:
+    if "?" in text.rstrip(" ?!.)"):
+        # «а без этого никак? ну ладно, согласен»: the answer follows a question of their own
+        tail = text[text.rindex("?") + 1:]
+        if (after := _consent_said(_plain(tail), tail)) is not None:
+            return after
+    return _consent_said(plain, text)
+
+
+def _consent_said(plain: str, text: str) -> Intent | None:
     if _CONSENT_NO.search(plain):
         return Intent.no
     # «ну ладно, согласен» agrees too; a question about consent («а если я согласен?») or a
@@ -185,7 +196,8 @@ def _consent(plain: str, text: str) -> Intent | None:
     last = _plain(_SENTENCES.split(text.strip(" .!"))[-1])
     if last != plain and "?" not in text and _CONSENT_YES.match(last):
         return Intent.yes
-    return None
+    # «сгласна»: one slip in a one-word yes (a refusal is never taken from a slip)
+    return Intent.yes if _typo(plain) is Intent.yes else None
 
 
 _OTHER_ADDRESS = re.compile(r"друг\w*\s+адрес|не\s+тот\s+адрес|адрес\s+друг")

@@ -143,6 +143,11 @@ class OfflineBrain:
         if no_more and intent is Intent.cancel:
             intent = Intent.no  # «доп услуги не нужны» declines the extras, not the order
         topics = list(reading.topics)
+        if (intent is Intent.unknown and space is not None and heard.intent is None
+                and not has_slots and intents.UNDECIDED.search(intents.normalise(message))):
+            # «не знаю, надо с менеджером обсудить» to a question: what it is for, and the
+            # question again (never a guess at the answer)
+            intent, topics = Intent.question, ["asked"]
         if (intent is Intent.unknown and not (slots.segment or ctx.slots.segment)
                 and (rank := intents.picked_by_rank(message)) is not None):
             # «самый дешёвый» before home or office is chosen: which tariff that is, and the

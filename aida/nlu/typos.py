@@ -17,6 +17,7 @@ from functools import lru_cache
 from itertools import islice
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from aida.catalog import Catalog
 from aida.nlu import morph
@@ -37,11 +38,15 @@ _TRANSLIT = (("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ch", "
              ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"),
              ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("c", "ц"), ("y", "ы"),
              ("x", "кс"), ("q", "к"))
+_AFTER_VOWEL = re.compile(r"(?<=[аеёиоуыэюя])[иы]")
 _LAYOUT = str.maketrans("qwertyuiop[]asdfghjkl;'zxcvbnm,.`",
                         "йцукенгшщзхъфывапролджэячсмитьбюё")
-_GLUED = re.compile(r"^(для|без|на|по|в|с|к|до|из|от|за|под)([а-яё]{3,})$")
+# (after a one-letter preposition the rest is longer: «смарт» is not «с март»)
+_GLUED = re.compile(r"^(для|без|на|по|до|из|от|за|под|[вск](?=[а-яё]{5}))([а-яё]{3,})$")
 MOST_FIXES = 40
-_SIMILAR = 80
+_SIMILAR = 81  # (a five-letter word with one letter changed is 80: «смарт» is not «старт»)
+_SWAP_SHORTEST = 6
+_LATIN_FUZZY = 6  # (shorter Latin words are read only when they spell a word exactly)
 _WORD = re.compile(r"[А-Яа-яЁё]{5,}")
 
 _TRADE = word_list(
@@ -50,7 +55,8 @@ _TRADE = word_list(
     "роутера роутером камеры камеру камера камер видеонаблюдение квартира квартиру квартиры "
     "квартире согласна согласен согласны здравствуйте пожалуйста спасибо оператор оператора "
     "менеджер менеджера человека перезвоните позвоните телефон телефона адрес постоянный "
-    "статический скорость дешевле быстрее подешевле побыстрее частный офиса офисный домашний"
+    "статический скорость дешевле быстрее подешевле побыстрее частный офиса офисный домашний "
+    "понедельник вторник среду четверг пятницу субботу воскресенье января февраля декабря"
 )
 
 
@@ -70,6 +76,9 @@ def _meant(word: str, vocabulary: tuple[str, ...]) -> str | None:
     if morph.is_known(word):
         return None
     best = process.extract(word, vocabulary, scorer=fuzz.ratio, score_cutoff=_SIMILAR, limit=2)
+    if not best and len(word) >= _SWAP_SHORTEST:
+        # «кваритра»: two letters swapped, one slip though the ratio counts two
+        best = [(w, 1.0, 0) for w in vocabulary if OSA.distance(word, w, score_cutoff=1) <= 1][:2]
     if not best or abs(len(best[0][0]) - len(word)) > 1:
         return None
     if len(best) > 1 and best[1][1] == best[0][1] and best[1][0] != best[0][0]:
@@ -88,8 +97,14 @@ def _cyrillic(word: str, vocabulary: tuple[str, ...]) -> str | None:
     spelled = lower
     for latin, cyr in _TRANSLIT:
         spelled = spelled.replace(latin, cyr)
-    if _known(spelled, vocabulary):
-        return spelled
+    # «domoi», «zdravstvuite», «pozhaluysta»: an i or y after a vowel is often a й
+    forms = (spelled, _AFTER_VOWEL.sub("й", spelled))
+    for form in forms:
+        if _known(form, vocabulary):
+            return form
+    # «ponedelnik»: a soft sign left out is a slip of the trade's words too
+    if len(spelled) >= _LATIN_FUZZY and (meant := _meant(spelled, vocabulary)) is not None:
+        return meant
     keyed = lower.translate(_LAYOUT)
     return keyed if keyed.isalpha() and _known(keyed, vocabulary) else None
 
@@ -147,7 +162,7 @@ def fix_typos(text: str, catalog: Catalog) -> str:
         fixes += 1
         if fixes > MOST_FIXES:
             break
-        meant = _unglued(lower) or _meant(lower, vocabulary)
+        meant = _meant(lower, vocabulary) or _unglued(lower)  # a trade word first: «сгласна»
         if meant is None:
             continue
         out.append(text[pos : m.start()])
