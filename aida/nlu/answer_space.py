@@ -75,13 +75,15 @@ def _button(text: str, space: AnswerSpace) -> Any:
 # тогда», «внук говорит не надо», «почты у меня нет», «не пользуюсь»), and a reply that opens
 # with a yes and refuses nothing is a yes («да, нужен, для удалённого доступа»).
 _SHORT_REPLY_WORDS = 10
-_REFUSAL = re.compile(r"(?<!\w)(нет\w*|неа|нее+|не-а|нету|ненад\w*|нинад\w*|не\s*надо\w*|не\s*нуж\w*"
+_REFUSAL = re.compile(r"(?<!\w)(?<!или\s)(нет\w*|неа|нее+|не-а|нету|ненад\w*|нинад\w*|не\s*надо\w*|не\s*нуж\w*"
                       r"|не\s+хочу|не\s+буду|не\s+пользуюсь|не\s+имею|не\s+дам|не\s+стоит"
                       r"|не\s+требуется|обойд\w+|без\s+(него|нее|них|этого)"
                       # a bare «не», but not «не знаю», «не разбираюсь»: those only hedge
                       r"|не(?!\s+(?:зна\w*|понима\w*|разбира\w*|уверен\w*|помн\w*|в\s+курсе)))(?!\w)")
 _OPENS_YES = re.compile(r"^((теперь|вот|ну|тогда|все|всё)\s+){0,2}(да+|ага|угу|конечно|давайте|давай"
                         r"|хочу|нужен|нужна|нужно|надо|верно|правильно)(?!\w)")
+# «нужен или нет», «надо или нет»: the question turned back, neither a yes nor a no
+_EITHER = re.compile(r"(?<!\w)или\s+(нет|не)(?!\w)")
 _BUT = re.compile(r"(?<!\w)(но|только|подожд\w*|погод\w*|стоп|хотя)(?!\w)")
 
 
@@ -124,7 +126,7 @@ def _said_yes_no(plain: str, raw: str) -> Intent | None:
         return Intent.no
     if _YES.match(text) or (not plain and raw.strip().startswith("+")):
         return Intent.yes
-    if len(text.split()) > _SHORT_REPLY_WORDS or _BUT.search(text):
+    if len(text.split()) > _SHORT_REPLY_WORDS or _BUT.search(text) or _EITHER.search(text):
         return None
     if _OPENS_YES.match(text) and not _REFUSAL.search(text.removeprefix("да нет")):
         return Intent.yes

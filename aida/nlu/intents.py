@@ -270,7 +270,7 @@ def _faq_keywords(keywords: tuple[str, ...]) -> re.Pattern[str]:
     return _words(*(re.escape(normalise(k)) for k in keywords)) if keywords else re.compile("(?!)")
 
 
-ASKS_ANYWHERE = _words(r"сколько\b", r"ли\b", r"через\s+сколько", r"как\s+скоро")
+ASKS_ANYWHERE = _words(r"сколько\b", r"ли\b", r"через\s+сколько", r"как\s+скоро", r"или\s+нет\b")
 
 
 def is_question(text: str) -> bool:
