@@ -20,7 +20,7 @@ from aida.dialogue.turn import OPERATOR, Decision, Turn
 from aida.domain import ConversationState, Step
 from aida.fsm import flow_for
 from aida.replies.format import date_label
-from aida.steps import FLOW_STEPS, STEPS, Ask, Env, Message, Note
+from aida.steps import FLOW_STEPS, STEPS, Ask, Env, Message, Note, consent
 from aida.steps.confirm import make_lead
 from aida.understanding.types import Intent, Understanding
 
@@ -88,8 +88,11 @@ def _onboarding(t: Turn) -> Decision:
         if t.u.intent is Intent.chitchat and t.u.thanks:
             t.parts.append("Пожалуйста!")
         if ask.expect == "consent" == t.pending and ask.again:
-            # Contacts or a date typed instead of an answer: the same words would go unread.
-            ask = replace(ask, text=ask.again)
+            # Contacts or a date typed instead of an answer: the same words would go unread;
+            # contacts read back in the question before are not read back once more.
+            told = (before.name, before.phone)
+            read_back = any(told) and told == (conv.slots.name, conv.slots.phone)
+            ask = consent.still_missing(env) if read_back else replace(ask, text=ask.again)
     elif t.offer in repairs.CALLBACK_OFFERS and not conv.slots.phone and not conv.misunderstood:
         # Not understood right after a call back was offered: the offer stands.
         conv.misunderstood += 1

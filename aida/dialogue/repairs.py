@@ -282,7 +282,8 @@ REPAIRS: list[Repair] = [
     Repair("greeting", lambda t: t.first or t.u.intent is Intent.greeting, greet),
     Repair("restart", lambda t: t.u.intent is Intent.restart, restart),
     Repair("consent", lambda t: t.pending == "consent" and (
-        consent.given(Message(t.u, t.pending)) or consent.declined(Message(t.u, t.pending))),
+        consent.given(Message(t.u, t.pending), t.conv)
+        or consent.declined(Message(t.u, t.pending))),
         consent_answer),
     Repair("callback", lambda t: t.offer in CALLBACK_OFFERS and wants_callback(t)
            or t.offer == "callback_name", callback),

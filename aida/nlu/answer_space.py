@@ -40,6 +40,10 @@ _CONSENT_NO = re.compile(r"\bне\s+(согл\w*|даю|дам|хочу|буду
 _AGREE_WORD = r"согла\w{0,2}н\w{0,2}"
 _AGREED = re.compile(rf"\b{_AGREE_WORD}\b")
 _SENTENCES = re.compile(r"[.!]+")
+# «всё так», «верно», «правильно»: what was read back is right — said of the contacts the
+# consent question reads back, it is no consent (that is given in so many words).
+_READ_BACK_RIGHT = re.compile(r"^(?:(?:вот|все|всё)\s+)?(?:так|верно|правильно|точно|именно так)"
+                              r"(?:\s+(?:все|всё))?$")
 _CONSENT_YES = re.compile(r"^(да|ага|ок|окей|конечно|хорошо|ладно|давайте|подтверждаю|разрешаю"
                           rf"|даю\s+согласие|я\s+{_AGREE_WORD}|{_AGREE_WORD})\b")
 
@@ -151,6 +155,9 @@ def read_space(text: str, space: AnswerSpace | None) -> SpaceReading:
             out.slot, out.value = space.slot, picked
         return out
     if space.key == "consent":
+        if _READ_BACK_RIGHT.match(plain):
+            out.choice = q.CONTACTS_RIGHT  # the contacts read back are right: no consent yet
+            return out
         out.intent = _consent(plain, text)
     if space.yes_no and out.intent is None:
         out.intent, out.after_question = _yes_no(plain, text)

@@ -139,6 +139,8 @@ class OfflineBrain:
             # Consent is given or refused in so many words, whatever else the message holds
             # («согласна, я Анна, 8 999…», «без согласия никак? тогда нет»).
             intent = heard.intent
+        elif space is not None and space.key == "consent" and intent is Intent.yes:
+            intent = Intent.unknown  # a yes the consent reading did not hear is no consent
         no_more = reading.no_more and _offers_extras(space)
         if no_more and intent is Intent.cancel:
             intent = Intent.no  # «доп услуги не нужны» declines the extras, not the order

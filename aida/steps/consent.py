@@ -17,16 +17,24 @@ from aida.understanding import questions as q
 AGREE = "Согласен"
 DECLINE = "Не согласен"
 _VALUES: dict[str, str | int | bool] = {AGREE: q.AGREE, DECLINE: q.NO}
+# The button of the question that no longer reads the contacts back (`still_missing`): there
+# «всё так» answers the consent itself.
+AGREE_PLAINLY = "Да, согласен"
+_PLAIN_VALUES: dict[str, str | int | bool] = {AGREE_PLAINLY: q.AGREE, DECLINE: q.NO}
 # Why consent is asked, for a customer who asks.
 WHY = ("Так требует закон о персональных данных (152-ФЗ): без вашего согласия я не могу "
        "записать контакты. Имя и телефон нужны только для заявки — чтобы мастер связался с "
        "вами и согласовал визит.")
 
 
-def ask(conv: ConversationState, env: Env) -> Ask:
+def _where(env: Env) -> str:
     url = env.catalog.privacy.consent_url
-    where = (f"Текст согласия: {url}" if url else
-             "Текст согласия — по ссылке «Согласие на обработку данных» под окном чата.")
+    return (f"Текст согласия: {url}" if url else
+            "Текст согласия — по ссылке «Согласие на обработку данных» под окном чата.")
+
+
+def ask(conv: ConversationState, env: Env) -> Ask:
+    where = _where(env)
     slots = conv.slots
     given = ", ".join(v for v in (slots.name, slots.phone and phone_display(slots.phone)) if v)
     if given:
@@ -47,9 +55,30 @@ def ask(conv: ConversationState, env: Env) -> Ask:
                      f"«Не согласен». {where}")
 
 
-def given(msg: Message) -> bool:
-    """The message answers the consent question with a yes (the button or typed)."""
-    return msg.answers("consent") and (msg.u.choice == q.AGREE or msg.yes)
+def still_missing(env: Env, *, contacts_right: bool = False) -> Ask:
+    """The consent question once the contacts it reads back have been read back: consent
+    alone, not the contacts once more (`contacts_right`: the customer has just said they are)."""
+    text = ("Спасибо, контакты верны. А на обработку персональных данных вы согласны? Без "
+            "согласия я не смогу оформить заявку." if contacts_right else
+            "Осталось ваше согласие на обработку персональных данных — без него я не смогу "
+            "оформить заявку. Вы согласны?")
+    return Ask("consent", f"{text} Нажмите «{AGREE_PLAINLY}» или «{DECLINE}». {_where(env)}",
+               [AGREE_PLAINLY, DECLINE], _PLAIN_VALUES)
+
+
+def reads_back(conv: ConversationState) -> bool:
+    """The consent question pending read contacts back: there were some to read (`ask`), and
+    it is not the one asked once they had been (`still_missing`)."""
+    contacts = conv.slots.name or conv.slots.phone
+    return bool(contacts) and not any(c.label == AGREE_PLAINLY for c in conv.choices)
+
+
+def given(msg: Message, conv: ConversationState) -> bool:
+    """The message answers the consent question with a yes (the button or typed); «всё так»
+    counts only where the question no longer reads the contacts back."""
+    return msg.answers("consent") and (
+        msg.u.choice == q.AGREE or msg.yes
+        or msg.u.choice == q.CONTACTS_RIGHT and not reads_back(conv))
 
 
 def declined(msg: Message) -> bool:

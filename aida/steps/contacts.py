@@ -26,6 +26,11 @@ _PHONE_PROBLEMS = {
 def accept(conv: ConversationState, msg: Message, env: Env) -> list[Note]:
     slots, found = conv.slots, msg.u.slots
     notes: list[Note] = []
+    if (msg.answers("consent") and msg.u.choice == q.CONTACTS_RIGHT and conv.consent is None
+            and consent.reads_back(conv)):
+        # «всё так» to «Записать вас как …? вы согласны…»: the contacts are right; consent is
+        # still to be given, in so many words
+        notes.append(Note("", STEP, consent.still_missing(env, contacts_right=True)))
     if ahead_of(conv, STEP):
         # Contacts typed early are kept, said so now, and read back when consent is asked.
         new = [k for k in ("name", "phone", "email")

@@ -19,8 +19,10 @@ from aida.domain import Choice
 YES, NO, SKIP, CHANGE, CONTINUE = "yes", "no", "skip", "change", "continue"
 TECH_CHECK, OTHER_ADDRESS, NO_FLAT = "tech_check", "other_address", "no_flat"
 AGREE = "agree"  # the consent button: a yes given by pressing it, recorded as such
+# «всё так» to contacts read back in the consent question: they are right; consent is not given
+CONTACTS_RIGHT = "contacts_right"
 REPLY_WORDS = frozenset({YES, NO, SKIP, CHANGE, CONTINUE, TECH_CHECK, OTHER_ADDRESS, NO_FLAT,
-                         AGREE})
+                         AGREE, CONTACTS_RIGHT})
 
 
 @dataclass(frozen=True)

@@ -289,7 +289,8 @@ UNDERSTANDING_SCRIPTS += [
              lacks="Вас зовут Надежда, верно?"),
            T("двадцать первого числа к обеду", S.contacts, "consent",
              has=("Визит мастера записала: 21 декабря (понедельник), 12:00",
-                  "согласны на обработку персональных данных")),
+                  "Осталось ваше согласие на обработку персональных данных"),
+             lacks="Записываю вас как"),  # read back once, not twice
            T("да", S.confirm, "confirm", has=("согласие записала", "Имя: Надежда",
                                               "12:00"),
              lacks=("Как к вам обращаться", "Вас зовут"))),
@@ -549,5 +550,21 @@ UNDERSTANDING_SCRIPTS += [
     script("transliteration: a greeting, «domoi», a weekday without its soft sign",
            T("zdravstvuite", S.tariff, "segment", lacks=HUH),
            T("domoi", S.tariff, "tariff", has="Тарифы для дома", lacks=HUH)),
+]
+
+# -- «всё так» to contacts read back in the consent question: they are right; no consent yet --
+CONTACTS_READ_BACK = [*TO_CONSENT, T("Надежда 8 904 555 12 12, почты нет", S.contacts, "consent",
+                                     has="Записываю вас как Надежда, +7 904 555-12-12")]
+UNDERSTANDING_SCRIPTS += [
+    *[script(f"«{say}» to contacts read back: the contacts are right, consent still asked",
+             CONTACTS_READ_BACK,
+             T(say, S.contacts, "consent", has="Спасибо, контакты верны",
+               lacks=("согласие записала", HUH)),
+             T(say, S.schedule, "date", has="согласие записала"))  # now it answers «согласны?»
+      for say in ("всё так", "верно")],
+    script("a plain yes to contacts read back is consent", CONTACTS_READ_BACK,
+           T("да, всё так", S.schedule, "date", has="согласие записала")),
+    script("«всё так» to the consent question with no contacts read back is consent", TO_CONSENT,
+           T("всё так", S.contacts, "name", has="согласие записала")),
 ]
 
